@@ -1,0 +1,359 @@
+/**
+ * The storage contracts. Everything above store/ (mail/, mta/, server/) sees only these
+ * interfaces; app/ picks a backend (SQLite + blob files, or PostgreSQL with blobs in the
+ * database). Every backend runs the same conformance suite (test/store/conformance.ts).
+ *
+ * Common rules for every method below:
+ *  - Durable: when a returned promise resolves, the change is committed and fsynced
+ *    (SQLite WAL with synchronous=FULL; PostgreSQL commit). A crash afterwards loses nothing.
+ *  - Atomic: a method either does all of what it says or nothing (one transaction).
+ *  - Addresses are passed in any case; backends compare them by their canonical form
+ *    (lib/address: local part lower-cased, domain lower-cased and IDNA-encoded) and keep the
+ *    form as first written for display.
+ *  - Errors a user can cause (duplicate, not found) are thrown as lib/errors UserError.
+ */
+
+// ---------------------------------------------------------------------------------- blobs
+
+/** SHA-256 of the content, lower-case hex: the blob's name. */
+export type BlobId = string;
+
+/**
+ * Content-addressed message bytes. A blob is written once and shared by every mailbox row
+ * and queue entry that refers to it.
+ */
+export interface BlobStore {
+  /** Stores `data` and returns its id. Idempotent: storing the same bytes twice is a no-op
+   *  returning the same id. Durable on resolve (file: temp + fsync + rename + fsync dir). */
+  put(data: Uint8Array): Promise<BlobId>;
+  /** The whole blob. Throws UserError('not-found') if absent. */
+  get(id: BlobId): Promise<Buffer>;
+  /** Bytes [start, end) of the blob (end clamped to its size). */
+  getRange(id: BlobId, start: number, end: number): Promise<Buffer>;
+  has(id: BlobId): Promise<boolean>;
+  /** Removes blobs no message row and no queue entry refers to any more and that are older
+   *  than `graceMs` (a blob written for a delivery still in flight is not yet referenced).
+   *  Returns how many were removed. */
+  collectGarbage(graceMs: number): Promise<number>;
+}
+
+// ------------------------------------------------------------------------------ directory
+
+export interface Domain {
+  name: string;
+  createdAt: number;
+}
+
+export interface Account {
+  id: number;
+  /** As first written, e.g. 'Alice@Example.test'. */
+  address: string;
+  /** argon2id hash string (auth/password). */
+  passwordHash: string;
+  /** Shared secret for APOP / CRAM-MD5; null unless the operator set one. */
+  apopSecret: string | null;
+  /** Quota in octets; null = unlimited. */
+  quota: number | null;
+  createdAt: number;
+}
+
+export type PostingPolicy = 'members' | 'anyone' | 'moderated';
+
+export interface MailingList {
+  address: string;
+  owner: string;
+  posting: PostingPolicy;
+  members: string[];
+}
+
+/** What an address resolves to on our side, before expansion (mta/ingest expands). */
+export type LocalTarget =
+  | { kind: 'account'; account: Account }
+  | { kind: 'alias'; targets: string[] }
+  | { kind: 'forward'; to: string }
+  | { kind: 'list'; list: MailingList };
+
+export interface Directory {
+  addDomain(name: string): Promise<Domain>;
+  /** Refuses (UserError 'conflict') while accounts, aliases or lists of the domain exist. */
+  removeDomain(name: string): Promise<void>;
+  listDomains(): Promise<Domain[]>;
+  isLocalDomain(name: string): Promise<boolean>;
+
+  /** Creates the account and its INBOX. UserError for unknown domain or duplicate address
+   *  (an alias, forward or list with the same address is a duplicate too). */
+  addAccount(input: { address: string; passwordHash: string; apopSecret?: string | null; quota?: number | null }): Promise<Account>;
+  getAccount(address: string): Promise<Account | null>;
+  getAccountById(id: number): Promise<Account | null>;
+  listAccounts(domain?: string): Promise<Account[]>;
+  updateAccount(address: string, patch: { passwordHash?: string; apopSecret?: string | null; quota?: number | null }): Promise<Account>;
+  /** Removes the account with all its mailboxes and messages. */
+  removeAccount(address: string): Promise<void>;
+
+  /** `source` is an address, or '@domain' for the domain's catch-all. Adding a target that
+   *  is already there is a no-op. */
+  addAlias(source: string, targets: string[]): Promise<void>;
+  /** With no targets, removes the alias entirely. */
+  removeAlias(source: string, targets?: string[]): Promise<void>;
+  listAliases(): Promise<Array<{ source: string; targets: string[] }>>;
+
+  addForward(address: string, to: string): Promise<void>;
+  removeForward(address: string): Promise<void>;
+  listForwards(): Promise<Array<{ address: string; to: string }>>;
+
+  createList(input: { address: string; owner: string; posting: PostingPolicy }): Promise<MailingList>;
+  addListMembers(list: string, members: string[]): Promise<void>;
+  removeListMembers(list: string, members: string[]): Promise<void>;
+  getList(address: string): Promise<MailingList | null>;
+  listLists(): Promise<MailingList[]>;
+  removeList(address: string): Promise<void>;
+
+  /** Exact match on account, alias, forward or list (no plus-addressing, no catch-all:
+   *  mta/ingest applies those rules). null when nothing matches. */
+  lookup(address: string): Promise<LocalTarget | null>;
+}
+
+// ------------------------------------------------------------------------------ mailboxes
+
+export type SpecialUse = '\\Drafts' | '\\Sent' | '\\Trash' | '\\Junk' | '\\Archive' | '\\All' | '\\Flagged';
+
+export interface Mailbox {
+  id: number;
+  accountId: number;
+  /** Full name with '/' as hierarchy separator; 'INBOX' is always spelled so. */
+  name: string;
+  uidValidity: number;
+  uidNext: number;
+  highestModseq: number;
+  specialUse: SpecialUse | null;
+  subscribed: boolean;
+}
+
+export interface MailboxStatus {
+  messages: number;
+  unseen: number;
+  recent: number;
+  uidNext: number;
+  uidValidity: number;
+  highestModseq: number;
+  /** Sum of message sizes in octets. */
+  size: number;
+  deleted: number;
+}
+
+// ------------------------------------------------------------------------------- messages
+
+/** System flags are stored with their backslash ('\\Seen'); keywords as given (case kept,
+ *  compared case-insensitively). '\\Recent' is not stored: it is session state. */
+export type Flag = string;
+
+export interface MessageRow {
+  mailboxId: number;
+  uid: number;
+  modseq: number;
+  flags: Flag[];
+  /** Epoch ms. */
+  internalDate: number;
+  size: number;
+  blobId: BlobId;
+  /** mime/types ParsedMessage, as stored; parse with JSON.parse. */
+  metadata: string;
+}
+
+/** The light row for flag reads and sequence maps: no metadata. */
+export interface MessageFlags {
+  uid: number;
+  modseq: number;
+  flags: Flag[];
+}
+
+/** What delivery stores for one message in one mailbox. */
+export interface NewMessage {
+  blobId: BlobId;
+  size: number;
+  internalDate: number;
+  flags: Flag[];
+  /** JSON of mime/types ParsedMessage. */
+  metadata: string;
+  /** Text for the full-text index: decoded header fields and text parts. */
+  searchText: string;
+}
+
+/** UIDs as a list of inclusive ranges, e.g. [[1, 5], [9, 9]]; Infinity is allowed as an end. */
+export type UidRanges = Array<[number, number]>;
+
+export type FlagMode = 'add' | 'remove' | 'replace';
+
+export interface StoreFlagsResult {
+  /** Messages whose flags changed (or were matched with mode replace), with the new state. */
+  updated: MessageFlags[];
+  /** UIDs not changed because their MODSEQ was above `unchangedSince` (RFC 7162 §3.1.3). */
+  modified: number[];
+}
+
+export interface ChangesSince {
+  changed: MessageFlags[];
+  /** UIDs expunged after the given MODSEQ (from tombstones). */
+  expunged: number[];
+}
+
+/**
+ * Mailboxes and messages of the accounts. UIDs in a mailbox strictly increase and are
+ * never reused while UIDVALIDITY holds; every change to a message or to the set of messages
+ * takes a new MODSEQ from the mailbox's HIGHESTMODSEQ (RFC 7162).
+ */
+export interface MailStore {
+  listMailboxes(accountId: number): Promise<Mailbox[]>;
+  /** Name match is exact except 'INBOX', which matches in any case. */
+  getMailbox(accountId: number, name: string): Promise<Mailbox | null>;
+  getMailboxById(id: number): Promise<Mailbox | null>;
+  /** Creates the mailbox (and missing parents, RFC 3501 §6.3.3). UserError 'duplicate' if it exists. */
+  createMailbox(accountId: number, name: string, opts?: { specialUse?: SpecialUse | null; subscribed?: boolean }): Promise<Mailbox>;
+  /** Renames the mailbox and every child ('a' → 'b' also moves 'a/x' → 'b/x'). Renaming INBOX
+   *  creates `to` with all INBOX's messages (new UIDs) and leaves INBOX empty (RFC 3501 §6.3.5). */
+  renameMailbox(accountId: number, from: string, to: string): Promise<void>;
+  /** Deletes the mailbox and its messages; children remain. INBOX cannot be deleted. */
+  deleteMailbox(accountId: number, name: string): Promise<void>;
+  setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void>;
+  status(mailboxId: number): Promise<MailboxStatus>;
+
+  /** Appends one message per item, each to its own mailbox, in one transaction: multi-
+   *  recipient delivery and batched appends. Returns the assigned UIDs in item order.
+   *  UserError 'quota' (nothing stored) if an account would go over its quota. */
+  append(items: Array<{ mailboxId: number; message: NewMessage }>): Promise<Array<{ mailboxId: number; uid: number; modseq: number }>>;
+  /** Copies messages to another mailbox (same account or not): new UIDs, same blob.
+   *  Returns [sourceUid, destinationUid] pairs in source UID order. */
+  copy(fromMailboxId: number, uids: UidRanges, toMailboxId: number): Promise<Array<[number, number]>>;
+  /** copy + expunge from the source, atomically (RFC 6851). */
+  move(fromMailboxId: number, uids: UidRanges, toMailboxId: number): Promise<Array<[number, number]>>;
+  /** Sets flags on the messages in `uids`. With unchangedSince, messages whose MODSEQ is
+   *  greater are left alone and reported in `modified`. */
+  storeFlags(mailboxId: number, uids: UidRanges, mode: FlagMode, flags: Flag[], unchangedSince?: number): Promise<StoreFlagsResult>;
+  /** Removes messages flagged \Deleted (all, or only those also in `uids`); leaves tombstones.
+   *  Returns the expunged UIDs in ascending order. */
+  expunge(mailboxId: number, uids?: UidRanges): Promise<number[]>;
+  /** Removes exactly the listed messages regardless of flags (POP3 UPDATE). */
+  removeMessages(mailboxId: number, uids: number[]): Promise<number[]>;
+
+  /** Flags of every message, ascending UID: the sequence-number map of a session. */
+  listFlags(mailboxId: number): Promise<MessageFlags[]>;
+  /** Full rows for the UIDs in range, ascending UID. */
+  getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]>;
+  /** Full rows by 1-based sequence position [from, to], ascending UID. */
+  getMessagesBySeq(mailboxId: number, from: number, to: number): Promise<MessageRow[]>;
+  changesSince(mailboxId: number, modseq: number): Promise<ChangesSince>;
+  /** UIDs (ascending) of messages in the mailbox whose indexed text matches all the words
+   *  of `query` (case-insensitive substring semantics as IMAP SEARCH TEXT/BODY want). */
+  searchText(mailboxId: number, query: string): Promise<number[]>;
+  /** Octets and messages stored for the account (all mailboxes). */
+  quotaUsage(accountId: number): Promise<{ bytes: number; messages: number }>;
+}
+
+// ---------------------------------------------------------------------------------- locks
+
+export interface LockHandle {
+  release(): Promise<void>;
+}
+
+export interface Locks {
+  /** Exclusive lock named `key` (e.g. 'maildrop:42') across every process sharing the store.
+   *  null if someone holds it. Released by release(), or automatically when the holding
+   *  process dies (no stale lock files). */
+  tryLock(key: string): Promise<LockHandle | null>;
+}
+
+// ---------------------------------------------------------------------------- change bus
+
+export type MailboxEvent =
+  | { type: 'append'; accountId: number; mailboxId: number; uid: number; modseq: number }
+  | { type: 'flags'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
+  | { type: 'expunge'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
+  | { type: 'mailbox'; accountId: number; mailboxId: number };
+
+/**
+ * Carries mailbox events between processes sharing the store (PostgreSQL LISTEN/NOTIFY; in
+ * process for SQLite). mail/'s change bus publishes through it; delivery is at-most-once,
+ * in order per publisher, so subscribers re-read state rather than trust event contents.
+ */
+export interface EventTransport {
+  publish(event: MailboxEvent): Promise<void>;
+  subscribe(handler: (event: MailboxEvent) => void): () => void;
+}
+
+// ---------------------------------------------------------------------------------- queue
+
+export type RecipientState = 'queued' | 'deferred' | 'delivered' | 'failed' | 'relayed';
+
+export interface QueuedRecipient {
+  id: number;
+  messageId: number;
+  address: string;
+  /** RFC 3461 ORCPT and NOTIFY, as given. */
+  orcpt: string | null;
+  notify: string[] | null;
+  state: RecipientState;
+  attempts: number;
+  /** Epoch ms of the next attempt. */
+  nextAttempt: number;
+  lastAttempt: number | null;
+  lastReply: string | null;
+  /** Remote MTA that gave lastReply. */
+  remoteMta: string | null;
+  delayNotified: boolean;
+}
+
+export interface QueuedMessage {
+  id: number;
+  sender: string;
+  blobId: BlobId;
+  size: number;
+  arrival: number;
+  envid: string | null;
+  ret: 'FULL' | 'HDRS' | null;
+  /** True for our own bounces (null sender): never bounced again. */
+  isBounce: boolean;
+  /** 8BITMIME / BINARYMIME / SMTPUTF8 requirements of the body. */
+  body: '7BIT' | '8BITMIME' | 'BINARYMIME';
+  smtputf8: boolean;
+  recipients: QueuedRecipient[];
+}
+
+export interface QueueStore {
+  /** Adds a message with its recipients, all 'queued', due now. */
+  enqueue(input: {
+    sender: string; blobId: BlobId; size: number; envid?: string | null; ret?: 'FULL' | 'HDRS' | null;
+    isBounce?: boolean; body?: '7BIT' | '8BITMIME' | 'BINARYMIME'; smtputf8?: boolean;
+    recipients: Array<{ address: string; orcpt?: string | null; notify?: string[] | null }>;
+  }): Promise<number>;
+  /** Claims up to `limit` due recipients (nextAttempt ≤ now, state queued/deferred) with a
+   *  lease of `leaseMs` for `node`; a claimed recipient is not handed to another node until
+   *  the lease runs out (PostgreSQL: FOR UPDATE SKIP LOCKED). */
+  claimDue(now: number, limit: number, node: string, leaseMs: number): Promise<QueuedMessage[]>;
+  /** Records the outcome of one attempt for one recipient and releases its lease. */
+  recordAttempt(recipientId: number, result: {
+    state: RecipientState; reply: string | null; remoteMta: string | null; nextAttempt?: number; at: number;
+    delayNotified?: boolean;
+  }): Promise<void>;
+  get(messageId: number): Promise<QueuedMessage | null>;
+  list(): Promise<QueuedMessage[]>;
+  /** Makes every pending recipient (of one message, or all) due now. */
+  retryNow(messageId?: number): Promise<number>;
+  /** Removes the message and its recipients. */
+  remove(messageId: number): Promise<void>;
+  /** Removes messages none of whose recipients is pending any more. */
+  removeFinished(): Promise<number>;
+}
+
+// --------------------------------------------------------------------------------- the lot
+
+/** One opened store: what app/ builds and hands down. */
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  readonly blobs: BlobStore;
+  readonly directory: Directory;
+  readonly mail: MailStore;
+  readonly queue: QueueStore;
+  readonly locks: Locks;
+  readonly events: EventTransport;
+  close(): Promise<void>;
+}
