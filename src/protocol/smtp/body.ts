@@ -1,0 +1,134 @@
+/**
+ * The message body receiver (sans-IO) for DATA and BDAT.
+ *
+ * DATA (`dotStuffed`): removes transparency dots (RFC 5321 §4.5.2) and ends only at
+ * CRLF "." CRLF (§4.1.1.4). A bare LF or bare CR (§2.3.8 forbids both) never starts a line
+ * and never ends the data: `\n.\n`, `\r.\r`, `\r\n.\n` and `\n.\r\n` are ordinary bytes of
+ * this message, which is then rejected as a whole — so no second message can be smuggled
+ * past a server or relay that reads line ends differently (SMTP smuggling, 2023).
+ *
+ * BDAT (not `dotStuffed`): octets are taken as they are (RFC 3030 §2); unless the body is
+ * BINARYMIME the same line checks apply, so nothing we relay later can be ambiguous.
+ *
+ * The size limit is enforced while streaming: past `maxSize` bytes are counted and dropped,
+ * so memory stays bounded by the limit (RFC 1870 §6). The first problem met is reported.
+ */
+
+export type BodyProblem = 'bare-lf' | 'bare-cr' | 'nul' | 'line-too-long' | 'too-big';
+
+export interface BodyOptions {
+  dotStuffed: boolean;
+  /** Octets of the message allowed; beyond it the body is dropped and 'too-big' reported. */
+  maxSize: number;
+  /** Longest line allowed, octets without CRLF (RFC 5321 §4.5.3.1.6: 998 + tolerance);
+   *  0 turns line checks (bare CR/LF, NUL, length) off, as BINARYMIME needs. */
+  maxLineLength: number;
+}
+
+const CR = 0x0d;
+const LF = 0x0a;
+const DOT = 0x2e;
+
+type State = 'sol' | 'mid' | 'cr' | 'dot' | 'dotcr';
+
+export class BodyReceiver {
+  private state: State = 'sol';
+  private chunks: Buffer[] = [];
+  private lineLen = 0;
+  /** Octets of the un-stuffed message so far (also past the limit). */
+  size = 0;
+  problem: BodyProblem | null = null;
+  done = false;
+
+  constructor(private readonly opts: BodyOptions) {}
+
+  /** Feeds bytes. For DATA, returns the bytes after the terminating CRLF.CRLF once it is
+   *  seen (possibly empty), else null. For BDAT always null. */
+  push(chunk: Buffer): Buffer | null {
+    const out = Buffer.allocUnsafe(chunk.length + 2);
+    let o = 0;
+    const check = this.opts.maxLineLength > 0;
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i];
+      switch (this.state) {
+        case 'sol':
+          if (this.opts.dotStuffed && b === DOT) {
+            this.state = 'dot';
+            continue;
+          }
+          break;
+        case 'dot':
+          if (b === CR) {
+            this.state = 'dotcr';
+            continue;
+          }
+          break; // RFC 5321 §4.5.2: the leading dot of a stuffed line is dropped
+        case 'dotcr':
+          if (b === LF) {
+            this.commit(out, o);
+            this.done = true;
+            return chunk.subarray(i + 1);
+          }
+          if (check) this.flag('bare-cr');
+          out[o++] = CR;
+          break;
+        case 'cr':
+          if (b === LF) {
+            out[o++] = CR;
+            out[o++] = LF;
+            this.lineLen = 0;
+            this.state = 'sol';
+            continue;
+          }
+          if (check) this.flag('bare-cr');
+          out[o++] = CR;
+          break;
+        case 'mid':
+          break;
+      }
+      // an ordinary octet in the middle of a line
+      this.state = 'mid';
+      if (b === CR) {
+        this.state = 'cr';
+        continue;
+      }
+      if (check) {
+        if (b === LF) this.flag('bare-lf');
+        else if (b === 0) this.flag('nul');
+        if (++this.lineLen > this.opts.maxLineLength) this.flag('line-too-long');
+      }
+      out[o++] = b;
+    }
+    this.commit(out, o);
+    return null;
+  }
+
+  /** BDAT LAST: the body is complete. A trailing lone CR counts as bare. */
+  finish(): void {
+    if (this.state === 'cr') {
+      if (this.opts.maxLineLength > 0) this.flag('bare-cr');
+      this.commit(Buffer.from([CR]), 1);
+    }
+    this.done = true;
+  }
+
+  /** The received message (empty when it was too big). */
+  body(): Buffer {
+    return Buffer.concat(this.chunks);
+  }
+
+  private commit(out: Buffer, n: number): void {
+    if (n === 0) return;
+    this.size += n;
+    if (this.size > this.opts.maxSize) {
+      this.flag('too-big');
+      this.chunks = [];
+      return;
+    }
+    this.chunks.push(Buffer.from(out.subarray(0, n)));
+  }
+
+  private flag(p: BodyProblem): void {
+    if (this.problem === null || p === 'too-big') this.problem = p;
+  }
+}
