@@ -151,7 +151,7 @@ export function displayAddresses(list: EnvelopeAddress[] | null): string {
       continue;
     }
     if (a.host === null && a.mailbox === null) {
-      parts.push(`${groupName}: ${(group ?? []).join(', ')};`);
+      parts.push(group && group.length > 0 ? `${groupName}: ${group.join(', ')};` : `${groupName}:;`);
       group = null;
       continue;
     }

@@ -4,9 +4,21 @@
  * RFC 2046 §5.1.4), the preview and the attachment list.
  */
 import { decodedFields } from './envelope.js';
-import type { ParseState } from './parse.js';
+import type { HeaderBlock } from './header.js';
 import { filenameOf } from './part.js';
-import type { AttachmentInfo, MimePart, ParsedMessage } from './types.js';
+import type { AttachmentInfo, Envelope, MimePart, ParsedMessage } from './types.js';
+
+/** What the parser hands to finish.ts. */
+export interface ParseState {
+  root: MimePart;
+  size: number;
+  headers: HeaderBlock;
+  envelope: Envelope;
+  texts: Map<MimePart, string>;
+  decodedSizes: Map<MimePart, number>;
+  uu: Map<MimePart, AttachmentInfo[]>;
+  defects: string[];
+}
 
 export const TEXT_CAP = 1024 * 1024;
 const PREVIEW = 200;

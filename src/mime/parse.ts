@@ -51,18 +51,6 @@ interface End {
   partial: boolean;
 }
 
-/** What the parser hands to finish.ts. */
-export interface ParseState {
-  root: MimePart;
-  size: number;
-  headers: HeaderBlock;
-  envelope: Envelope;
-  texts: Map<MimePart, string>;
-  decodedSizes: Map<MimePart, number>;
-  uu: Map<MimePart, AttachmentInfo[]>;
-  defects: string[];
-}
-
 export class MimeParser {
   private readonly splitter = new LineSplitter((b, s, e, lf) => this.segment(b, s, e, lf));
   private readonly stack: Entity[] = [];
@@ -149,6 +137,9 @@ export class MimeParser {
       if (this.headerLine(top, buf, s, e, ce, abs, lineStart, hasLF)) this.line(buf, s, e, ce, abs, lineStart, hasLF);
     } else if (top.kind === 'leaf') {
       this.bodyLine(top, buf, s, e, ce, abs, lineStart);
+    } else if (top.text && top.mpState === 'preamble') {
+      // Kept in case no boundary ever comes and the multipart is read as text.
+      top.text.add(buf, s, e);
     }
   }
 
@@ -171,6 +162,8 @@ export class MimeParser {
         return true;
       }
       m.mpState = 'parts';
+      m.text?.discard();
+      m.text = null;
       const children = m.part.children ?? (m.part.children = []);
       const path = m.part.path ? `${m.part.path}.${children.length + 1}` : `${children.length + 1}`;
       const part = newPart(path, abs + (e - s));
@@ -243,6 +236,7 @@ export class MimeParser {
         ent.kind = 'multipart';
         ent.boundary = Buffer.from(`--${b}`, 'utf8');
         part.children = [];
+        ent.text = new TextCollector(this.budget);
         this.multiparts++;
       }
     } else if (part.type === 'message' && (part.subtype === 'rfc822' || part.subtype === 'global')) {
@@ -308,15 +302,17 @@ export class MimeParser {
     const label = p.path || 'message';
     if (ent.kind === 'multipart') {
       this.multiparts--;
-      if (ent.mpState !== 'epilogue') this.defects.push(`${label}: missing closing boundary`);
       if ((p.children ?? []).length === 0) {
         // RFC 3501 §7.4.2 needs at least one child; none was found, so read it as text.
         this.defects.push(`${label}: no boundary found: read as text/plain`);
         delete p.children;
         p.type = 'text';
         p.subtype = 'plain';
-      }
-    } else if (ent.kind === 'message' && ent.child) {
+        if (ent.isMessage) p.path = ent.prefix ? `${ent.prefix}.1` : '1';
+        ent.kind = 'leaf';
+      } else if (ent.mpState !== 'epilogue') this.defects.push(`${label}: missing closing boundary`);
+    }
+    if (ent.kind === 'message' && ent.child) {
       const c = ent.child;
       p.message = {
         envelope: c.envelope ?? buildEnvelope(new HeaderBlock()),
@@ -324,7 +320,7 @@ export class MimeParser {
         headerStart: c.part.headerStart,
         bodyStart: c.part.bodyStart,
       };
-    } else {
+    } else if (ent.kind === 'leaf') {
       if (ent.text) {
         try {
           this.texts.set(p, ent.text.finish(p, p.size, this.defects));

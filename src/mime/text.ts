@@ -29,6 +29,13 @@ export class TextCollector {
     this.budget.raw -= n;
   }
 
+  /** Drops what was collected and gives its bytes back to the budget. */
+  discard(): void {
+    this.budget.raw += this.len;
+    this.chunks = [];
+    this.len = 0;
+  }
+
   /** Decodes the first `bodyLen` collected bytes (the part's body without the line break
    *  that belongs to the next boundary). */
   finish(part: MimePart, bodyLen: number, defects: string[]): string {
