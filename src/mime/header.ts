@@ -19,6 +19,7 @@ export class HeaderBlock {
   private curLen = 0;
   private total = 0;
   private truncated = false;
+  private fieldCut = false;
 
   /** Classifies a line that starts a header line (content without its line break). */
   static classify(buf: Buffer, start: number, end: number): LineKind {
@@ -44,10 +45,11 @@ export class HeaderBlock {
       return;
     }
     const room = Math.min(FIELD_CAP - this.curLen, BLOCK_CAP - this.total);
-    if (room <= 0) return;
     if (end - start > room) {
-      end = start + room;
-      this.defects.push('header field over 128 KB: truncated');
+      end = start + Math.max(0, room);
+      if (!this.fieldCut) this.defects.push('header field over 128 KB: truncated');
+      this.fieldCut = true;
+      if (end <= start) return;
     }
     this.cur.push(buf.subarray(start, end));
     this.curLen += end - start;
@@ -65,6 +67,7 @@ export class HeaderBlock {
   }
 
   private flush(): void {
+    this.fieldCut = false;
     if (this.cur.length === 0) return;
     const raw = this.cur.length === 1 ? this.cur[0] : Buffer.concat(this.cur, this.curLen);
     this.cur = [];

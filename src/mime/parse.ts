@@ -129,7 +129,8 @@ export class MimeParser {
   private line(buf: Buffer, s: number, e: number, ce: number, abs: number, lineStart: boolean, hasLF: boolean): void {
     // RFC 2046 §5.1.1: a boundary delimiter line is "--" boundary, optionally "--" after it
     // for the close delimiter, then optional whitespace (transport padding).
-    if (lineStart && this.multiparts > 0 && ce - s >= 3 && buf[s] === 45 && buf[s + 1] === 45) {
+    // A fragment of an over-long line is no boundary (only the input's last line may lack LF).
+    if (lineStart && this.multiparts > 0 && (hasLF || this.ended) && ce - s >= 3 && buf[s] === 45 && buf[s + 1] === 45) {
       if (this.boundary(buf, s, e, ce, abs, hasLF)) return;
     }
     const top = this.stack[this.stack.length - 1];
