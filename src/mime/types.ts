@@ -28,8 +28,13 @@ export interface Envelope {
   messageId: string | null;
 }
 
-/** One node of the part tree. `path` is the IMAP section number ('' for the whole message's body). */
+/** One node of the part tree. */
 export interface MimePart {
+  /** The IMAP section number of this part (RFC 3501 §6.4.5), so BODY[n], BODY[n.MIME] etc.
+   *  are served from offsets alone (mime/sections.ts): a non-multipart message body is '1'
+   *  (or 'P.1' inside the message/rfc822 part P); children of a multipart with path X are
+   *  'X.1', 'X.2'… ('1', '2'… when X is ''). A multipart that is a message body has no number
+   *  of its own; its path is its message's path ('' at top level, 'P' inside part P). */
   path: string;
   /** Lower-case media type and subtype, e.g. 'text', 'plain'. Defaults per RFC 2045 §5.2. */
   type: string;
@@ -49,12 +54,17 @@ export interface MimePart {
   headerStart: number;
   bodyStart: number;
   bodyEnd: number;
-  /** Body size in octets (bodyEnd - bodyStart) and in lines (text/* and message/rfc822). */
+  /** Body size in octets (bodyEnd - bodyStart) and in lines (LFs in the body, plus one for a
+   *  last line without one). Lines are counted for every part; IMAP sends them for text/*
+   *  and message/rfc822 only. A body ends before the line break that precedes a boundary
+   *  delimiter (RFC 2046 §5.1.1). */
   size: number;
   lines: number;
   /** multipart/*: the sub-parts, in order. */
   children?: MimePart[];
-  /** message/rfc822 (and message/global): the embedded message's envelope and body. */
+  /** message/rfc822 (and message/global): the embedded message's envelope and body.
+   *  Absent when the part could not be read as a message (encoded with base64 or
+   *  quoted-printable, or nested too deep): then IMAP describes it as a basic part. */
   message?: { envelope: Envelope; body: MimePart; headerStart: number; bodyStart: number };
 }
 

@@ -1,0 +1,67 @@
+/**
+ * The IMAP ENVELOPE of a header block (RFC 3501 §7.4.2) and the decoded fields a person
+ * reads (RFC 2047 words decoded by libmime), both from one HeaderBlock.
+ */
+import libmime from 'libmime';
+import { displayAddresses, parseAddressList } from './address.js';
+import type { HeaderBlock } from './header.js';
+import type { Envelope } from './types.js';
+
+export function buildEnvelope(h: HeaderBlock): Envelope {
+  const from = parseAddressList(h.get('from'));
+  // RFC 3501 §7.4.2: absent or empty Sender / Reply-To take the value of From.
+  const sender = parseAddressList(h.get('sender')) ?? from;
+  const replyTo = parseAddressList(h.get('reply-to')) ?? from;
+  return {
+    date: h.get('date') ?? null,
+    subject: h.get('subject') ?? null,
+    from,
+    sender,
+    replyTo,
+    to: parseAddressList(h.get('to')),
+    cc: parseAddressList(h.get('cc')),
+    bcc: parseAddressList(h.get('bcc')),
+    inReplyTo: h.get('in-reply-to') ?? null,
+    messageId: h.get('message-id') ?? null,
+  };
+}
+
+export interface DecodedFields {
+  subject: string;
+  from: string;
+  to: string;
+  cc: string;
+  sentDate: number | null;
+  messageId: string | null;
+}
+
+export function decodedFields(env: Envelope): DecodedFields {
+  return {
+    subject: decodeText(env.subject ?? ''),
+    from: displayAddresses(env.from),
+    to: displayAddresses(env.to),
+    cc: displayAddresses(env.cc),
+    sentDate: parseDate(env.date),
+    messageId: env.messageId === null ? null : (/<[^>]*>/.exec(env.messageId)?.[0] ?? env.messageId),
+  };
+}
+
+/** RFC 2047 decoding of unstructured text; never throws. */
+export function decodeText(s: string): string {
+  try {
+    return libmime.decodeWords(s);
+  } catch {
+    return s;
+  }
+}
+
+/** RFC 5322 §3.3 date-time (with §4.3 obsolete zones), as epoch ms; null when unreadable. */
+export function parseDate(v: string | null): number | null {
+  if (!v) return null;
+  const s = v.replace(/\([^)]*\)/g, ' ').replace(/\s+/g, ' ').trim();
+  const t = Date.parse(s);
+  if (Number.isFinite(t)) return t;
+  // Retry without the day name and with zone names V8 does not know.
+  const t2 = Date.parse(s.replace(/^[A-Za-z]+,?\s*/, '').replace(/\b(UT|Z)$/i, 'GMT'));
+  return Number.isFinite(t2) ? t2 : null;
+}

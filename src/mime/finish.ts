@@ -1,0 +1,95 @@
+/**
+ * Turns what the streaming parser gathered into the ParsedMessage: decoded header fields,
+ * the search text (text parts in order; in multipart/alternative only the plain branch,
+ * RFC 2046 §5.1.4), the preview and the attachment list.
+ */
+import { decodedFields } from './envelope.js';
+import type { HeaderBlock } from './header.js';
+import { filenameOf } from './part.js';
+import type { AttachmentInfo, Envelope, MimePart, ParsedMessage } from './types.js';
+
+/** What the parser hands to finish.ts. */
+export interface ParseState {
+  root: MimePart;
+  size: number;
+  headers: HeaderBlock;
+  envelope: Envelope;
+  texts: Map<MimePart, string>;
+  decodedSizes: Map<MimePart, number>;
+  uu: Map<MimePart, AttachmentInfo[]>;
+  defects: string[];
+}
+
+export const TEXT_CAP = 1024 * 1024;
+const PREVIEW = 200;
+const MAX_DEFECTS = 100;
+
+function hasPlain(p: MimePart, texts: Map<MimePart, string>): boolean {
+  if (p.children) return p.children.some((c) => hasPlain(c, texts));
+  if (p.message) return hasPlain(p.message.body, texts);
+  return p.subtype === 'plain' && texts.has(p);
+}
+
+function hasText(p: MimePart, texts: Map<MimePart, string>): boolean {
+  if (p.children) return p.children.some((c) => hasText(c, texts));
+  if (p.message) return hasText(p.message.body, texts);
+  return texts.has(p);
+}
+
+function collectText(p: MimePart, texts: Map<MimePart, string>, out: string[]): void {
+  if (p.children) {
+    if (p.subtype === 'alternative') {
+      const pick = p.children.find((c) => hasPlain(c, texts)) ?? [...p.children].reverse().find((c) => hasText(c, texts));
+      if (pick) collectText(pick, texts, out);
+    } else for (const c of p.children) collectText(c, texts, out);
+  } else if (p.message) collectText(p.message.body, texts, out);
+  else {
+    const t = texts.get(p);
+    if (t !== undefined && t.trim() !== '') out.push(t.trim());
+  }
+}
+
+function collectAttachments(p: MimePart, st: ParseState, out: AttachmentInfo[]): void {
+  if (p.children) {
+    for (const c of p.children) collectAttachments(c, st, out);
+    return;
+  }
+  const filename = filenameOf(p);
+  const bodyText = p.type === 'text' && (p.subtype === 'plain' || p.subtype === 'html') &&
+    filename === null && p.disposition?.type !== 'attachment' && !p.message;
+  if (!bodyText) {
+    out.push({
+      path: p.path,
+      filename,
+      contentType: `${p.type}/${p.subtype}`,
+      size: st.decodedSizes.get(p) ?? p.size,
+      disposition: p.disposition?.type === 'inline' ? 'inline' : 'attachment',
+      contentId: p.id,
+      encoding: p.encoding,
+    });
+  }
+  const uu = st.uu.get(p);
+  if (uu) out.push(...uu);
+}
+
+export function finishMessage(st: ParseState): ParsedMessage {
+  const parts: string[] = [];
+  collectText(st.root, st.texts, parts);
+  let text = parts.join('\n\n');
+  if (text.length > TEXT_CAP) text = text.slice(0, TEXT_CAP);
+  const attachments: AttachmentInfo[] = [];
+  collectAttachments(st.root, st, attachments);
+  const defects = [...new Set(st.defects)].slice(0, MAX_DEFECTS);
+  return {
+    size: st.size,
+    bodyStart: st.root.bodyStart,
+    headers: st.headers.fields,
+    envelope: st.envelope,
+    body: st.root,
+    ...decodedFields(st.envelope),
+    text,
+    preview: text.slice(0, PREVIEW * 4).replace(/\s+/g, ' ').trim().slice(0, PREVIEW),
+    attachments,
+    defects,
+  };
+}
