@@ -1,11 +1,18 @@
 #!/usr/bin/env node
-/** The `posthorn` command: administration, the servers and the mail client. */
-import { Command } from 'commander';
+/** The `posthorn` command: administration, the servers and the mail client (program.ts). */
+import { runCli } from './program.js';
 
-const program = new Command('posthorn')
-  .description('Posthorn: a complete Internet mail system')
-  .option('--data <dir>', 'where the store, blobs, TLS keys and posthorn.toml live', process.env.POSTHORN_DATA ?? './data')
-  .option('--config <file>', 'configuration file (TOML)')
-  .option('--json', 'machine-readable output');
-
-await program.parseAsync(process.argv);
+const code = await runCli(process.argv.slice(2), {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  readStdin: async () => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  },
+  env: process.env,
+});
+process.exitCode = code;
+// Whatever still holds the event loop (a database pool, a stray timer) must not keep a
+// finished command alive; unref'd, this fires only if something else is still running.
+setTimeout(() => process.exit(code), 2000).unref();
