@@ -1,0 +1,56 @@
+/**
+ * Blobs in the database (PostgreSQL backend): table blobs(id, data bytea, size,
+ * created_at). A put is durable with its commit; putting bytes that exist refreshes
+ * created_at so garbage collection's grace period covers a delivery that re-uses an old
+ * blob. Ranges are read with substring() so a partial FETCH does not load the whole blob.
+ */
+import { createHash } from 'node:crypto';
+import { sql, type Kysely } from 'kysely';
+import { UserError } from '../../lib/errors.js';
+import { referencedBlobs } from '../sql/blob-refs.js';
+import type { DB } from '../sql/schema.js';
+import type { BlobId, BlobStore } from '../types.js';
+
+export class SqlBlobStore implements BlobStore {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async put(data: Uint8Array): Promise<BlobId> {
+    const id = createHash('sha256').update(data).digest('hex');
+    const now = Date.now();
+    await this.db.insertInto('blobs').values({ id, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), size: data.byteLength, created_at: now })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ created_at: now })).execute();
+    return id;
+  }
+
+  async get(id: BlobId): Promise<Buffer> {
+    const row = await this.db.selectFrom('blobs').select('data').where('id', '=', id).executeTakeFirst();
+    if (!row) throw new UserError(`no blob ${id}`, 'not-found');
+    return Buffer.from(row.data);
+  }
+
+  async getRange(id: BlobId, start: number, end: number): Promise<Buffer> {
+    const from = Math.max(0, start);
+    const len = Math.max(0, end - from);
+    const r = await sql<{ part: Buffer }>`SELECT substring(data FROM ${from + 1}::int FOR ${Math.min(len, 0x7fffffff)}::int) AS part
+      FROM blobs WHERE id = ${id}`.execute(this.db);
+    if (r.rows.length === 0) throw new UserError(`no blob ${id}`, 'not-found');
+    return Buffer.from(r.rows[0].part);
+  }
+
+  async has(id: BlobId): Promise<boolean> {
+    return (await this.db.selectFrom('blobs').select('id').where('id', '=', id).executeTakeFirst()) !== undefined;
+  }
+
+  async collectGarbage(graceMs: number): Promise<number> {
+    const cutoff = Date.now() - graceMs;
+    const old = (await this.db.selectFrom('blobs').select('id').where('created_at', '<', cutoff).execute()).map((r) => r.id);
+    const used = await referencedBlobs(this.db, old);
+    let removed = 0;
+    for (const id of old) {
+      if (used.has(id)) continue;
+      const r = await this.db.deleteFrom('blobs').where('id', '=', id).where('created_at', '<', cutoff).executeTakeFirst();
+      removed += Number(r.numDeletedRows);
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,113 @@
+/**
+ * MailStore over Kysely, shared by the SQLite and PostgreSQL backends: each method is one
+ * transaction (or one read statement) delegating to the query modules of sql/.
+ */
+import type {
+  ChangesSince, Flag, FlagMode, MailStore, Mailbox, MailboxStatus, MessageFlags, MessageRow, NewMessage,
+  SpecialUse, StoreFlagsResult, UidRanges,
+} from '../types.js';
+import type { Sql } from './db.js';
+import * as mb from './mailboxes.js';
+import * as msg from './messages.js';
+import { normalizeName } from './names.js';
+import * as reads from './reads.js';
+import { toMailbox } from './rows.js';
+import { storeFlags } from './store-flags.js';
+import { searchText } from './text.js';
+
+export class SqlMailStore implements MailStore {
+  constructor(private readonly s: Sql) {}
+
+  async listMailboxes(accountId: number): Promise<Mailbox[]> {
+    const rows = await this.s.db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).execute();
+    // Byte order, the same in both dialects whatever the database collation.
+    return rows.map(toMailbox).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  }
+
+  getMailbox(accountId: number, name: string): Promise<Mailbox | null> {
+    let n: string;
+    try {
+      n = normalizeName(name);
+    } catch {
+      return Promise.resolve(null);
+    }
+    return mb.findMailbox(this.s.db, accountId, n);
+  }
+
+  getMailboxById(id: number): Promise<Mailbox | null> {
+    return mb.mailboxById(this.s.db, id);
+  }
+
+  createMailbox(accountId: number, name: string, opts?: { specialUse?: SpecialUse | null; subscribed?: boolean }): Promise<Mailbox> {
+    return mb.createMailbox(this.s, accountId, name, opts);
+  }
+
+  renameMailbox(accountId: number, from: string, to: string): Promise<void> {
+    return mb.renameMailbox(this.s, accountId, from, to);
+  }
+
+  deleteMailbox(accountId: number, name: string): Promise<void> {
+    return mb.deleteMailbox(this.s, accountId, name);
+  }
+
+  setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
+    return mb.setSubscribed(this.s, accountId, name, subscribed);
+  }
+
+  status(mailboxId: number): Promise<MailboxStatus> {
+    return mb.mailboxStatus(this.s.db, mailboxId);
+  }
+
+  async append(items: Array<{ mailboxId: number; message: NewMessage }>): Promise<Array<{ mailboxId: number; uid: number; modseq: number }>> {
+    if (items.length === 0) return [];
+    return this.s.tx((trx) => msg.appendItems(trx, this.s.dialect, items));
+  }
+
+  copy(fromMailboxId: number, uids: UidRanges, toMailboxId: number): Promise<Array<[number, number]>> {
+    return this.s.tx(async (trx) => (await msg.copyInto(trx, this.s.dialect, fromMailboxId, uids, toMailboxId)).pairs);
+  }
+
+  move(fromMailboxId: number, uids: UidRanges, toMailboxId: number): Promise<Array<[number, number]>> {
+    return this.s.tx(async (trx) => {
+      const r = await msg.copyInto(trx, this.s.dialect, fromMailboxId, uids, toMailboxId);
+      await msg.expungeRows(trx, this.s.dialect, fromMailboxId, r.sources);
+      return r.pairs;
+    });
+  }
+
+  storeFlags(mailboxId: number, uids: UidRanges, mode: FlagMode, flags: Flag[], unchangedSince?: number): Promise<StoreFlagsResult> {
+    return this.s.tx((trx) => storeFlags(trx, mailboxId, uids, mode, flags, unchangedSince));
+  }
+
+  expunge(mailboxId: number, uids?: UidRanges): Promise<number[]> {
+    return this.s.tx((trx) => msg.expungeDeleted(trx, this.s.dialect, mailboxId, uids));
+  }
+
+  removeMessages(mailboxId: number, uids: number[]): Promise<number[]> {
+    return this.s.tx((trx) => msg.removeListed(trx, this.s.dialect, mailboxId, uids));
+  }
+
+  listFlags(mailboxId: number): Promise<MessageFlags[]> {
+    return reads.listFlags(this.s.db, mailboxId);
+  }
+
+  getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]> {
+    return reads.getMessages(this.s.db, mailboxId, uids);
+  }
+
+  getMessagesBySeq(mailboxId: number, from: number, to: number): Promise<MessageRow[]> {
+    return reads.getMessagesBySeq(this.s.db, mailboxId, from, to);
+  }
+
+  changesSince(mailboxId: number, modseq: number): Promise<ChangesSince> {
+    return reads.changesSince(this.s.db, mailboxId, modseq);
+  }
+
+  searchText(mailboxId: number, query: string): Promise<number[]> {
+    return searchText(this.s.db, this.s.dialect, mailboxId, query);
+  }
+
+  quotaUsage(accountId: number): Promise<{ bytes: number; messages: number }> {
+    return msg.accountUsage(this.s.db, accountId);
+  }
+}

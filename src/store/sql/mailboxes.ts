@@ -1,0 +1,136 @@
+/**
+ * Mailbox rows: create (with missing parents, RFC 3501 §6.3.3), rename (children move
+ * along; INBOX is special, RFC 3501 §6.3.5), delete (children remain, INBOX never), status.
+ * Every mutation runs in one transaction of the caller's Sql.
+ */
+import { sql, type Kysely } from 'kysely';
+import { UserError } from '../../lib/errors.js';
+import type { Mailbox, MailboxStatus, SpecialUse } from '../types.js';
+import type { Sql } from './db.js';
+import { moveAll } from './messages.js';
+import { ancestors, isInbox, normalizeName, SEP } from './names.js';
+import { isUniqueViolation, toMailbox } from './rows.js';
+import type { DB } from './schema.js';
+import { deleteTextOfMailbox } from './text.js';
+
+export async function findMailbox(db: Kysely<DB>, accountId: number, name: string): Promise<Mailbox | null> {
+  const row = await db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  return row ? toMailbox(row) : null;
+}
+
+export async function mailboxById(db: Kysely<DB>, id: number): Promise<Mailbox | null> {
+  const row = await db.selectFrom('mailboxes').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? toMailbox(row) : null;
+}
+
+/** Next UIDVALIDITY from the store-wide counter (RFC 3501 §2.3.1.1: never repeats for a name). */
+async function nextUidValidity(trx: Kysely<DB>): Promise<number> {
+  const row = await trx.updateTable('meta').set((eb) => ({ value: eb('value', '+', 1) })).where('key', '=', 'uidvalidity')
+    .returning('value').executeTakeFirstOrThrow();
+  return Number(row.value) % 0x1_0000_0000 || 1;
+}
+
+async function insertMailbox(trx: Kysely<DB>, accountId: number, name: string, specialUse: SpecialUse | null, subscribed: boolean): Promise<Mailbox> {
+  const row = await trx.insertInto('mailboxes').values({
+    account_id: accountId, name, uidvalidity: await nextUidValidity(trx), uidnext: 1, highestmodseq: 1,
+    special_use: specialUse, subscribed: subscribed ? 1 : 0,
+  }).returningAll().executeTakeFirstOrThrow();
+  return toMailbox(row);
+}
+
+async function ensureParents(trx: Kysely<DB>, accountId: number, name: string): Promise<void> {
+  for (const parent of ancestors(name)) {
+    if (!(await findMailbox(trx, accountId, parent))) await insertMailbox(trx, accountId, parent, null, false);
+  }
+}
+
+async function requireAccount(trx: Kysely<DB>, accountId: number): Promise<void> {
+  const acc = await trx.selectFrom('accounts').select('id').where('id', '=', accountId).executeTakeFirst();
+  if (!acc) throw new UserError(`no account with id ${accountId}`, 'not-found');
+}
+
+/** Inside an open transaction: creates `name` and its missing parents. */
+export async function createMailboxIn(trx: Kysely<DB>, accountId: number, rawName: string,
+  opts: { specialUse?: SpecialUse | null; subscribed?: boolean } = {}): Promise<Mailbox> {
+  const name = normalizeName(rawName);
+  await requireAccount(trx, accountId);
+  if (await findMailbox(trx, accountId, name)) throw new UserError(`mailbox ${name} exists`, 'duplicate');
+  await ensureParents(trx, accountId, name);
+  return insertMailbox(trx, accountId, name, opts.specialUse ?? null, opts.subscribed ?? false);
+}
+
+export async function createMailbox(s: Sql, accountId: number, name: string, opts?: { specialUse?: SpecialUse | null; subscribed?: boolean }): Promise<Mailbox> {
+  try {
+    return await s.tx((trx) => createMailboxIn(trx, accountId, name, opts));
+  } catch (err) {
+    if (isUniqueViolation(err)) throw new UserError(`mailbox ${name} exists`, 'duplicate');
+    throw err;
+  }
+}
+
+export async function renameMailbox(s: Sql, accountId: number, rawFrom: string, rawTo: string): Promise<void> {
+  const from = normalizeName(rawFrom);
+  const to = normalizeName(rawTo);
+  if (to === from || to.startsWith(from + SEP)) throw new UserError(`cannot rename ${from} to ${to}`, 'invalid');
+  await s.tx(async (trx) => {
+    const src = await findMailbox(trx, accountId, from);
+    if (!src) throw new UserError(`no mailbox ${from}`, 'not-found');
+    if (await findMailbox(trx, accountId, to)) throw new UserError(`mailbox ${to} exists`, 'duplicate');
+    if (isInbox(from)) {
+      // RFC 3501 §6.3.5: renaming INBOX moves its messages to the new name; INBOX stays,
+      // empty, and its inferiors are not renamed.
+      await ensureParents(trx, accountId, to);
+      const dest = await insertMailbox(trx, accountId, to, null, src.subscribed);
+      await moveAll(trx, s.dialect, src.id, dest.id);
+      return;
+    }
+    const rows = await trx.selectFrom('mailboxes').select(['id', 'name']).where('account_id', '=', accountId)
+      .where((eb) => eb.or([eb('name', '=', from), eb(sql<string>`substr(name, 1, ${from.length + 1})`, '=', from + SEP)]))
+      .execute();
+    const moves = rows.filter((r) => r.name === from || r.name.startsWith(from + SEP)).map((r) => ({ id: Number(r.id), name: to + r.name.slice(from.length) }));
+    for (const m of moves) {
+      if (await findMailbox(trx, accountId, m.name)) throw new UserError(`mailbox ${m.name} exists`, 'duplicate');
+    }
+    await ensureParents(trx, accountId, to);
+    for (const m of moves) await trx.updateTable('mailboxes').set({ name: m.name }).where('id', '=', m.id).execute();
+  });
+}
+
+export async function deleteMailbox(s: Sql, accountId: number, rawName: string): Promise<void> {
+  const name = normalizeName(rawName);
+  if (isInbox(name)) throw new UserError('INBOX cannot be deleted', 'invalid');
+  await s.tx(async (trx) => {
+    const mb = await findMailbox(trx, accountId, name);
+    if (!mb) throw new UserError(`no mailbox ${name}`, 'not-found');
+    await deleteMailboxRows(trx, s.dialect, mb.id);
+  });
+}
+
+/** Removes one mailbox with its messages, text and tombstones (inside a transaction). */
+export async function deleteMailboxRows(trx: Kysely<DB>, dialect: Sql['dialect'], mailboxId: number): Promise<void> {
+  await deleteTextOfMailbox(trx, dialect, mailboxId);
+  await trx.deleteFrom('messages').where('mailbox_id', '=', mailboxId).execute();
+  await trx.deleteFrom('expunged').where('mailbox_id', '=', mailboxId).execute();
+  await trx.deleteFrom('mailboxes').where('id', '=', mailboxId).execute();
+}
+
+export async function setSubscribed(s: Sql, accountId: number, rawName: string, subscribed: boolean): Promise<void> {
+  const name = normalizeName(rawName);
+  const r = await s.db.updateTable('mailboxes').set({ subscribed: subscribed ? 1 : 0 })
+    .where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  if (Number(r.numUpdatedRows) === 0) throw new UserError(`no mailbox ${name}`, 'not-found');
+}
+
+export async function mailboxStatus(db: Kysely<DB>, mailboxId: number): Promise<MailboxStatus> {
+  const mb = await mailboxById(db, mailboxId);
+  if (!mb) throw new UserError(`no mailbox with id ${mailboxId}`, 'not-found');
+  const r = await sql<{ n: number; unseen: number | null; deleted: number | null; size: number | null }>`
+    SELECT count(*) AS n, sum(CASE WHEN (flags & 1) = 0 THEN 1 ELSE 0 END) AS unseen,
+      sum(CASE WHEN (flags & 8) <> 0 THEN 1 ELSE 0 END) AS deleted, sum(size) AS size
+    FROM messages WHERE mailbox_id = ${mailboxId}`.execute(db);
+  const row = r.rows[0];
+  return {
+    messages: Number(row.n), unseen: Number(row.unseen ?? 0), recent: 0, deleted: Number(row.deleted ?? 0),
+    size: Number(row.size ?? 0), uidNext: mb.uidNext, uidValidity: mb.uidValidity, highestModseq: mb.highestModseq,
+  };
+}

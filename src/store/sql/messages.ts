@@ -1,0 +1,161 @@
+/**
+ * Writes to the message set of mailboxes: append, copy, move, expunge, remove. Each
+ * function runs inside the caller's transaction. UIDs and MODSEQs are taken from the
+ * mailbox row with one UPDATE ... RETURNING, which also row-locks the mailbox on
+ * PostgreSQL, so concurrent writers get distinct, increasing values (RFC 3501 §2.3.1.1,
+ * RFC 7162 §3.1). Every expunge leaves a tombstone (mailbox, uid, modseq).
+ */
+import { sql, type Kysely } from 'kysely';
+import { UserError } from '../../lib/errors.js';
+import type { NewMessage, UidRanges } from '../types.js';
+import { chunks, type Dialect } from './db.js';
+import { encodeFlags } from './flags.js';
+import { uidFilter } from './ranges.js';
+import type { DB } from './schema.js';
+import { copyText, deleteText, insertText } from './text.js';
+
+interface Allocation { accountId: number; firstUid: number; firstModseq: number }
+
+/** Reserves `n` UIDs and `n` MODSEQs (one per message) in the mailbox. */
+export async function allocate(trx: Kysely<DB>, mailboxId: number, n: number): Promise<Allocation> {
+  const r = await trx.updateTable('mailboxes')
+    .set((eb) => ({ uidnext: eb('uidnext', '+', n), highestmodseq: eb('highestmodseq', '+', n) }))
+    .where('id', '=', mailboxId).returning(['uidnext', 'highestmodseq', 'account_id']).executeTakeFirst();
+  if (!r) throw new UserError(`no mailbox with id ${mailboxId}`, 'not-found');
+  return { accountId: Number(r.account_id), firstUid: Number(r.uidnext) - n, firstModseq: Number(r.highestmodseq) - n + 1 };
+}
+
+/** Takes one new MODSEQ for an operation on the mailbox. */
+export async function bumpModseq(trx: Kysely<DB>, mailboxId: number): Promise<{ modseq: number; accountId: number }> {
+  const r = await trx.updateTable('mailboxes').set((eb) => ({ highestmodseq: eb('highestmodseq', '+', 1) }))
+    .where('id', '=', mailboxId).returning(['highestmodseq', 'account_id']).executeTakeFirst();
+  if (!r) throw new UserError(`no mailbox with id ${mailboxId}`, 'not-found');
+  return { modseq: Number(r.highestmodseq), accountId: Number(r.account_id) };
+}
+
+/** Throws UserError 'quota' if adding `bytes` per account exceeds an account's quota. */
+export async function checkQuota(trx: Kysely<DB>, added: Map<number, number>): Promise<void> {
+  if (added.size === 0) return;
+  const limited = await trx.selectFrom('accounts').select(['id', 'quota']).where('id', 'in', [...added.keys()])
+    .where('quota', 'is not', null).execute();
+  for (const acc of limited) {
+    const used = await accountUsage(trx, Number(acc.id));
+    if (used.bytes + (added.get(Number(acc.id)) ?? 0) > Number(acc.quota)) {
+      throw new UserError('mailbox quota exceeded', 'quota');
+    }
+  }
+}
+
+export async function accountUsage(db: Kysely<DB>, accountId: number): Promise<{ bytes: number; messages: number }> {
+  const r = await sql<{ n: number; bytes: number | null }>`SELECT count(*) AS n, sum(m.size) AS bytes FROM messages m
+    JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.account_id = ${accountId}`.execute(db);
+  return { bytes: Number(r.rows[0].bytes ?? 0), messages: Number(r.rows[0].n) };
+}
+
+export async function appendItems(trx: Kysely<DB>, dialect: Dialect, items: Array<{ mailboxId: number; message: NewMessage }>):
+  Promise<Array<{ mailboxId: number; uid: number; modseq: number }>> {
+  const byMailbox = new Map<number, number[]>();
+  items.forEach((it, i) => {
+    const list = byMailbox.get(it.mailboxId) ?? [];
+    list.push(i);
+    byMailbox.set(it.mailboxId, list);
+  });
+  const out = new Array<{ mailboxId: number; uid: number; modseq: number }>(items.length);
+  const added = new Map<number, number>();
+  for (const [mailboxId, idx] of byMailbox) {
+    const a = await allocate(trx, mailboxId, idx.length);
+    idx.forEach((i, k) => {
+      out[i] = { mailboxId, uid: a.firstUid + k, modseq: a.firstModseq + k };
+      added.set(a.accountId, (added.get(a.accountId) ?? 0) + items[i].message.size);
+    });
+  }
+  await checkQuota(trx, added);
+  const rows = items.map((it, i) => {
+    const f = encodeFlags(it.message.flags);
+    return {
+      mailbox_id: it.mailboxId, uid: out[i].uid, modseq: out[i].modseq, flags: f.bits, keywords: f.keywords,
+      internaldate: it.message.internalDate, size: it.message.size, blob_id: it.message.blobId, metadata: it.message.metadata,
+    };
+  });
+  const ids = await insertMessages(trx, rows);
+  await insertText(trx, dialect, items.map((it, i) => ({ id: ids[i], body: it.message.searchText })));
+  return out;
+}
+
+type Insert = { mailbox_id: number; uid: number; modseq: number; flags: number; keywords: string; internaldate: number; size: number; blob_id: string; metadata: string };
+
+/** Inserts rows; returns their ids in input order. */
+async function insertMessages(trx: Kysely<DB>, rows: Insert[]): Promise<number[]> {
+  const key = (mailboxId: number, uid: number) => `${mailboxId}:${uid}`;
+  const ids = new Map<string, number>();
+  for (const part of chunks(rows, 90)) {
+    const got = await trx.insertInto('messages').values(part).returning(['id', 'mailbox_id', 'uid']).execute();
+    for (const g of got) ids.set(key(Number(g.mailbox_id), Number(g.uid)), Number(g.id));
+  }
+  return rows.map((r) => ids.get(key(r.mailbox_id, r.uid)) ?? 0);
+}
+
+interface SourceRow { id: number; uid: number }
+
+/** Copies the selected messages; returns source rows and [sourceUid, destUid] pairs. */
+export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number, uids: UidRanges, toId: number):
+  Promise<{ sources: SourceRow[]; pairs: Array<[number, number]> }> {
+  const filter = uidFilter(uids);
+  if (filter.empty) return { sources: [], pairs: [] };
+  const src = (await trx.selectFrom('messages').selectAll().where('mailbox_id', '=', fromId).where(filter.where).orderBy('uid').execute())
+    .filter((r) => filter.exact || filter.keep(Number(r.uid)));
+  if (src.length === 0) {
+    if (!(await trx.selectFrom('mailboxes').select('id').where('id', '=', toId).executeTakeFirst())) throw new UserError(`no mailbox with id ${toId}`, 'not-found');
+    return { sources: [], pairs: [] };
+  }
+  const a = await allocate(trx, toId, src.length);
+  await checkQuota(trx, new Map([[a.accountId, src.reduce((n, r) => n + Number(r.size), 0)]]));
+  const rows: Insert[] = src.map((r, k) => ({
+    mailbox_id: toId, uid: a.firstUid + k, modseq: a.firstModseq + k, flags: Number(r.flags), keywords: r.keywords,
+    internaldate: Number(r.internaldate), size: Number(r.size), blob_id: r.blob_id, metadata: r.metadata,
+  }));
+  const ids = await insertMessages(trx, rows);
+  await copyText(trx, dialect, src.map((r, k): [number, number] => [Number(r.id), ids[k]]));
+  return {
+    sources: src.map((r) => ({ id: Number(r.id), uid: Number(r.uid) })),
+    pairs: src.map((r, k): [number, number] => [Number(r.uid), a.firstUid + k]),
+  };
+}
+
+/** Deletes rows and leaves tombstones with one new MODSEQ; returns the UIDs ascending. */
+export async function expungeRows(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, rows: SourceRow[]): Promise<number[]> {
+  if (rows.length === 0) return [];
+  const { modseq } = await bumpModseq(trx, mailboxId);
+  const ids = rows.map((r) => r.id);
+  await deleteText(trx, dialect, ids);
+  for (const part of chunks(ids, 500)) await trx.deleteFrom('messages').where('id', 'in', part).execute();
+  for (const part of chunks(rows, 200)) {
+    await trx.insertInto('expunged').values(part.map((r) => ({ mailbox_id: mailboxId, uid: r.uid, modseq }))).execute();
+  }
+  return rows.map((r) => r.uid).sort((x, y) => x - y);
+}
+
+/** Moves every message of one mailbox into another (INBOX rename). */
+export async function moveAll(trx: Kysely<DB>, dialect: Dialect, fromId: number, toId: number): Promise<void> {
+  const { sources } = await copyInto(trx, dialect, fromId, [[1, Infinity]], toId);
+  await expungeRows(trx, dialect, fromId, sources);
+}
+
+export async function expungeDeleted(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids?: UidRanges): Promise<number[]> {
+  const filter = uids ? uidFilter(uids) : null;
+  if (filter?.empty) return [];
+  let q = trx.selectFrom('messages').select(['id', 'uid']).where('mailbox_id', '=', mailboxId).where(sql<boolean>`(flags & 8) <> 0`);
+  if (filter) q = q.where(filter.where);
+  const rows = (await q.execute()).map((r) => ({ id: Number(r.id), uid: Number(r.uid) }))
+    .filter((r) => !filter || filter.exact || filter.keep(r.uid));
+  return expungeRows(trx, dialect, mailboxId, rows);
+}
+
+export async function removeListed(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: number[]): Promise<number[]> {
+  const rows: SourceRow[] = [];
+  for (const part of chunks([...new Set(uids)], 500)) {
+    const got = await trx.selectFrom('messages').select(['id', 'uid']).where('mailbox_id', '=', mailboxId).where('uid', 'in', part).execute();
+    for (const r of got) rows.push({ id: Number(r.id), uid: Number(r.uid) });
+  }
+  return expungeRows(trx, dialect, mailboxId, rows);
+}

@@ -1,0 +1,43 @@
+/**
+ * Reads of messages: the light flag list (the session's sequence map), full rows by UID
+ * ranges and by sequence position, changes since a MODSEQ (RFC 7162 CONDSTORE/QRESYNC).
+ * listFlags reads only integer and short text columns — no metadata, no JSON parse — so a
+ * 100,000-message mailbox is read in one statement.
+ */
+import type { Kysely } from 'kysely';
+import type { ChangesSince, MessageFlags, MessageRow, UidRanges } from '../types.js';
+import { toMessageFlags, toMessageRow } from './rows.js';
+import { uidFilter } from './ranges.js';
+import type { DB } from './schema.js';
+
+export async function listFlags(db: Kysely<DB>, mailboxId: number): Promise<MessageFlags[]> {
+  const rows = await db.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords'])
+    .where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
+  const out = new Array<MessageFlags>(rows.length);
+  for (let i = 0; i < rows.length; i++) out[i] = toMessageFlags(rows[i]);
+  return out;
+}
+
+export async function getMessages(db: Kysely<DB>, mailboxId: number, uids: UidRanges): Promise<MessageRow[]> {
+  const f = uidFilter(uids);
+  if (f.empty) return [];
+  const rows = await db.selectFrom('messages').selectAll().where('mailbox_id', '=', mailboxId).where(f.where).orderBy('uid').execute();
+  return rows.filter((r) => f.exact || f.keep(Number(r.uid))).map(toMessageRow);
+}
+
+export async function getMessagesBySeq(db: Kysely<DB>, mailboxId: number, from: number, to: number): Promise<MessageRow[]> {
+  const start = Math.max(1, Math.min(from, to));
+  const end = Math.max(from, to);
+  const count = Number.isFinite(end) ? end - start + 1 : Number.MAX_SAFE_INTEGER;
+  const rows = await db.selectFrom('messages').selectAll().where('mailbox_id', '=', mailboxId).orderBy('uid')
+    .limit(count).offset(start - 1).execute();
+  return rows.map(toMessageRow);
+}
+
+export async function changesSince(db: Kysely<DB>, mailboxId: number, modseq: number): Promise<ChangesSince> {
+  const changed = await db.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords'])
+    .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid').execute();
+  const gone = await db.selectFrom('expunged').select('uid').where('mailbox_id', '=', mailboxId)
+    .where('modseq', '>', modseq).orderBy('uid').execute();
+  return { changed: changed.map(toMessageFlags), expunged: gone.map((r) => Number(r.uid)) };
+}

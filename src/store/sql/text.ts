@@ -1,0 +1,76 @@
+/**
+ * The full-text index (ARCHITECTURE.md: search never scans blobs). SQLite: FTS5 table
+ * message_fts with the trigram tokenizer, rowid = messages.id; a word of three or more
+ * characters uses the index (MATCH), shorter words fall back to LIKE on the same table.
+ * PostgreSQL: message_text(message_id, body) searched with ILIKE, which pg_trgm's GIN index
+ * (created when the extension is available) accelerates. Both give case-insensitive
+ * substring semantics (RFC 3501 §6.4.4 SEARCH BODY/TEXT).
+ */
+import { sql, type Kysely } from 'kysely';
+import type { Dialect } from './db.js';
+import { chunks } from './db.js';
+import type { DB } from './schema.js';
+
+export async function insertText(trx: Kysely<DB>, dialect: Dialect, rows: Array<{ id: number; body: string }>): Promise<void> {
+  for (const part of chunks(rows, 200)) {
+    if (part.length === 0) continue;
+    if (dialect === 'sqlite') await trx.insertInto('message_fts').values(part.map((r) => ({ rowid: r.id, body: r.body }))).execute();
+    else await trx.insertInto('message_text').values(part.map((r) => ({ message_id: r.id, body: r.body }))).execute();
+  }
+}
+
+/** Copies the indexed text of `pairs` [sourceMessageId, newMessageId]. */
+export async function copyText(trx: Kysely<DB>, dialect: Dialect, pairs: Array<[number, number]>): Promise<void> {
+  for (const part of chunks(pairs, 200)) {
+    const ids = part.map((p) => p[0]);
+    const bodies = new Map<number, string>();
+    if (dialect === 'sqlite') {
+      const rows = await trx.selectFrom('message_fts').select(['rowid', 'body']).where('rowid', 'in', ids).execute();
+      for (const r of rows) bodies.set(Number(r.rowid), r.body);
+    } else {
+      const rows = await trx.selectFrom('message_text').select(['message_id', 'body']).where('message_id', 'in', ids).execute();
+      for (const r of rows) bodies.set(Number(r.message_id), r.body);
+    }
+    await insertText(trx, dialect, part.filter((p) => bodies.has(p[0])).map(([from, to]) => ({ id: to, body: bodies.get(from) ?? '' })));
+  }
+}
+
+export async function deleteText(trx: Kysely<DB>, dialect: Dialect, ids: number[]): Promise<void> {
+  for (const part of chunks(ids, 500)) {
+    if (dialect === 'sqlite') await trx.deleteFrom('message_fts').where('rowid', 'in', part).execute();
+    else await trx.deleteFrom('message_text').where('message_id', 'in', part).execute();
+  }
+}
+
+export async function deleteTextOfMailbox(trx: Kysely<DB>, dialect: Dialect, mailboxId: number): Promise<void> {
+  const ids = trx.selectFrom('messages').select('id').where('mailbox_id', '=', mailboxId);
+  if (dialect === 'sqlite') await trx.deleteFrom('message_fts').where('rowid', 'in', ids).execute();
+  else await trx.deleteFrom('message_text').where('message_id', 'in', ids).execute();
+}
+
+/** UIDs (ascending) of messages in the mailbox whose text contains every word of `query`. */
+export async function searchText(db: Kysely<DB>, dialect: Dialect, mailboxId: number, query: string): Promise<number[]> {
+  const words = query.split(/\s+/).filter((w) => w.length > 0);
+  if (words.length === 0) {
+    const all = await db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
+    return all.map((r) => Number(r.uid));
+  }
+  const like = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  if (dialect === 'sqlite') {
+    const long = words.filter((w) => [...w].length >= 3);
+    const short = words.filter((w) => [...w].length < 3);
+    const match = long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
+    const conds = [
+      sql`m.mailbox_id = ${mailboxId}`,
+      ...(match ? [sql`message_fts MATCH ${match}`] : []),
+      ...short.map((w) => sql`message_fts.body LIKE ${like(w)} ESCAPE '\\'`),
+    ];
+    const r = await sql<{ uid: number }>`SELECT m.uid AS uid FROM message_fts JOIN messages m ON m.id = message_fts.rowid
+      WHERE ${sql.join(conds, sql` AND `)} ORDER BY m.uid`.execute(db);
+    return r.rows.map((x) => Number(x.uid));
+  }
+  const conds = [sql`m.mailbox_id = ${mailboxId}`, ...words.map((w) => sql`t.body ILIKE ${like(w)}`)];
+  const r = await sql<{ uid: number }>`SELECT m.uid AS uid FROM message_text t JOIN messages m ON m.id = t.message_id
+    WHERE ${sql.join(conds, sql` AND `)} ORDER BY m.uid`.execute(db);
+  return r.rows.map((x) => Number(x.uid));
+}

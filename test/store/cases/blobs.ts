@@ -1,0 +1,49 @@
+/** Blob contract: content addressing, idempotent put, ranges, not-found, and garbage
+ *  collection that spares referenced and young blobs. */
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { test } from 'node:test';
+import type { Ctx } from '../conformance.js';
+import { freshAccount, inbox, reason, sleep } from './helpers.js';
+
+export function blobCases(ctx: Ctx): void {
+  test('put is idempotent and content-addressed; get, getRange, has', async () => {
+    const b = ctx.store().blobs;
+    const data = Buffer.from(`hello blob ${Math.random()}\r\n`);
+    const id = await b.put(data);
+    assert.equal(id, createHash('sha256').update(data).digest('hex'));
+    assert.equal(await b.put(new Uint8Array(data)), id);
+    assert.deepEqual(await b.get(id), data);
+    assert.deepEqual(await b.getRange(id, 6, 10), data.subarray(6, 10));
+    assert.deepEqual(await b.getRange(id, 6, 1e9), data.subarray(6));
+    assert.equal(await b.has(id), true);
+    const missing = 'f'.repeat(64);
+    assert.equal(await b.has(missing), false);
+    assert.equal(await reason(b.get(missing)), 'not-found');
+    assert.equal(await b.put(new Uint8Array(0)), createHash('sha256').update('').digest('hex'));
+  });
+
+  test('collectGarbage removes only old, unreferenced blobs', async () => {
+    const s = ctx.store();
+    const acc = await freshAccount(s);
+    const ib = await inbox(s, acc);
+    const kept = Buffer.from(`referenced ${Math.random()}`);
+    const queued = Buffer.from(`queued ${Math.random()}`);
+    const orphan = Buffer.from(`orphan ${Math.random()}`);
+    const keptId = await s.blobs.put(kept);
+    const queuedId = await s.blobs.put(queued);
+    const orphanId = await s.blobs.put(orphan);
+    await s.mail.append([{ mailboxId: ib, message: { blobId: keptId, size: kept.length, internalDate: Date.now(), flags: [], metadata: '{}', searchText: '' } }]);
+    await s.queue.enqueue({ sender: 'a@b.test', blobId: queuedId, size: queued.length, recipients: [{ address: 'c@d.test' }] });
+    assert.equal(await s.blobs.collectGarbage(60_000), 0, 'young blobs survive');
+    await sleep(30);
+    assert.ok((await s.blobs.collectGarbage(10)) >= 1);
+    assert.equal(await s.blobs.has(orphanId), false);
+    assert.equal(await s.blobs.has(keptId), true);
+    assert.equal(await s.blobs.has(queuedId), true);
+    await s.mail.removeMessages(ib, [1]);
+    await sleep(30);
+    await s.blobs.collectGarbage(10);
+    assert.equal(await s.blobs.has(keptId), false, 'collected once unreferenced');
+  });
+}

@@ -1,0 +1,140 @@
+/** Message contract: UID/MODSEQ assignment, reads by UID and sequence, STORE with
+ *  UNCHANGEDSINCE, expunge tombstones and changesSince, copy/move mapping with a shared
+ *  blob, quota, full-text substring search. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Ctx } from '../conformance.js';
+import { appendN, freshAccount, inbox, newMessage, reason } from './helpers.js';
+
+export function messageCases(ctx: Ctx): void {
+  test('append: UIDs strictly increase, MODSEQ grows, batch spans mailboxes', async () => {
+    const s = ctx.store();
+    const acc = await freshAccount(s);
+    const ib = await inbox(s, acc);
+    const sent = (await s.mail.getMailbox(acc.id, 'Sent'))!.id;
+    const before = await s.mail.getMailboxById(ib);
+    const r = await s.mail.append([
+      { mailboxId: ib, message: await newMessage(s, 'one', ['\\Seen', 'Work']) },
+      { mailboxId: sent, message: await newMessage(s, 'two') },
+      { mailboxId: ib, message: await newMessage(s, 'three', ['\\flagged']) },
+    ]);
+    assert.deepEqual(r.map((x) => [x.mailboxId, x.uid]), [[ib, 1], [sent, 1], [ib, 2]]);
+    assert.ok(r[0].modseq > before!.highestModseq && r[2].modseq > r[0].modseq);
+    const after = await s.mail.getMailboxById(ib);
+    assert.equal(after?.uidNext, 3);
+    assert.equal(after?.highestModseq, r[2].modseq);
+    const flags = await s.mail.listFlags(ib);
+    assert.deepEqual(flags.map((f) => f.flags), [['\\Seen', 'Work'], ['\\Flagged']]);
+    const st = await s.mail.status(ib);
+    assert.equal(st.messages, 2);
+    assert.equal(st.unseen, 1);
+    assert.equal(st.uidNext, 3);
+    assert.ok(st.size > 0);
+    const more = await appendN(s, ib, 3);
+    assert.deepEqual(more, [3, 4, 5]);
+    const rows = await s.mail.getMessages(ib, [[2, 3], [5, Infinity]]);
+    assert.deepEqual(rows.map((m) => m.uid), [2, 3, 5]);
+    assert.equal(rows[0].metadata, '{}');
+    assert.equal((await s.blobs.get(rows[0].blobId)).length, rows[0].size);
+    assert.deepEqual((await s.mail.getMessagesBySeq(ib, 2, 4)).map((m) => m.uid), [2, 3, 4]);
+    const sparse: Array<[number, number]> = Array.from({ length: 40 }, (_, i) => [i * 2 + 1, i * 2 + 1]);
+    assert.deepEqual((await s.mail.getMessages(ib, sparse)).map((m) => m.uid), [1, 3, 5]);
+    assert.equal(await reason(s.mail.append([{ mailboxId: 999999999, message: await newMessage(s, 'x') }])), 'not-found');
+  });
+
+  test('storeFlags: add/remove/replace, keywords case-insensitive, UNCHANGEDSINCE', async () => {
+    const s = ctx.store();
+    const acc = await freshAccount(s);
+    const ib = await inbox(s, acc);
+    await appendN(s, ib, 4);
+    const r1 = await s.mail.storeFlags(ib, [[1, 2]], 'add', ['\\Seen', '$Label']);
+    assert.deepEqual(r1.updated.map((u) => [u.uid, u.flags]), [[1, ['\\Seen', '$Label']], [2, ['\\Seen', '$Label']]]);
+    const m1 = r1.updated[0].modseq;
+    const again = await s.mail.storeFlags(ib, [[1, 1]], 'add', ['\\seen', '$label']);
+    assert.deepEqual(again.updated, [], 'no change, no new MODSEQ');
+    const r2 = await s.mail.storeFlags(ib, [[2, 2]], 'remove', ['$LABEL']);
+    assert.deepEqual(r2.updated.map((u) => u.flags), [['\\Seen']]);
+    assert.ok(r2.updated[0].modseq > m1);
+    // RFC 7162 §3.1.3: message 2 changed after m1, so it is reported, not touched.
+    const r3 = await s.mail.storeFlags(ib, [[1, 3]], 'replace', ['\\Answered'], m1);
+    assert.deepEqual(r3.modified, [2]);
+    assert.deepEqual(r3.updated.map((u) => u.uid), [1, 3]);
+    const flags = await s.mail.listFlags(ib);
+    assert.deepEqual(flags.map((f) => f.flags), [['\\Answered'], ['\\Seen'], ['\\Answered'], []]);
+    const ch = await s.mail.changesSince(ib, r2.updated[0].modseq);
+    assert.deepEqual(ch.changed.map((c) => c.uid), [1, 3]);
+    assert.deepEqual(ch.expunged, []);
+  });
+
+  test('expunge leaves tombstones; removeMessages; UIDs never reused', async () => {
+    const s = ctx.store();
+    const acc = await freshAccount(s);
+    const ib = await inbox(s, acc);
+    await appendN(s, ib, 5);
+    const mark = (await s.mail.getMailboxById(ib))!.highestModseq;
+    await s.mail.storeFlags(ib, [[2, 4]], 'add', ['\\Deleted']);
+    assert.deepEqual(await s.mail.expunge(ib, [[1, 3]]), [2, 3]);
+    assert.deepEqual(await s.mail.expunge(ib), [4]);
+    assert.deepEqual(await s.mail.removeMessages(ib, [5, 99]), [5]);
+    assert.deepEqual((await s.mail.listFlags(ib)).map((f) => f.uid), [1]);
+    const ch = await s.mail.changesSince(ib, mark);
+    assert.deepEqual(ch.expunged, [2, 3, 4, 5]);
+    assert.ok((await s.mail.getMailboxById(ib))!.highestModseq > mark);
+    assert.deepEqual(await appendN(s, ib, 1), [6]);
+    assert.deepEqual((await s.mail.getMessagesBySeq(ib, 1, 2)).map((m) => m.uid), [1, 6]);
+  });
+
+  test('copy and move: UID mapping, same blob, flags kept, move leaves tombstones', async () => {
+    const s = ctx.store();
+    const acc = await freshAccount(s);
+    const ib = await inbox(s, acc);
+    const arch = (await s.mail.getMailbox(acc.id, 'Archive'))!.id;
+    await appendN(s, ib, 4, 'copyme');
+    await s.mail.storeFlags(ib, [[2, 2]], 'add', ['\\Flagged', 'Kw']);
+    const map = await s.mail.copy(ib, [[2, 3]], arch);
+    assert.deepEqual(map, [[2, 1], [3, 2]]);
+    const src = await s.mail.getMessages(ib, [[2, 2]]);
+    const dst = await s.mail.getMessages(arch, [[1, 1]]);
+    assert.equal(dst[0].blobId, src[0].blobId, 'blob shared, not copied');
+    assert.deepEqual(dst[0].flags, ['\\Flagged', 'Kw']);
+    assert.deepEqual(await s.mail.searchText(arch, 'copyme'), [1, 2], 'index filled at copy');
+    const mark = (await s.mail.getMailboxById(ib))!.highestModseq;
+    const moved = await s.mail.move(ib, [[1, 1], [4, 4]], arch);
+    assert.deepEqual(moved, [[1, 3], [4, 4]]);
+    assert.deepEqual((await s.mail.listFlags(ib)).map((f) => f.uid), [2, 3]);
+    assert.deepEqual((await s.mail.changesSince(ib, mark)).expunged, [1, 4]);
+    assert.deepEqual(await s.mail.copy(ib, [[50, 60]], arch), []);
+  });
+
+  test('quota: an append that would exceed it stores nothing', async () => {
+    const s = ctx.store();
+    const acc = await freshAccount(s, { quota: 100 });
+    const ib = await inbox(s, acc);
+    const small = await newMessage(s, 'small');
+    await s.mail.append([{ mailboxId: ib, message: small }]);
+    const big = { ...(await newMessage(s, 'big')), size: 90 };
+    assert.equal(await reason(s.mail.append([{ mailboxId: ib, message: small }, { mailboxId: ib, message: big }])), 'quota');
+    assert.deepEqual(await s.mail.quotaUsage(acc.id), { bytes: small.size, messages: 1 });
+    assert.equal((await s.mail.getMailboxById(ib))!.uidNext, 2, 'nothing assigned');
+    assert.equal(await reason(s.mail.copy(ib, [[1, 1]], (await s.mail.getMailbox(acc.id, 'Trash'))!.id)), 'resolved');
+  });
+
+  test('searchText: case-insensitive substrings, every word must match', async () => {
+    const s = ctx.store();
+    const acc = await freshAccount(s);
+    const ib = await inbox(s, acc);
+    await s.mail.append([
+      { mailboxId: ib, message: await newMessage(s, 'a', [], 'Quarterly Report from Zürich office') },
+      { mailboxId: ib, message: await newMessage(s, 'b', [], 'lunch menu: pizza') },
+      { mailboxId: ib, message: await newMessage(s, 'c', [], 'The REPORTING tool is down') },
+    ]);
+    assert.deepEqual(await s.mail.searchText(ib, 'report'), [1, 3]);
+    assert.deepEqual(await s.mail.searchText(ib, 'PORT zür'), [1]);
+    assert.deepEqual(await s.mail.searchText(ib, 'izz'), [2]);
+    assert.deepEqual(await s.mail.searchText(ib, 'is'), [3]);
+    assert.deepEqual(await s.mail.searchText(ib, '50%'), []);
+    assert.deepEqual(await s.mail.searchText(ib, 'report "x'), []);
+    await s.mail.removeMessages(ib, [1]);
+    assert.deepEqual(await s.mail.searchText(ib, 'report'), [3]);
+  });
+}

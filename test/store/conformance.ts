@@ -1,0 +1,58 @@
+/**
+ * The one conformance suite every store backend runs (STYLE.md habit 7). A backend test
+ * file calls `conformance(name, backing)`; `backing()` prepares an empty database and
+ * returns how to open stores on it (several at once: locks, events and queue claims are
+ * checked across two instances) and how to clean up.
+ */
+import { after, before, describe } from 'node:test';
+import type { Store } from '../../src/store/types.js';
+import { blobCases } from './cases/blobs.js';
+import { directoryCases } from './cases/directory.js';
+import { mailboxCases } from './cases/mailboxes.js';
+import { messageCases } from './cases/messages.js';
+import { sharedCases } from './cases/shared.js';
+
+export interface Backing {
+  open(): Promise<Store>;
+  cleanup(): Promise<void>;
+}
+
+/** What each group of cases gets: the suite's main store and a way to open another. */
+export interface Ctx {
+  store(): Store;
+  another(): Promise<Store>;
+}
+
+export function conformance(name: string, backing: () => Promise<Backing | null>): void {
+  describe(`store conformance: ${name}`, () => {
+    let b: Backing | null = null;
+    let main: Store | null = null;
+    const extra: Store[] = [];
+    before(async () => {
+      b = await backing();
+      if (b) main = await b.open();
+    });
+    after(async () => {
+      for (const s of extra) await s.close();
+      await main?.close();
+      await b?.cleanup();
+    });
+    const ctx: Ctx = {
+      store: () => {
+        if (!main) throw new Error('store not open');
+        return main;
+      },
+      another: async () => {
+        if (!b) throw new Error('no backing');
+        const s = await b.open();
+        extra.push(s);
+        return s;
+      },
+    };
+    directoryCases(ctx);
+    mailboxCases(ctx);
+    messageCases(ctx);
+    blobCases(ctx);
+    sharedCases(ctx);
+  });
+}

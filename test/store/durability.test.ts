@@ -1,0 +1,54 @@
+/**
+ * Durability of the SQLite backend (ARCHITECTURE.md "what a reply promises"): a child
+ * process appends messages and reports each append once its promise resolved; it is
+ * SIGKILLed mid-stream. Every message it reported must be there, blob included, after
+ * the store is reopened.
+ */
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { openStore } from '../../src/store/open.js';
+
+test('sqlite: what a SIGKILLed writer reported as committed survives', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posthorn-durable-'));
+  try {
+    const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('durability-child.ts', import.meta.url)), dir], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const committed: Array<{ uid: number; blobId: string }> = [];
+    let buf = '';
+    await new Promise<void>((resolve, reject) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        buf += chunk.toString();
+        let nl;
+        while ((nl = buf.indexOf('\n')) >= 0) {
+          const [word, uid, blobId] = buf.slice(0, nl).split(' ');
+          buf = buf.slice(nl + 1);
+          if (word === 'committed') committed.push({ uid: Number(uid), blobId });
+          if (committed.length === 40 && child.exitCode === null) child.kill('SIGKILL');
+        }
+      });
+      child.on('exit', () => resolve());
+      child.on('error', reject);
+    });
+    assert.ok(committed.length >= 40, `child reported ${committed.length} commits`);
+    const store = await openStore({ url: `sqlite:${join(dir, 'posthorn.db')}`, dataDir: dir });
+    try {
+      const acc = await store.directory.getAccount('d@durable.example.test');
+      const inbox = await store.mail.getMailbox(acc!.id, 'INBOX');
+      const uids = new Set((await store.mail.listFlags(inbox!.id)).map((m) => m.uid));
+      for (const c of committed) {
+        assert.ok(uids.has(c.uid), `UID ${c.uid} present`);
+        assert.ok(await store.blobs.has(c.blobId), `blob of UID ${c.uid} present`);
+      }
+    } finally {
+      await store.close();
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
