@@ -23,8 +23,9 @@ export interface Ctx {
   another(): Promise<Store>;
 }
 
-export function conformance(name: string, backing: () => Promise<Backing | null>): void {
-  describe(`store conformance: ${name}`, () => {
+/** `skip` (a reason) skips every case, e.g. when PostgreSQL is not reachable. */
+export function conformance(name: string, backing: () => Promise<Backing>, opts: { skip?: string | false } = {}): void {
+  describe(`store conformance: ${name}`, { skip: opts.skip }, () => {
     let b: Backing | null = null;
     let main: Store | null = null;
     const extra: Store[] = [];

@@ -62,7 +62,9 @@ export async function appendItems(trx: Kysely<DB>, dialect: Dialect, items: Arra
   });
   const out = new Array<{ mailboxId: number; uid: number; modseq: number }>(items.length);
   const added = new Map<number, number>();
-  for (const [mailboxId, idx] of byMailbox) {
+  // Lock mailbox rows in ascending id order so concurrent multi-mailbox appends on
+  // PostgreSQL never wait on each other in a cycle.
+  for (const [mailboxId, idx] of [...byMailbox].sort((x, y) => x[0] - y[0])) {
     const a = await allocate(trx, mailboxId, idx.length);
     idx.forEach((i, k) => {
       out[i] = { mailboxId, uid: a.firstUid + k, modseq: a.firstModseq + k };

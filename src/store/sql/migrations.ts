@@ -63,8 +63,8 @@ const MIGRATIONS: Step[][] = [V1];
 const OPTIONAL: Record<Dialect, string[]> = {
   sqlite: [],
   postgres: [
-    `CREATE EXTENSION IF NOT EXISTS pg_trgm`,
-    `CREATE INDEX IF NOT EXISTS message_text_trgm ON message_text USING gin (body gin_trgm_ops)`,
+    `CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public`,
+    `CREATE INDEX IF NOT EXISTS message_text_trgm ON message_text USING gin (body public.gin_trgm_ops)`,
   ],
 };
 

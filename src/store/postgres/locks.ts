@@ -1,0 +1,77 @@
+/**
+ * Locks across every node sharing the database: pg_try_advisory_lock on one dedicated
+ * connection per store. The server releases a session's advisory locks when the session
+ * ends, so a crashed node never leaves a stale lock. Advisory locks are re-entrant within
+ * a session, so an in-memory set refuses a second tryLock of the same key from this store.
+ * The lock number is the first 64 bits of SHA-256(schema ':' key).
+ */
+import { createHash } from 'node:crypto';
+import pg from 'pg';
+import type { LockHandle, Locks } from '../types.js';
+
+export class PgLocks implements Locks {
+  private client: pg.Client | null = null;
+  private connecting: Promise<pg.Client> | null = null;
+  private readonly held = new Set<string>();
+  private closed = false;
+
+  constructor(private readonly config: pg.ClientConfig, private readonly schema: string) {}
+
+  private lockId(key: string): string {
+    return createHash('sha256').update(`${this.schema}:${key}`).digest().readBigInt64BE(0).toString();
+  }
+
+  private async connection(): Promise<pg.Client> {
+    if (this.client) return this.client;
+    this.connecting ??= (async () => {
+      const c = new pg.Client(this.config);
+      const lost = () => {
+        // the server dropped every lock of this session with it
+        if (this.client === c) this.client = null;
+        this.held.clear();
+      };
+      c.on('error', lost);
+      c.on('end', lost);
+      await c.connect();
+      this.client = c;
+      return c;
+    })().finally(() => {
+      this.connecting = null;
+    });
+    return this.connecting;
+  }
+
+  async tryLock(key: string): Promise<LockHandle | null> {
+    if (this.closed) throw new Error('store closed');
+    if (this.held.has(key)) return null;
+    this.held.add(key);
+    let c: pg.Client;
+    let ok = false;
+    try {
+      c = await this.connection();
+      const r = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [this.lockId(key)]);
+      ok = r.rows[0]?.ok === true;
+    } finally {
+      if (!ok) this.held.delete(key);
+    }
+    if (!ok) return null;
+    let released = false;
+    return {
+      release: async () => {
+        if (released) return;
+        released = true;
+        if (this.client === c && this.held.delete(key)) {
+          await c.query('SELECT pg_advisory_unlock($1::bigint)', [this.lockId(key)]).catch(() => undefined);
+        }
+      },
+    };
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    const c = this.client;
+    this.client = null;
+    this.held.clear();
+    await c?.end().catch(() => undefined);
+  }
+}
