@@ -80,20 +80,22 @@ export interface Directory {
   listDomains(): Promise<Domain[]>;
   isLocalDomain(name: string): Promise<boolean>;
 
-  /** Creates the account and its INBOX. UserError for unknown domain or duplicate address
-   *  (an alias, forward or list with the same address is a duplicate too). */
+  /** Creates the account with INBOX and the RFC 6154 special-use mailboxes Drafts, Sent,
+   *  Trash, Junk and Archive, all subscribed. UserError 'not-found' for an unknown domain,
+   *  'duplicate' for a taken address (an alias, forward or list with the same address is a
+   *  duplicate too), 'invalid' for a malformed one. */
   addAccount(input: { address: string; passwordHash: string; apopSecret?: string | null; quota?: number | null }): Promise<Account>;
   getAccount(address: string): Promise<Account | null>;
   getAccountById(id: number): Promise<Account | null>;
   listAccounts(domain?: string): Promise<Account[]>;
   updateAccount(address: string, patch: { passwordHash?: string; apopSecret?: string | null; quota?: number | null }): Promise<Account>;
-  /** Removes the account with all its mailboxes and messages. */
+  /** Removes the account with all its mailboxes and messages. UserError 'not-found'. */
   removeAccount(address: string): Promise<void>;
 
-  /** `source` is an address, or '@domain' for the domain's catch-all. Adding a target that
-   *  is already there is a no-op. */
+  /** `source` is an address, or '@domain' for the domain's catch-all; its domain must be
+   *  local. Adding a target that is already there is a no-op. */
   addAlias(source: string, targets: string[]): Promise<void>;
-  /** With no targets, removes the alias entirely. */
+  /** With no targets, removes the alias entirely. UserError 'not-found' if nothing matched. */
   removeAlias(source: string, targets?: string[]): Promise<void>;
   listAliases(): Promise<Array<{ source: string; targets: string[] }>>;
 
@@ -109,7 +111,8 @@ export interface Directory {
   removeList(address: string): Promise<void>;
 
   /** Exact match on account, alias, forward or list (no plus-addressing, no catch-all:
-   *  mta/ingest applies those rules). null when nothing matches. */
+   *  mta/ingest applies those rules). null when nothing matches. lookup('@domain') returns
+   *  the domain's catch-all alias, if any. */
   lookup(address: string): Promise<LocalTarget | null>;
 }
 
@@ -132,6 +135,7 @@ export interface Mailbox {
 export interface MailboxStatus {
   messages: number;
   unseen: number;
+  /** Always 0 from the store: \Recent is session state (server/imap computes it). */
   recent: number;
   uidNext: number;
   uidValidity: number;
@@ -274,6 +278,8 @@ export type MailboxEvent =
  * Carries mailbox events between processes sharing the store (PostgreSQL LISTEN/NOTIFY; in
  * process for SQLite). mail/'s change bus publishes through it; delivery is at-most-once,
  * in order per publisher, so subscribers re-read state rather than trust event contents.
+ * The store itself publishes nothing: writers publish after their change committed. Over
+ * PostgreSQL an event whose `uids` would not fit a NOTIFY payload arrives with `uids: []`.
  */
 export interface EventTransport {
   publish(event: MailboxEvent): Promise<void>;
@@ -327,7 +333,8 @@ export interface QueueStore {
   }): Promise<number>;
   /** Claims up to `limit` due recipients (nextAttempt ≤ now, state queued/deferred) with a
    *  lease of `leaseMs` for `node`; a claimed recipient is not handed to another node until
-   *  the lease runs out (PostgreSQL: FOR UPDATE SKIP LOCKED). */
+   *  the lease runs out (PostgreSQL: FOR UPDATE SKIP LOCKED). Each returned message carries
+   *  only the recipients claimed by this call. */
   claimDue(now: number, limit: number, node: string, leaseMs: number): Promise<QueuedMessage[]>;
   /** Records the outcome of one attempt for one recipient and releases its lease. */
   recordAttempt(recipientId: number, result: {

@@ -1,0 +1,112 @@
+/**
+ * Store benchmarks, for each backend (PostgreSQL skipped when unreachable):
+ *  - append of 10,000 messages of 10 KB, durable (batches of 100 per transaction, the
+ *    batch's blobs written concurrently while the previous batch commits);
+ *  - reading the flags of every message of a 100,000-message mailbox;
+ *  - setting a flag on 1,000 messages.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { openStore } from '../src/store/open.js';
+import type { NewMessage, Store } from '../src/store/types.js';
+import { pgAvailable, pgBaseUrl } from '../test/support/pg.js';
+
+const APPEND_COUNT = 10_000;
+const BATCH = 100;
+const BIG_MAILBOX = 100_000;
+
+function message(i: number): Buffer {
+  const head = `From: bench@example.test\r\nTo: user@example.test\r\nSubject: bench ${i}\r\n\r\n`;
+  return Buffer.from(head + `${i} `.padEnd(10 * 1024 - head.length - 2, 'x') + '\r\n');
+}
+
+async function mailbox(store: Store, name: string): Promise<{ accountId: number; inbox: number }> {
+  const domain = `${name}.bench.test`;
+  await store.directory.addDomain(domain);
+  const acc = await store.directory.addAccount({ address: `u@${domain}`, passwordHash: 'x' });
+  const mb = await store.mail.getMailbox(acc.id, 'INBOX');
+  if (!mb) throw new Error('no INBOX');
+  return { accountId: acc.id, inbox: mb.id };
+}
+
+async function putBatch(store: Store, from: number): Promise<NewMessage[]> {
+  return Promise.all(Array.from({ length: BATCH }, async (_, k) => {
+    const raw = message(from + k);
+    const blobId = await store.blobs.put(raw);
+    return { blobId, size: raw.length, internalDate: Date.now(), flags: [], metadata: '{}', searchText: `bench ${from + k} example` };
+  }));
+}
+
+async function benchAppend(store: Store, label: string): Promise<void> {
+  const { inbox } = await mailbox(store, 'append');
+  const start = performance.now();
+  let next = putBatch(store, 0);
+  for (let i = 0; i < APPEND_COUNT; i += BATCH) {
+    const batch = await next;
+    if (i + BATCH < APPEND_COUNT) next = putBatch(store, i + BATCH);
+    await store.mail.append(batch.map((message) => ({ mailboxId: inbox, message })));
+  }
+  const secs = (performance.now() - start) / 1000;
+  console.log(`${label} append 10,000 x 10 KB (durable, ${BATCH}/commit): ${Math.round(APPEND_COUNT / secs)} msg/s`);
+}
+
+async function benchFlags(store: Store, label: string): Promise<void> {
+  const { inbox } = await mailbox(store, 'flags');
+  const raw = message(0);
+  const blobId = await store.blobs.put(raw);
+  const fill = 2000;
+  for (let i = 0; i < BIG_MAILBOX; i += fill) {
+    await store.mail.append(Array.from({ length: fill }, (_, k) => ({
+      mailboxId: inbox,
+      message: { blobId, size: raw.length, internalDate: Date.now(), flags: (i + k) % 3 === 0 ? ['\\Seen'] : [], metadata: '{}', searchText: '' },
+    })));
+  }
+  await store.mail.listFlags(inbox); // warm the cache: measure the read, not the disk
+  const t0 = performance.now();
+  const flags = await store.mail.listFlags(inbox);
+  const t1 = performance.now();
+  if (flags.length !== BIG_MAILBOX) throw new Error(`read ${flags.length} rows`);
+  console.log(`${label} read flags of 100,000 messages: ${(t1 - t0).toFixed(1)} ms`);
+  const t2 = performance.now();
+  const r = await store.mail.storeFlags(inbox, [[5001, 6000]], 'add', ['\\Flagged']);
+  const t3 = performance.now();
+  if (r.updated.length !== 1000) throw new Error(`flagged ${r.updated.length}`);
+  console.log(`${label} set a flag on 1,000 messages: ${(t3 - t2).toFixed(1)} ms`);
+}
+
+async function sqlite(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'posthorn-bench-'));
+  const store = await openStore({ url: `sqlite:${join(dir, 'posthorn.db')}`, dataDir: dir });
+  try {
+    await benchAppend(store, 'sqlite');
+    await benchFlags(store, 'sqlite');
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function postgres(): Promise<void> {
+  if (!(await pgAvailable())) return;
+  const schema = `posthorn_bench_${randomBytes(4).toString('hex')}`;
+  const base = pgBaseUrl();
+  const store = await openStore({ url: `${base}${base.includes('?') ? '&' : '?'}schema=${schema}`, dataDir: '/nonexistent' });
+  try {
+    await benchAppend(store, 'postgres');
+    await benchFlags(store, 'postgres');
+  } finally {
+    await store.close();
+    const c = new pg.Client({ connectionString: base });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+    await c.end();
+  }
+}
+
+export async function run(): Promise<void> {
+  await sqlite();
+  await postgres();
+}
