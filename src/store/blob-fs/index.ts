@@ -56,15 +56,9 @@ export class FsBlobStore implements BlobStore {
     const id = createHash('sha256').update(data).digest('hex');
     const final = this.path(id);
     if (await this.touch(final)) return id;
-    const dir = await this.ensureDir(id);
     const tmp = join(this.tmp, `${id}.${randomBytes(6).toString('hex')}`);
-    const fh = await open(tmp, 'wx', 0o640);
-    try {
-      await fh.writeFile(data);
-      await fh.sync();
-    } finally {
-      await fh.close();
-    }
+    // The folder is made (and its parent fsynced) while the file is written and fsynced.
+    const [dir] = await Promise.all([this.ensureDir(id), writeDurably(tmp, data)]);
     await rename(tmp, final);
     await fsyncDir(dir);
     return id;
@@ -134,6 +128,11 @@ export class FsBlobStore implements BlobStore {
         }
       }
     }
+    for (const f of await listDir(this.tmp)) {
+      // left behind by a put that crashed between write and rename
+      const st = await stat(join(this.tmp, f)).catch(() => null);
+      if (st && st.mtimeMs < cutoff) await unlink(join(this.tmp, f)).catch(() => undefined);
+    }
     const used = await this.referenced(old);
     let removed = 0;
     for (const id of old) {
@@ -143,6 +142,16 @@ export class FsBlobStore implements BlobStore {
       await unlink(this.path(id)).then(() => removed++, () => undefined);
     }
     return removed;
+  }
+}
+
+async function writeDurably(path: string, data: Uint8Array): Promise<void> {
+  const fh = await open(path, 'wx', 0o640);
+  try {
+    await fh.writeFile(data);
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }
 

@@ -37,6 +37,10 @@ const V1: Step[] = [
       flags INTEGER NOT NULL, keywords TEXT NOT NULL, internaldate {INT8} NOT NULL, size {INT8} NOT NULL,
       blob_id TEXT NOT NULL, metadata TEXT NOT NULL, UNIQUE (mailbox_id, uid))` },
   { sql: `CREATE INDEX messages_modseq ON messages (mailbox_id, modseq)` },
+  // listFlags reads (uid, modseq, flags, keywords) of a whole mailbox: a covering index
+  // answers it without touching the table rows (SQLite; PostgreSQL via INCLUDE).
+  { sql: `CREATE INDEX messages_flags ON messages (mailbox_id, uid, modseq, flags, keywords)`, only: 'sqlite' },
+  { sql: `CREATE UNIQUE INDEX messages_flags ON messages (mailbox_id, uid) INCLUDE (modseq, flags, keywords)`, only: 'postgres' },
   { sql: `CREATE INDEX messages_blob ON messages (blob_id)` },
   { sql: `CREATE TABLE expunged (mailbox_id {INT8} NOT NULL, uid {INT8} NOT NULL, modseq {INT8} NOT NULL,
       PRIMARY KEY (mailbox_id, uid))` },
