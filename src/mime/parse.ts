@@ -47,8 +47,8 @@ interface Entity {
 
 interface End {
   bodyEnd: number;
+  /** Line feeds seen before bodyEnd. */
   lfEnd: number;
-  partial: boolean;
 }
 
 export class MimeParser {
@@ -68,6 +68,8 @@ export class MimeParser {
   private prevLineStart = -1;
   private prevContentEnd = -1;
   private multiparts = 0;
+  /** The previous line was a boundary delimiter line. */
+  private prevBoundary = false;
   private ended = false;
 
   constructor() {
@@ -85,7 +87,7 @@ export class MimeParser {
   end(): ParsedMessage {
     this.ended = true;
     this.splitter.end();
-    this.closeAbove(0, { bodyEnd: this.offset, lfEnd: this.lf, partial: !this.atLineStart });
+    this.closeAbove(0, { bodyEnd: this.offset, lfEnd: this.lf });
     const headers = this.rootHeaders ?? new HeaderBlock();
     return finishMessage({
       root: this.root.part,
@@ -117,7 +119,9 @@ export class MimeParser {
     }
     const lineStart = this.atLineStart;
     if (lineStart) this.curLineStart = abs;
-    this.line(buf, s, e, contentEnd, abs, lineStart, hasLF);
+    const wasBoundary = this.prevBoundary;
+    this.prevBoundary = false;
+    this.line(buf, s, e, contentEnd, abs, lineStart, hasLF, wasBoundary);
     if (hasLF) {
       this.lf++;
       this.prevLineStart = this.curLineStart;
@@ -126,16 +130,19 @@ export class MimeParser {
     } else this.atLineStart = false;
   }
 
-  private line(buf: Buffer, s: number, e: number, ce: number, abs: number, lineStart: boolean, hasLF: boolean): void {
+  private line(buf: Buffer, s: number, e: number, ce: number, abs: number, lineStart: boolean, hasLF: boolean, afterBoundary: boolean): void {
     // RFC 2046 §5.1.1: a boundary delimiter line is "--" boundary, optionally "--" after it
     // for the close delimiter, then optional whitespace (transport padding).
     // A fragment of an over-long line is no boundary (only the input's last line may lack LF).
     if (lineStart && this.multiparts > 0 && (hasLF || this.ended) && ce - s >= 3 && buf[s] === 45 && buf[s + 1] === 45) {
-      if (this.boundary(buf, s, e, ce, abs, hasLF)) return;
+      if (this.boundary(buf, s, e, ce, abs, hasLF, afterBoundary)) {
+        this.prevBoundary = true;
+        return;
+      }
     }
     const top = this.stack[this.stack.length - 1];
     if (top.header) {
-      if (this.headerLine(top, buf, s, e, ce, abs, lineStart, hasLF)) this.line(buf, s, e, ce, abs, lineStart, hasLF);
+      if (this.headerLine(top, buf, s, e, ce, abs, lineStart, hasLF)) this.line(buf, s, e, ce, abs, lineStart, hasLF, afterBoundary);
     } else if (top.kind === 'leaf') {
       this.bodyLine(top, buf, s, e, ce, abs, lineStart);
     } else if (top.text && top.mpState === 'preamble') {
@@ -144,7 +151,7 @@ export class MimeParser {
     }
   }
 
-  private boundary(buf: Buffer, s: number, e: number, ce: number, abs: number, hasLF: boolean): boolean {
+  private boundary(buf: Buffer, s: number, e: number, ce: number, abs: number, hasLF: boolean, afterBoundary: boolean): boolean {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const m = this.stack[i];
       const b = m.boundary;
@@ -155,7 +162,7 @@ export class MimeParser {
       if (close) r += 2;
       while (r < ce && (buf[r] === 32 || buf[r] === 9)) r++;
       if (r !== ce) continue;
-      const end: End = this.lineBreakEnd();
+      const end: End = this.lineBreakEnd(afterBoundary);
       if (i + 1 < this.stack.length) this.closeAbove(i + 1, end);
       if (close || !hasLF) {
         if (!close) this.defects.push(`${m.part.path || 'message'}: boundary line at end of input`);
@@ -177,10 +184,13 @@ export class MimeParser {
     return false;
   }
 
-  /** Where a body ends when the current line is a boundary: before the previous line break. */
-  private lineBreakEnd(): End {
-    if (this.prevLineStart < 0) return { bodyEnd: 0, lfEnd: 0, partial: false };
-    return { bodyEnd: this.prevContentEnd, lfEnd: this.lf - 1, partial: this.prevContentEnd > this.prevLineStart };
+  /** Where a body ends when the current line is a boundary: before the previous line break
+   *  (RFC 2046 §5.1.1), except when the previous line was itself a delimiter line, which
+   *  keeps its own line break (as Dovecot does: "--inner--" CRLF "--outer"). */
+  private lineBreakEnd(afterBoundary: boolean): End {
+    if (this.prevLineStart < 0) return { bodyEnd: 0, lfEnd: 0 };
+    if (afterBoundary) return { bodyEnd: this.curLineStart, lfEnd: this.lf };
+    return { bodyEnd: this.prevContentEnd, lfEnd: this.lf - 1 };
   }
 
   /** Returns true when the line turned out to be body, not header, and must be re-read. */
@@ -297,9 +307,14 @@ export class MimeParser {
 
   private finalize(ent: Entity, end: End): void {
     const p = ent.part;
+    // An empty body whose blank line's CRLF is the one before the next delimiter: the header
+    // block ends before that CRLF (RFC 2046 §5.1.1; Dovecot agrees).
+    if (end.bodyEnd < p.bodyStart) p.bodyStart = Math.max(p.headerStart, end.bodyEnd);
     p.bodyEnd = Math.max(p.bodyStart, end.bodyEnd);
     p.size = p.bodyEnd - p.bodyStart;
-    p.lines = p.size === 0 ? 0 : Math.max(0, end.lfEnd - ent.lfAtBodyStart) + (end.partial ? 1 : 0);
+    // RFC 3501 §7.4.2 body lines: the line feeds in the body (a last line without one is
+    // not counted, as Dovecot counts).
+    p.lines = p.size === 0 ? 0 : Math.max(0, end.lfEnd - ent.lfAtBodyStart);
     const label = p.path || 'message';
     if (ent.kind === 'multipart') {
       this.multiparts--;

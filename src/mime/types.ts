@@ -54,10 +54,11 @@ export interface MimePart {
   headerStart: number;
   bodyStart: number;
   bodyEnd: number;
-  /** Body size in octets (bodyEnd - bodyStart) and in lines (LFs in the body, plus one for a
-   *  last line without one). Lines are counted for every part; IMAP sends them for text/*
-   *  and message/rfc822 only. A body ends before the line break that precedes a boundary
-   *  delimiter (RFC 2046 §5.1.1). */
+  /** Body size in octets (bodyEnd - bodyStart) and in lines (the line feeds in the body; a
+   *  last line without one is not counted, as in Dovecot). Lines are counted for every part;
+   *  IMAP sends them for text/* and message/rfc822 only. A body ends before the line break
+   *  that precedes a boundary delimiter (RFC 2046 §5.1.1). Offsets, sizes and lines agree
+   *  with Dovecot's BODYSTRUCTURE and BODY[section] for well-formed mail. */
   size: number;
   lines: number;
   /** multipart/*: the sub-parts, in order. */

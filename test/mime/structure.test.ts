@@ -53,12 +53,24 @@ test('message/rfc822 parts: N.HEADER, N.TEXT, N.1 and the embedded envelope', ()
   assert.ok(slice(raw, p, '2.TEXT')?.startsWith('--in2\r\n'));
   assert.equal(slice(raw, p, '2.1'), 'Inner body text.');
   assert.equal(slice(raw, p, '2.2'), 'a,b,c\r\n1,2,3');
-  assert.equal(findPart(p, '2.2')?.lines, 2);
+  assert.equal(findPart(p, '2.2')?.lines, 1); // line feeds only, as Dovecot counts
   assert.equal(slice(raw, p, '2'), raw.subarray(m!.bodyStart, m!.bodyEnd).toString());
   const single = fixture('rfc822-attached');
   const q = parseMessage(single);
   assert.equal(slice(single, q, '2.1'), 'This is the forwarded text.\r\nIt has two lines.\r\n');
   assert.equal(findPart(q, '2')?.lines, 9);
+});
+
+test('offsets follow Dovecot: a delimiter line keeps its CRLF; an empty body keeps none', () => {
+  const raw = crlf('Subject: x\nContent-Type: multipart/mixed; boundary="o"\n\n--o\nContent-Type: multipart/mixed; boundary="i"\n\n' +
+    '--i\n\nx\n--i--\n--o\nContent-Type: text/plain\n\n--o\n\n--o--\n');
+  const p = parseMessage(raw);
+  assert.equal(slice(raw, p, '1'), '--i\r\n\r\nx\r\n--i--\r\n');
+  assert.equal(slice(raw, p, '1.1'), 'x');
+  assert.equal(slice(raw, p, '2.MIME'), 'Content-Type: text/plain\r\n');
+  assert.equal(slice(raw, p, '2'), '');
+  assert.equal(slice(raw, p, '3.MIME'), '');
+  assert.deepEqual([findPart(p, '1')?.lines, findPart(p, '1.1')?.lines], [4, 0]);
 });
 
 test('multipart/digest children default to message/rfc822', () => {
@@ -117,7 +129,7 @@ test('a body line longer than memory should hold is streamed in fragments', () =
   checkInvariants(raw, p);
   assert.deepEqual(p, parseMessage(raw));
   assert.equal(p.body.size, 5 * 1024 * 1024);
-  assert.equal(p.body.lines, 1);
+  assert.equal(p.body.lines, 0);
 });
 
 test('search text holds decoded headers, attachment names and body text', () => {
