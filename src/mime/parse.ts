@@ -32,6 +32,8 @@ interface Entity {
   prefix: string;
   inDigest: boolean;
   depth: number;
+  /** Body of an encoded or too deeply nested message/rfc822: read as one opaque leaf. */
+  opaque: boolean;
   kind: 'leaf' | 'multipart' | 'message';
   lfAtBodyStart: number;
   boundary: Buffer | null;
@@ -49,6 +51,12 @@ interface End {
   bodyEnd: number;
   /** Line feeds seen before bodyEnd. */
   lfEnd: number;
+}
+
+/** How defects name an entity: its section path, or the message it is the header of. */
+function labelOf(ent: Entity): string {
+  if (ent.isMessage) return ent.prefix ? `${ent.prefix} (embedded message)` : 'message';
+  return ent.part.path;
 }
 
 export class MimeParser {
@@ -103,7 +111,7 @@ export class MimeParser {
 
   private entity(part: MimePart, isMessage: boolean, prefix: string, inDigest: boolean, depth: number): Entity {
     return {
-      part, header: new HeaderBlock(), isMessage, prefix, inDigest, depth, kind: 'leaf',
+      part, header: new HeaderBlock(), isMessage, prefix, inDigest, depth, opaque: false, kind: 'leaf',
       lfAtBodyStart: this.lf, boundary: null, mpState: 'preamble', envelope: null, child: null,
       text: null, uu: null, b64: 0, b64Pad: 0,
     };
@@ -165,7 +173,7 @@ export class MimeParser {
       const end: End = this.lineBreakEnd(afterBoundary);
       if (i + 1 < this.stack.length) this.closeAbove(i + 1, end);
       if (close || !hasLF) {
-        if (!close) this.defects.push(`${m.part.path || 'message'}: boundary line at end of input`);
+        if (!close) this.defects.push(`${labelOf(m)}: boundary line at end of input`);
         m.mpState = 'epilogue';
         return true;
       }
@@ -211,7 +219,7 @@ export class MimeParser {
     else if (top === this.root && abs === 0 && buf.toString('latin1', s, Math.min(ce, s + 5)) === 'From ') {
       this.defects.push('message: mbox "From " line before the header ignored');
     } else {
-      this.defects.push(`${top.part.path || 'message'}: header block not ended by an empty line`);
+      this.defects.push(`${labelOf(top)}: header block not ended by an empty line`);
       this.finishHeader(top, abs, this.lf);
       return true;
     }
@@ -226,14 +234,19 @@ export class MimeParser {
     part.bodyStart = Math.max(bodyStart, part.headerStart);
     part.bodyEnd = part.bodyStart;
     ent.lfAtBodyStart = lfAt;
-    const label = (): string => part.path || 'message';
+    const label = (): string => labelOf(ent);
     for (const d of h.defects) this.defects.push(`${label()}: ${d}`);
     describePart(part, h, ent.inDigest, this.defects);
     if (ent.isMessage) {
       ent.envelope = buildEnvelope(h);
       if (ent === this.root) this.rootHeaders = h;
     }
-    if (part.type === 'multipart') {
+    if (ent.opaque) {
+      if (part.type === 'multipart' || part.type === 'message') {
+        part.type = 'application';
+        part.subtype = 'octet-stream';
+      }
+    } else if (part.type === 'multipart') {
       const b = part.params['boundary'];
       if (!b) {
         this.defects.push(`${label()}: multipart without boundary: read as text/plain`);
@@ -251,12 +264,17 @@ export class MimeParser {
         this.multiparts++;
       }
     } else if (part.type === 'message' && (part.subtype === 'rfc822' || part.subtype === 'global')) {
-      // RFC 2046 §5.2.1: only 7bit, 8bit or binary; an encoded one stays an opaque leaf.
+      // Always read as a message, so IMAP can describe it (RFC 3501 §7.4.2 needs envelope and
+      // body). RFC 2046 §5.2.1 allows only 7bit, 8bit or binary; with another encoding, or
+      // too deep, its body is kept as one opaque leaf (Dovecot parses those raw too).
+      ent.kind = 'message';
       if (!['7bit', '8bit', 'binary'].includes(part.encoding)) {
-        this.defects.push(`${label()}: message/${part.subtype} with ${part.encoding} encoding kept opaque`);
+        this.defects.push(`${label()}: message/${part.subtype} with ${part.encoding} encoding: body kept opaque`);
+        ent.opaque = true;
       } else if (ent.depth >= MAX_DEPTH) {
         this.defects.push(`${label()}: nesting deeper than ${MAX_DEPTH}: rest kept opaque`);
-      } else ent.kind = 'message';
+        ent.opaque = true;
+      }
     }
     if (ent.isMessage) {
       part.path = ent.kind === 'multipart' ? ent.prefix : ent.prefix ? `${ent.prefix}.1` : '1';
@@ -264,12 +282,14 @@ export class MimeParser {
     if (ent.kind === 'message') {
       const child = this.entity(newPart('', part.bodyStart), true, part.path, false, ent.depth + 1);
       child.lfAtBodyStart = lfAt;
+      child.opaque = ent.opaque;
       ent.child = child;
       this.stack.push(child);
     } else if (ent.kind === 'leaf') this.setupLeaf(ent);
   }
 
   private setupLeaf(ent: Entity): void {
+    if (ent.opaque) return;
     const p = ent.part;
     const textual = p.type === 'text' && ['plain', 'html', 'enriched', 'richtext'].includes(p.subtype);
     if (textual && p.disposition?.type !== 'attachment') ent.text = new TextCollector(this.budget);
@@ -315,7 +335,7 @@ export class MimeParser {
     // RFC 3501 §7.4.2 body lines: the line feeds in the body (a last line without one is
     // not counted, as Dovecot counts).
     p.lines = p.size === 0 ? 0 : Math.max(0, end.lfEnd - ent.lfAtBodyStart);
-    const label = p.path || 'message';
+    const label = labelOf(ent);
     if (ent.kind === 'multipart') {
       this.multiparts--;
       if ((p.children ?? []).length === 0) {

@@ -63,9 +63,10 @@ export interface MimePart {
   lines: number;
   /** multipart/*: the sub-parts, in order. */
   children?: MimePart[];
-  /** message/rfc822 (and message/global): the embedded message's envelope and body.
-   *  Absent when the part could not be read as a message (encoded with base64 or
-   *  quoted-printable, or nested too deep): then IMAP describes it as a basic part. */
+  /** message/rfc822 (and message/global): the embedded message's envelope and body. Always
+   *  present for those types. When the part is encoded (base64 / quoted-printable, against
+   *  RFC 2046 §5.2.1) or nested deeper than the parser's cap, the embedded message is read
+   *  from the raw bytes and its body is one opaque leaf (a defect says so). */
   message?: { envelope: Envelope; body: MimePart; headerStart: number; bodyStart: number };
 }
 

@@ -108,7 +108,15 @@ test('nesting 200 deep is capped and recorded', () => {
   let m = 'Subject: deep\n';
   for (let i = 0; i < 200; i++) m += 'Content-Type: message/rfc822\n\n';
   const raw2 = crlf(`${m}\nend\n`);
-  checkInvariants(raw2, parseMessage(raw2));
+  const q = parseMessage(raw2);
+  checkInvariants(raw2, q);
+  let levels = 0;
+  for (let part: MimePart | undefined = q.body; part?.type === 'message'; part = part.message?.body) {
+    assert.ok(part.message, 'every message/rfc822 part carries its message');
+    levels++;
+  }
+  assert.equal(levels, MAX_DEPTH + 1);
+  assert.ok(q.defects.some((d) => /nesting deeper/.test(d)));
 });
 
 test('degenerate inputs never throw', () => {
