@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { MimeParser, parseMessage, MAX_DEPTH } from '../../src/mime/parse.js';
+import { Readable } from 'node:stream';
+import { MimeParser, parseMessage, parseStream, MAX_DEPTH } from '../../src/mime/parse.js';
 import { findPart, sectionRange } from '../../src/mime/sections.js';
 import { searchTextOf } from '../../src/mime/search-text.js';
 import type { MimePart, ParsedMessage } from '../../src/mime/types.js';
@@ -117,6 +118,12 @@ test('nesting 200 deep is capped and recorded', () => {
   }
   assert.equal(levels, MAX_DEPTH + 1);
   assert.ok(q.defects.some((d) => /nesting deeper/.test(d)));
+});
+
+test('parseStream reads a stream chunk by chunk', async () => {
+  const raw = fixture('mixed-attachments');
+  const chunks = [raw.subarray(0, 100), raw.subarray(100, 1000), raw.subarray(1000)];
+  assert.deepEqual(await parseStream(Readable.from(chunks)), parseMessage(raw));
 });
 
 test('degenerate inputs never throw', () => {
