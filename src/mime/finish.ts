@@ -49,9 +49,9 @@ function collectText(p: MimePart, texts: Map<MimePart, string>, out: string[]): 
   }
 }
 
-function collectAttachments(p: MimePart, st: ParseState, out: AttachmentInfo[]): void {
+function collectAttachments(p: MimePart, st: ParseState, out: AttachmentInfo[], inRelated = false): void {
   if (p.children) {
-    for (const c of p.children) collectAttachments(c, st, out);
+    for (const c of p.children) collectAttachments(c, st, out, p.subtype === 'related');
     return;
   }
   const filename = filenameOf(p);
@@ -63,7 +63,9 @@ function collectAttachments(p: MimePart, st: ParseState, out: AttachmentInfo[]):
       filename,
       contentType: `${p.type}/${p.subtype}`,
       size: st.decodedSizes.get(p) ?? p.size,
-      disposition: p.disposition?.type === 'inline' ? 'inline' : 'attachment',
+      // RFC 2183 §2; without the header, a part referenced by Content-ID inside
+      // multipart/related (RFC 2387) is shown inline.
+      disposition: p.disposition ? (p.disposition.type === 'inline' ? 'inline' : 'attachment') : inRelated && p.id ? 'inline' : 'attachment',
       contentId: p.id,
       encoding: p.encoding,
     });

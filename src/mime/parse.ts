@@ -9,6 +9,14 @@
  * (see types.ts MimePart.path). Nesting is capped at MAX_DEPTH containers; deeper
  * multiparts become opaque leaves. Malformed input never throws: it becomes a defect and a
  * best-effort structure.
+ *
+ * Checked against Dovecot (test/mime/dovecot/compare.py): for well-formed mail, sizes, line
+ * counts, ENVELOPE and every BODY[section] agree byte for byte. On malformed mail we differ
+ * on purpose: a boundary line must be the delimiter plus only whitespace (RFC 2046 §5.1.1;
+ * Dovecot accepts any text after it); a line that is no header field ends a part's header
+ * block (Dovecot keeps it in the header); a multipart whose boundary never appears, or that
+ * has no boundary parameter, is read as text/plain (Dovecot shows an empty child); an
+ * address without domain gets host "" (Dovecot: "MISSING_DOMAIN").
  */
 import { buildEnvelope } from './envelope.js';
 import { finishMessage } from './finish.js';
@@ -32,6 +40,8 @@ interface Entity {
   prefix: string;
   inDigest: boolean;
   depth: number;
+  /** Body of an encoded or too deeply nested message/rfc822: read as one opaque leaf. */
+  opaque: boolean;
   kind: 'leaf' | 'multipart' | 'message';
   lfAtBodyStart: number;
   boundary: Buffer | null;
@@ -47,8 +57,14 @@ interface Entity {
 
 interface End {
   bodyEnd: number;
+  /** Line feeds seen before bodyEnd. */
   lfEnd: number;
-  partial: boolean;
+}
+
+/** How defects name an entity: its section path, or the message it is the header of. */
+function labelOf(ent: Entity): string {
+  if (ent.isMessage) return ent.prefix ? `${ent.prefix} (embedded message)` : 'message';
+  return ent.part.path;
 }
 
 export class MimeParser {
@@ -68,6 +84,8 @@ export class MimeParser {
   private prevLineStart = -1;
   private prevContentEnd = -1;
   private multiparts = 0;
+  /** The previous line was a boundary delimiter line. */
+  private prevBoundary = false;
   private ended = false;
 
   constructor() {
@@ -85,7 +103,7 @@ export class MimeParser {
   end(): ParsedMessage {
     this.ended = true;
     this.splitter.end();
-    this.closeAbove(0, { bodyEnd: this.offset, lfEnd: this.lf, partial: !this.atLineStart });
+    this.closeAbove(0, { bodyEnd: this.offset, lfEnd: this.lf });
     const headers = this.rootHeaders ?? new HeaderBlock();
     return finishMessage({
       root: this.root.part,
@@ -101,7 +119,7 @@ export class MimeParser {
 
   private entity(part: MimePart, isMessage: boolean, prefix: string, inDigest: boolean, depth: number): Entity {
     return {
-      part, header: new HeaderBlock(), isMessage, prefix, inDigest, depth, kind: 'leaf',
+      part, header: new HeaderBlock(), isMessage, prefix, inDigest, depth, opaque: false, kind: 'leaf',
       lfAtBodyStart: this.lf, boundary: null, mpState: 'preamble', envelope: null, child: null,
       text: null, uu: null, b64: 0, b64Pad: 0,
     };
@@ -117,7 +135,9 @@ export class MimeParser {
     }
     const lineStart = this.atLineStart;
     if (lineStart) this.curLineStart = abs;
-    this.line(buf, s, e, contentEnd, abs, lineStart, hasLF);
+    const wasBoundary = this.prevBoundary;
+    this.prevBoundary = false;
+    this.line(buf, s, e, contentEnd, abs, lineStart, hasLF, wasBoundary);
     if (hasLF) {
       this.lf++;
       this.prevLineStart = this.curLineStart;
@@ -126,16 +146,19 @@ export class MimeParser {
     } else this.atLineStart = false;
   }
 
-  private line(buf: Buffer, s: number, e: number, ce: number, abs: number, lineStart: boolean, hasLF: boolean): void {
+  private line(buf: Buffer, s: number, e: number, ce: number, abs: number, lineStart: boolean, hasLF: boolean, afterBoundary: boolean): void {
     // RFC 2046 §5.1.1: a boundary delimiter line is "--" boundary, optionally "--" after it
     // for the close delimiter, then optional whitespace (transport padding).
     // A fragment of an over-long line is no boundary (only the input's last line may lack LF).
     if (lineStart && this.multiparts > 0 && (hasLF || this.ended) && ce - s >= 3 && buf[s] === 45 && buf[s + 1] === 45) {
-      if (this.boundary(buf, s, e, ce, abs, hasLF)) return;
+      if (this.boundary(buf, s, e, ce, abs, hasLF, afterBoundary)) {
+        this.prevBoundary = true;
+        return;
+      }
     }
     const top = this.stack[this.stack.length - 1];
     if (top.header) {
-      if (this.headerLine(top, buf, s, e, ce, abs, lineStart, hasLF)) this.line(buf, s, e, ce, abs, lineStart, hasLF);
+      if (this.headerLine(top, buf, s, e, ce, abs, lineStart, hasLF)) this.line(buf, s, e, ce, abs, lineStart, hasLF, afterBoundary);
     } else if (top.kind === 'leaf') {
       this.bodyLine(top, buf, s, e, ce, abs, lineStart);
     } else if (top.text && top.mpState === 'preamble') {
@@ -144,7 +167,7 @@ export class MimeParser {
     }
   }
 
-  private boundary(buf: Buffer, s: number, e: number, ce: number, abs: number, hasLF: boolean): boolean {
+  private boundary(buf: Buffer, s: number, e: number, ce: number, abs: number, hasLF: boolean, afterBoundary: boolean): boolean {
     for (let i = this.stack.length - 1; i >= 0; i--) {
       const m = this.stack[i];
       const b = m.boundary;
@@ -155,10 +178,10 @@ export class MimeParser {
       if (close) r += 2;
       while (r < ce && (buf[r] === 32 || buf[r] === 9)) r++;
       if (r !== ce) continue;
-      const end: End = this.lineBreakEnd();
+      const end: End = this.lineBreakEnd(afterBoundary);
       if (i + 1 < this.stack.length) this.closeAbove(i + 1, end);
       if (close || !hasLF) {
-        if (!close) this.defects.push(`${m.part.path || 'message'}: boundary line at end of input`);
+        if (!close) this.defects.push(`${labelOf(m)}: boundary line at end of input`);
         m.mpState = 'epilogue';
         return true;
       }
@@ -177,10 +200,13 @@ export class MimeParser {
     return false;
   }
 
-  /** Where a body ends when the current line is a boundary: before the previous line break. */
-  private lineBreakEnd(): End {
-    if (this.prevLineStart < 0) return { bodyEnd: 0, lfEnd: 0, partial: false };
-    return { bodyEnd: this.prevContentEnd, lfEnd: this.lf - 1, partial: this.prevContentEnd > this.prevLineStart };
+  /** Where a body ends when the current line is a boundary: before the previous line break
+   *  (RFC 2046 §5.1.1), except when the previous line was itself a delimiter line, which
+   *  keeps its own line break (as Dovecot does: "--inner--" CRLF "--outer"). */
+  private lineBreakEnd(afterBoundary: boolean): End {
+    if (this.prevLineStart < 0) return { bodyEnd: 0, lfEnd: 0 };
+    if (afterBoundary) return { bodyEnd: this.curLineStart, lfEnd: this.lf };
+    return { bodyEnd: this.prevContentEnd, lfEnd: this.lf - 1 };
   }
 
   /** Returns true when the line turned out to be body, not header, and must be re-read. */
@@ -201,7 +227,7 @@ export class MimeParser {
     else if (top === this.root && abs === 0 && buf.toString('latin1', s, Math.min(ce, s + 5)) === 'From ') {
       this.defects.push('message: mbox "From " line before the header ignored');
     } else {
-      this.defects.push(`${top.part.path || 'message'}: header block not ended by an empty line`);
+      this.defects.push(`${labelOf(top)}: header block not ended by an empty line`);
       this.finishHeader(top, abs, this.lf);
       return true;
     }
@@ -216,14 +242,19 @@ export class MimeParser {
     part.bodyStart = Math.max(bodyStart, part.headerStart);
     part.bodyEnd = part.bodyStart;
     ent.lfAtBodyStart = lfAt;
-    const label = (): string => part.path || 'message';
+    const label = (): string => labelOf(ent);
     for (const d of h.defects) this.defects.push(`${label()}: ${d}`);
     describePart(part, h, ent.inDigest, this.defects);
     if (ent.isMessage) {
       ent.envelope = buildEnvelope(h);
       if (ent === this.root) this.rootHeaders = h;
     }
-    if (part.type === 'multipart') {
+    if (ent.opaque) {
+      if (part.type === 'multipart' || part.type === 'message') {
+        part.type = 'application';
+        part.subtype = 'octet-stream';
+      }
+    } else if (part.type === 'multipart') {
       const b = part.params['boundary'];
       if (!b) {
         this.defects.push(`${label()}: multipart without boundary: read as text/plain`);
@@ -241,12 +272,17 @@ export class MimeParser {
         this.multiparts++;
       }
     } else if (part.type === 'message' && (part.subtype === 'rfc822' || part.subtype === 'global')) {
-      // RFC 2046 §5.2.1: only 7bit, 8bit or binary; an encoded one stays an opaque leaf.
+      // Always read as a message, so IMAP can describe it (RFC 3501 §7.4.2 needs envelope and
+      // body). RFC 2046 §5.2.1 allows only 7bit, 8bit or binary; with another encoding, or
+      // too deep, its body is kept as one opaque leaf (Dovecot parses those raw too).
+      ent.kind = 'message';
       if (!['7bit', '8bit', 'binary'].includes(part.encoding)) {
-        this.defects.push(`${label()}: message/${part.subtype} with ${part.encoding} encoding kept opaque`);
+        this.defects.push(`${label()}: message/${part.subtype} with ${part.encoding} encoding: body kept opaque`);
+        ent.opaque = true;
       } else if (ent.depth >= MAX_DEPTH) {
         this.defects.push(`${label()}: nesting deeper than ${MAX_DEPTH}: rest kept opaque`);
-      } else ent.kind = 'message';
+        ent.opaque = true;
+      }
     }
     if (ent.isMessage) {
       part.path = ent.kind === 'multipart' ? ent.prefix : ent.prefix ? `${ent.prefix}.1` : '1';
@@ -254,12 +290,14 @@ export class MimeParser {
     if (ent.kind === 'message') {
       const child = this.entity(newPart('', part.bodyStart), true, part.path, false, ent.depth + 1);
       child.lfAtBodyStart = lfAt;
+      child.opaque = ent.opaque;
       ent.child = child;
       this.stack.push(child);
     } else if (ent.kind === 'leaf') this.setupLeaf(ent);
   }
 
   private setupLeaf(ent: Entity): void {
+    if (ent.opaque) return;
     const p = ent.part;
     const textual = p.type === 'text' && ['plain', 'html', 'enriched', 'richtext'].includes(p.subtype);
     if (textual && p.disposition?.type !== 'attachment') ent.text = new TextCollector(this.budget);
@@ -297,10 +335,15 @@ export class MimeParser {
 
   private finalize(ent: Entity, end: End): void {
     const p = ent.part;
+    // An empty body whose blank line's CRLF is the one before the next delimiter: the header
+    // block ends before that CRLF (RFC 2046 §5.1.1; Dovecot agrees).
+    if (end.bodyEnd < p.bodyStart) p.bodyStart = Math.max(p.headerStart, end.bodyEnd);
     p.bodyEnd = Math.max(p.bodyStart, end.bodyEnd);
     p.size = p.bodyEnd - p.bodyStart;
-    p.lines = p.size === 0 ? 0 : Math.max(0, end.lfEnd - ent.lfAtBodyStart) + (end.partial ? 1 : 0);
-    const label = p.path || 'message';
+    // RFC 3501 §7.4.2 body lines: the line feeds in the body (a last line without one is
+    // not counted, as Dovecot counts).
+    p.lines = p.size === 0 ? 0 : Math.max(0, end.lfEnd - ent.lfAtBodyStart);
+    const label = labelOf(ent);
     if (ent.kind === 'multipart') {
       this.multiparts--;
       if ((p.children ?? []).length === 0) {
@@ -341,4 +384,11 @@ export class MimeParser {
 /** Parses a whole message held in memory. */
 export function parseMessage(raw: Buffer): ParsedMessage {
   return new MimeParser().write(raw).end();
+}
+
+/** Parses a message from a stream (a socket, a file stream) without holding it whole. */
+export async function parseStream(source: AsyncIterable<Buffer | Uint8Array>): Promise<ParsedMessage> {
+  const parser = new MimeParser();
+  for await (const chunk of source) parser.write(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+  return parser.end();
 }

@@ -54,17 +54,19 @@ export interface MimePart {
   headerStart: number;
   bodyStart: number;
   bodyEnd: number;
-  /** Body size in octets (bodyEnd - bodyStart) and in lines (LFs in the body, plus one for a
-   *  last line without one). Lines are counted for every part; IMAP sends them for text/*
-   *  and message/rfc822 only. A body ends before the line break that precedes a boundary
-   *  delimiter (RFC 2046 §5.1.1). */
+  /** Body size in octets (bodyEnd - bodyStart) and in lines (the line feeds in the body; a
+   *  last line without one is not counted, as in Dovecot). Lines are counted for every part;
+   *  IMAP sends them for text/* and message/rfc822 only. A body ends before the line break
+   *  that precedes a boundary delimiter (RFC 2046 §5.1.1). Offsets, sizes and lines agree
+   *  with Dovecot's BODYSTRUCTURE and BODY[section] for well-formed mail. */
   size: number;
   lines: number;
   /** multipart/*: the sub-parts, in order. */
   children?: MimePart[];
-  /** message/rfc822 (and message/global): the embedded message's envelope and body.
-   *  Absent when the part could not be read as a message (encoded with base64 or
-   *  quoted-printable, or nested too deep): then IMAP describes it as a basic part. */
+  /** message/rfc822 (and message/global): the embedded message's envelope and body. Always
+   *  present for those types. When the part is encoded (base64 / quoted-printable, against
+   *  RFC 2046 §5.2.1) or nested deeper than the parser's cap, the embedded message is read
+   *  from the raw bytes and its body is one opaque leaf (a defect says so). */
   message?: { envelope: Envelope; body: MimePart; headerStart: number; bodyStart: number };
 }
 

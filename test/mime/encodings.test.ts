@@ -88,4 +88,10 @@ test('HTML reduced to text', () => {
   assert.equal(htmlToText('<style>x{}</style><p>A&amp;B&nbsp;&#169; &#x20AC;</p><br><b>bold</b>'), 'A&B © €\nbold');
   assert.equal(htmlToText('<script>alert(1)</script>ok <!-- hidden -->'), 'ok');
   assert.equal(htmlToText('a &lt;b&gt; &bogus; &#xD800;'), 'a <b> &bogus; &#xD800;');
+  assert.equal(htmlToText('1 < 2 and <b>3</b> > 2'), '1 < 2 and 3 > 2');
+  assert.equal(htmlToText('<p>kept<script>never closed'), 'kept never closed');
+  assert.equal(htmlToText('x <!-- never closed'), 'x');
+  // Hostile input stays linear (each failed search is remembered).
+  assert.equal(htmlToText('<script>'.repeat(20000)), '');
+  assert.equal(htmlToText('<a '.repeat(20000)).length, 60000 - 1);
 });

@@ -9,7 +9,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseMessage } from '../../src/mime/parse.js';
+import { MimeParser, parseMessage } from '../../src/mime/parse.js';
 import { sectionRange } from '../../src/mime/sections.js';
 import type { MimePart, ParsedMessage } from '../../src/mime/types.js';
 import { checkInvariants } from './invariants.js';
@@ -51,6 +51,10 @@ for (const name of names) {
     const raw = readFileSync(join(dir, name));
     const parsed = parseMessage(raw);
     checkInvariants(raw, parsed);
+    // Fed one byte at a time, the streaming parser reaches the same result.
+    const bytewise = new MimeParser();
+    for (let i = 0; i < raw.length; i++) bytewise.write(raw.subarray(i, i + 1));
+    assert.deepEqual(bytewise.end(), parsed);
     const actual = `${JSON.stringify({ parsed, sections: sections(raw, parsed) }, null, 2)}\n`;
     const goldenPath = join(dir, name.replace(/\.eml$/, '.json'));
     const actualPath = join(dir, name.replace(/\.eml$/, '.actual.json'));

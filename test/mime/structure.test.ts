@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { MimeParser, parseMessage, MAX_DEPTH } from '../../src/mime/parse.js';
+import { Readable } from 'node:stream';
+import { MimeParser, parseMessage, parseStream, MAX_DEPTH } from '../../src/mime/parse.js';
 import { findPart, sectionRange } from '../../src/mime/sections.js';
 import { searchTextOf } from '../../src/mime/search-text.js';
 import type { MimePart, ParsedMessage } from '../../src/mime/types.js';
@@ -53,12 +54,24 @@ test('message/rfc822 parts: N.HEADER, N.TEXT, N.1 and the embedded envelope', ()
   assert.ok(slice(raw, p, '2.TEXT')?.startsWith('--in2\r\n'));
   assert.equal(slice(raw, p, '2.1'), 'Inner body text.');
   assert.equal(slice(raw, p, '2.2'), 'a,b,c\r\n1,2,3');
-  assert.equal(findPart(p, '2.2')?.lines, 2);
+  assert.equal(findPart(p, '2.2')?.lines, 1); // line feeds only, as Dovecot counts
   assert.equal(slice(raw, p, '2'), raw.subarray(m!.bodyStart, m!.bodyEnd).toString());
   const single = fixture('rfc822-attached');
   const q = parseMessage(single);
   assert.equal(slice(single, q, '2.1'), 'This is the forwarded text.\r\nIt has two lines.\r\n');
   assert.equal(findPart(q, '2')?.lines, 9);
+});
+
+test('offsets follow Dovecot: a delimiter line keeps its CRLF; an empty body keeps none', () => {
+  const raw = crlf('Subject: x\nContent-Type: multipart/mixed; boundary="o"\n\n--o\nContent-Type: multipart/mixed; boundary="i"\n\n' +
+    '--i\n\nx\n--i--\n--o\nContent-Type: text/plain\n\n--o\n\n--o--\n');
+  const p = parseMessage(raw);
+  assert.equal(slice(raw, p, '1'), '--i\r\n\r\nx\r\n--i--\r\n');
+  assert.equal(slice(raw, p, '1.1'), 'x');
+  assert.equal(slice(raw, p, '2.MIME'), 'Content-Type: text/plain\r\n');
+  assert.equal(slice(raw, p, '2'), '');
+  assert.equal(slice(raw, p, '3.MIME'), '');
+  assert.deepEqual([findPart(p, '1')?.lines, findPart(p, '1.1')?.lines], [4, 0]);
 });
 
 test('multipart/digest children default to message/rfc822', () => {
@@ -96,7 +109,21 @@ test('nesting 200 deep is capped and recorded', () => {
   let m = 'Subject: deep\n';
   for (let i = 0; i < 200; i++) m += 'Content-Type: message/rfc822\n\n';
   const raw2 = crlf(`${m}\nend\n`);
-  checkInvariants(raw2, parseMessage(raw2));
+  const q = parseMessage(raw2);
+  checkInvariants(raw2, q);
+  let levels = 0;
+  for (let part: MimePart | undefined = q.body; part?.type === 'message'; part = part.message?.body) {
+    assert.ok(part.message, 'every message/rfc822 part carries its message');
+    levels++;
+  }
+  assert.equal(levels, MAX_DEPTH + 1);
+  assert.ok(q.defects.some((d) => /nesting deeper/.test(d)));
+});
+
+test('parseStream reads a stream chunk by chunk', async () => {
+  const raw = fixture('mixed-attachments');
+  const chunks = [raw.subarray(0, 100), raw.subarray(100, 1000), raw.subarray(1000)];
+  assert.deepEqual(await parseStream(Readable.from(chunks)), parseMessage(raw));
 });
 
 test('degenerate inputs never throw', () => {
@@ -117,7 +144,7 @@ test('a body line longer than memory should hold is streamed in fragments', () =
   checkInvariants(raw, p);
   assert.deepEqual(p, parseMessage(raw));
   assert.equal(p.body.size, 5 * 1024 * 1024);
-  assert.equal(p.body.lines, 1);
+  assert.equal(p.body.lines, 0);
 });
 
 test('search text holds decoded headers, attachment names and body text', () => {
