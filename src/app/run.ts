@@ -100,19 +100,25 @@ function listenError(name: string, at: string, e: unknown): Error {
   return new Error(`${name}: failed to start on ${at}: ${(e as Error).message}`, { cause: e });
 }
 
-/** Runs until SIGTERM or SIGINT, then closes the app; resolves with the exit code (0). */
-export function untilSignal(app: RunningApp, log?: Logger): Promise<number> {
-  return new Promise((resolve) => {
-    const stop = (signal: NodeJS.Signals) => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      log?.info({ signal }, 'stopping');
-      app.close().then(() => resolve(0), (e: unknown) => {
-        log?.error({ err: e }, 'error while stopping');
-        resolve(1);
-      });
-    };
-    process.once('SIGTERM', stop);
-    process.once('SIGINT', stop);
-  });
+export interface SignalWatch {
+  /** Resolves with the first SIGTERM or SIGINT received since watchSignals() was called. */
+  readonly received: Promise<NodeJS.Signals>;
+  dispose(): void;
+}
+
+/** Starts listening for SIGTERM/SIGINT at once — call it before startApp(), so a signal that
+ *  arrives while listeners are still opening is not lost — and keeps the process alive
+ *  until one arrives (signal handlers alone do not hold the event loop). */
+export function watchSignals(): SignalWatch {
+  let onSignal: (s: NodeJS.Signals) => void = () => {};
+  const received = new Promise<NodeJS.Signals>((resolve) => (onSignal = resolve));
+  const keepAlive = setInterval(() => {}, 1 << 30);
+  const dispose = () => {
+    clearInterval(keepAlive);
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  };
+  process.once('SIGTERM', onSignal);
+  process.once('SIGINT', onSignal);
+  return { received, dispose };
 }

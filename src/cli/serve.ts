@@ -4,7 +4,7 @@
  * SIGTERM/SIGINT, then closes everything and exits 0.
  */
 import type { Command } from 'commander';
-import { startApp, untilSignal } from '../app/run.js';
+import { startApp, watchSignals } from '../app/run.js';
 import { createLogger } from '../lib/log.js';
 import { addConfigFlags, configOverrides } from './config.js';
 import { configFor, type Cli } from './context.js';
@@ -14,19 +14,28 @@ export function serveCommand(program: Command, cli: Cli): void {
     .action(async (o: Record<string, unknown>, cmd: Command) => {
       const c = configFor(cli, cmd, configOverrides(o));
       const log = createLogger(c.config.log.level);
-      const app = await startApp({
-        config: c.config,
-        dataDir: c.dataDir,
-        log,
-        out: (line) => cli.io.stdout(line + '\n'),
-        starters: cli.deps.starters,
-        openStore: cli.deps.openStore,
-      });
-      log.info({ data: c.dataDir, config: c.file, servers: app.servers.map((s) => s.name) }, 'posthorn serving');
-      const onServing = cli.deps.onServing;
-      cli.exitCode = onServing
-        ? await new Promise<number>((resolve) => onServing(() => app.close().then(() => resolve(0))))
-        : await untilSignal(app, log);
+      const signals = cli.deps.onServing ? null : watchSignals();
+      try {
+        const app = await startApp({
+          config: c.config,
+          dataDir: c.dataDir,
+          log,
+          out: (line) => cli.io.stdout(line + '\n'),
+          starters: cli.deps.starters,
+          openStore: cli.deps.openStore,
+        });
+        log.info({ data: c.dataDir, config: c.file, servers: app.servers.map((s) => s.name) }, 'posthorn serving');
+        const onServing = cli.deps.onServing;
+        if (onServing) await new Promise<void>((resolve) => onServing(() => app.close().then(resolve)));
+        else {
+          const signal = await signals!.received;
+          log.info({ signal }, 'stopping');
+          await app.close();
+        }
+        cli.exitCode = 0;
+      } finally {
+        signals?.dispose();
+      }
       log.flush();
     });
 }

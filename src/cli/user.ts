@@ -59,7 +59,7 @@ export function userCommands(program: Command, cli: Cli): void {
     .action((address: string, _o: unknown, cmd: Command) => withStore(cli, cmd, async (store, g) => {
       const a = await mustExist(store.directory.getAccount(arg.address(address)), address);
       const usage = await store.mail.quotaUsage(a.id);
-      const mailboxes = (await store.mail.listMailboxes(a.id)).map((m) => m.name);
+      const mailboxes = (await store.mail.listMailboxes(a.id)).map((m) => m.name).sort((x, y) => Number(y === 'INBOX') - Number(x === 'INBOX') || x.localeCompare(y));
       const data = { ...accountView(a), usage, mailboxes };
       emit(cli, g, data, () => [
         `address:   ${a.address}`,
