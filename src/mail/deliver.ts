@@ -1,0 +1,107 @@
+/**
+ * Putting a message into mailboxes: the one place raw mail becomes stored mail. The bytes
+ * become one content-addressed blob, are parsed once (mime/parse) into the metadata every
+ * later FETCH, SEARCH and TOP reads, and get one row per target mailbox — all targets in one
+ * transaction, shared with concurrent deliveries by group commit. When a function here
+ * resolves, everything is durable (ARCHITECTURE.md "Durability"); then the change bus is told.
+ */
+import type { Store, Mailbox, NewMessage } from '../store/types.js';
+import type { ChangeBus } from './changes.js';
+import { GroupCommitter } from './group-commit.js';
+import { parseMessage } from '../mime/parse.js';
+import { searchTextOf } from '../mime/search-text.js';
+
+export interface DeliveryContext {
+  store: Store;
+  bus: ChangeBus;
+}
+
+export interface DeliveryTarget {
+  accountId: number;
+  /** Mailbox name; INBOX when absent or when the named mailbox does not exist. */
+  mailbox?: string;
+  flags?: string[];
+}
+
+export interface Delivered {
+  accountId: number;
+  mailboxId: number;
+  uid: number;
+  modseq: number;
+}
+
+const committers = new WeakMap<Store, GroupCommitter>();
+
+function committerFor(store: Store): GroupCommitter {
+  let c = committers.get(store);
+  if (!c) committers.set(store, (c = new GroupCommitter(store.mail)));
+  return c;
+}
+
+/** Stores the blob and parses it: the part of a delivery that does not touch mailboxes. */
+export async function prepareMessage(store: Store, raw: Buffer, internalDate = Date.now()): Promise<Omit<NewMessage, 'flags'>> {
+  const parsed = parseMessage(raw);
+  const blobId = await store.blobs.put(raw);
+  return {
+    blobId,
+    size: raw.length,
+    internalDate,
+    metadata: JSON.stringify(parsed),
+    searchText: searchTextOf(parsed),
+  };
+}
+
+/**
+ * Delivers `raw` to every target, once per distinct mailbox, atomically. Throws UserError
+ * 'quota' (nothing stored) when a target account would go over its quota, and UserError
+ * 'not-found' for an unknown account.
+ */
+export async function deliver(
+  ctx: DeliveryContext,
+  raw: Buffer,
+  targets: DeliveryTarget[],
+  opts: { internalDate?: number } = {},
+): Promise<Delivered[]> {
+  const prepared = await prepareMessage(ctx.store, raw, opts.internalDate);
+  const boxes: Array<{ box: Mailbox; flags: string[] }> = [];
+  const seen = new Set<number>();
+  for (const t of targets) {
+    const box = await resolveMailbox(ctx.store, t);
+    if (seen.has(box.id)) continue;
+    seen.add(box.id);
+    boxes.push({ box, flags: t.flags ?? [] });
+  }
+  const placed = await committerFor(ctx.store).append(
+    boxes.map(({ box, flags }) => ({ mailboxId: box.id, message: { ...prepared, flags } })),
+  );
+  const out = placed.map((p, i) => ({ accountId: boxes[i].box.accountId, ...p }));
+  for (const d of out) {
+    await ctx.bus.publish({ type: 'append', accountId: d.accountId, mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
+  }
+  return out;
+}
+
+/** IMAP APPEND: one message into one mailbox, with flags and INTERNALDATE as given. */
+export async function appendMessage(
+  ctx: DeliveryContext,
+  mailboxId: number,
+  raw: Buffer,
+  opts: { flags?: string[]; internalDate?: number } = {},
+): Promise<{ uid: number; modseq: number }> {
+  const box = await ctx.store.mail.getMailboxById(mailboxId);
+  if (!box) throw new Error(`mailbox ${mailboxId} does not exist`);
+  const prepared = await prepareMessage(ctx.store, raw, opts.internalDate);
+  const [placed] = await committerFor(ctx.store).append([{ mailboxId, message: { ...prepared, flags: opts.flags ?? [] } }]);
+  await ctx.bus.publish({ type: 'append', accountId: box.accountId, mailboxId, uid: placed.uid, modseq: placed.modseq });
+  return { uid: placed.uid, modseq: placed.modseq };
+}
+
+async function resolveMailbox(store: Store, t: DeliveryTarget): Promise<Mailbox> {
+  if (t.mailbox && t.mailbox.toUpperCase() !== 'INBOX') {
+    const named = await store.mail.getMailbox(t.accountId, t.mailbox);
+    if (named) return named;
+  }
+  const inbox = await store.mail.getMailbox(t.accountId, 'INBOX');
+  if (!inbox) throw new Error(`account ${t.accountId} has no INBOX`);
+  return inbox;
+}
