@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore } from '../src/store/open.js';
@@ -65,11 +65,14 @@ async function benchFlags(store: Store, label: string): Promise<void> {
     })));
   }
   await store.mail.listFlags(inbox); // warm the cache: measure the read, not the disk
-  const t0 = performance.now();
-  const flags = await store.mail.listFlags(inbox);
-  const t1 = performance.now();
-  if (flags.length !== BIG_MAILBOX) throw new Error(`read ${flags.length} rows`);
-  console.log(`${label} read flags of 100,000 messages: ${(t1 - t0).toFixed(1)} ms`);
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const flags = await store.mail.listFlags(inbox);
+    best = Math.min(best, performance.now() - t0);
+    if (flags.length !== BIG_MAILBOX) throw new Error(`read ${flags.length} rows`);
+  }
+  console.log(`${label} read flags of 100,000 messages (best of 3): ${best.toFixed(1)} ms`);
   const t2 = performance.now();
   const r = await store.mail.storeFlags(inbox, [[5001, 6000]], 'add', ['\\Flagged']);
   const t3 = performance.now();
@@ -107,6 +110,8 @@ async function postgres(): Promise<void> {
 }
 
 export async function run(): Promise<void> {
+  // Figures depend on how busy the machine is; say so next to them.
+  console.log(`load average at start: ${loadavg()[0].toFixed(1)} (${cpus().length} CPUs)`);
   await sqlite();
   await postgres();
 }
