@@ -7,7 +7,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { openStore } from '../src/store/open.js';
@@ -42,15 +42,25 @@ async function putBatch(store: Store, from: number): Promise<NewMessage[]> {
 
 async function benchAppend(store: Store, label: string): Promise<void> {
   const { inbox } = await mailbox(store, 'append');
+  const all: NewMessage[] = [];
   const start = performance.now();
   let next = putBatch(store, 0);
   for (let i = 0; i < APPEND_COUNT; i += BATCH) {
     const batch = await next;
     if (i + BATCH < APPEND_COUNT) next = putBatch(store, i + BATCH);
     await store.mail.append(batch.map((message) => ({ mailboxId: inbox, message })));
+    all.push(...batch);
   }
   const secs = (performance.now() - start) / 1000;
   console.log(`${label} append 10,000 x 10 KB (durable, ${BATCH}/commit): ${Math.round(APPEND_COUNT / secs)} msg/s`);
+  // The two halves of that figure: rows alone (blobs already stored), and blobs alone.
+  const { inbox: other } = await mailbox(store, 'rows');
+  const t0 = performance.now();
+  for (let i = 0; i < APPEND_COUNT; i += BATCH) await store.mail.append(all.slice(i, i + BATCH).map((message) => ({ mailboxId: other, message })));
+  console.log(`${label} append rows only (blobs stored before, ${BATCH}/commit): ${Math.round(APPEND_COUNT / ((performance.now() - t0) / 1000))} msg/s`);
+  const t1 = performance.now();
+  for (let i = 0; i < 2000; i += BATCH) await putBatch(store, APPEND_COUNT + i);
+  console.log(`${label} blob put only (2,000 new 10 KB blobs, ${BATCH} at a time): ${Math.round(2000 / ((performance.now() - t1) / 1000))} blob/s`);
 }
 
 async function benchFlags(store: Store, label: string): Promise<void> {
@@ -65,11 +75,21 @@ async function benchFlags(store: Store, label: string): Promise<void> {
     })));
   }
   await store.mail.listFlags(inbox); // warm the cache: measure the read, not the disk
-  const t0 = performance.now();
-  const flags = await store.mail.listFlags(inbox);
-  const t1 = performance.now();
-  if (flags.length !== BIG_MAILBOX) throw new Error(`read ${flags.length} rows`);
-  console.log(`${label} read flags of 100,000 messages: ${(t1 - t0).toFixed(1)} ms`);
+  let best = Infinity;
+  let bestCpu = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const flags = await store.mail.listFlags(inbox);
+    const c1 = process.cpuUsage(c0);
+    best = Math.min(best, performance.now() - t0);
+    bestCpu = Math.min(bestCpu, (c1.user + c1.system) / 1000);
+    if (flags.length !== BIG_MAILBOX) throw new Error(`read ${flags.length} rows`);
+  }
+  console.log(`${label} read flags of 100,000 messages (best of 3): ${best.toFixed(1)} ms`);
+  // On a shared machine wall time includes waiting for a CPU; this process's own CPU time
+  // (for PostgreSQL: the client side only) shows what the read costs on an idle one.
+  console.log(`${label} read flags of 100,000 messages, CPU time of this process: ${bestCpu.toFixed(1)} ms`);
   const t2 = performance.now();
   const r = await store.mail.storeFlags(inbox, [[5001, 6000]], 'add', ['\\Flagged']);
   const t3 = performance.now();
@@ -107,6 +127,8 @@ async function postgres(): Promise<void> {
 }
 
 export async function run(): Promise<void> {
+  // Figures depend on how busy the machine is; say so next to them.
+  console.log(`load average at start: ${loadavg()[0].toFixed(1)} (${cpus().length} CPUs)`);
   await sqlite();
   await postgres();
 }

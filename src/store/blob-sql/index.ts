@@ -3,6 +3,9 @@
  * created_at). A put is durable with its commit; putting bytes that exist refreshes
  * created_at so garbage collection's grace period covers a delivery that re-uses an old
  * blob. Ranges are read with substring() so a partial FETCH does not load the whole blob.
+ * Puts that arrive while another is being written are grouped into one multi-row INSERT
+ * (one commit, one WAL flush for the group); each put still resolves only after the
+ * commit that holds its row.
  */
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
@@ -11,15 +14,55 @@ import { referencedBlobs } from '../sql/blob-refs.js';
 import type { DB } from '../sql/schema.js';
 import type { BlobId, BlobStore } from '../types.js';
 
+interface Pending { id: string; data: Buffer; done: Array<(err: unknown) => void> }
+
+const GROUP_BYTES = 16 * 1024 * 1024;
+const GROUP_ROWS = 200;
+
 export class SqlBlobStore implements BlobStore {
+  private queue = new Map<string, Pending>();
+  private writing = false;
+
   constructor(private readonly db: Kysely<DB>) {}
 
   async put(data: Uint8Array): Promise<BlobId> {
     const id = createHash('sha256').update(data).digest('hex');
-    const now = Date.now();
-    await this.db.insertInto('blobs').values({ id, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), size: data.byteLength, created_at: now })
-      .onConflict((oc) => oc.column('id').doUpdateSet({ created_at: now })).execute();
+    await new Promise<void>((resolve, reject) => {
+      const done = (err: unknown) => (err ? reject(err) : resolve());
+      const p = this.queue.get(id);
+      if (p) p.done.push(done);
+      else this.queue.set(id, { id, data: Buffer.from(data.buffer, data.byteOffset, data.byteLength), done: [done] });
+      if (!this.writing) void this.drain();
+    });
     return id;
+  }
+
+  /** Writes queued blobs in groups until the queue is empty. */
+  private async drain(): Promise<void> {
+    this.writing = true;
+    try {
+      while (this.queue.size > 0) {
+        const group: Pending[] = [];
+        let bytes = 0;
+        for (const p of this.queue.values()) {
+          if (group.length > 0 && (group.length >= GROUP_ROWS || bytes + p.data.length > GROUP_BYTES)) break;
+          group.push(p);
+          bytes += p.data.length;
+        }
+        for (const p of group) this.queue.delete(p.id);
+        let err: unknown = null;
+        try {
+          const now = Date.now();
+          await this.db.insertInto('blobs').values(group.map((p) => ({ id: p.id, data: p.data, size: p.data.length, created_at: now })))
+            .onConflict((oc) => oc.column('id').doUpdateSet({ created_at: now })).execute();
+        } catch (e) {
+          err = e;
+        }
+        for (const p of group) for (const d of p.done) d(err);
+      }
+    } finally {
+      this.writing = false;
+    }
   }
 
   async get(id: BlobId): Promise<Buffer> {

@@ -20,13 +20,13 @@ export class PgEvents implements EventTransport {
   private closed = false;
   private retry: NodeJS.Timeout | null = null;
 
-  constructor(private readonly config: pg.ClientConfig, schema: string, private readonly pool: pg.Pool) {
+  constructor(private readonly config: pg.ClientConfig, private readonly schema: string, private readonly pool: pg.Pool) {
     this.channel = `posthorn_${createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
   }
 
   /** Connects and LISTENs; resolves once events published from now on will be heard. */
   async start(): Promise<void> {
-    const c = new pg.Client(this.config);
+    const c = new pg.Client({ ...this.config, application_name: `posthorn events ${this.schema}`.slice(0, 63) });
     c.on('notification', (n) => {
       if (n.channel !== this.channel || !n.payload) return;
       let event: MailboxEvent;

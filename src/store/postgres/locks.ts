@@ -24,7 +24,8 @@ export class PgLocks implements Locks {
   private async connection(): Promise<pg.Client> {
     if (this.client) return this.client;
     this.connecting ??= (async () => {
-      const c = new pg.Client(this.config);
+      // application_name tells operators (and tests) which session holds the locks
+      const c = new pg.Client({ ...this.config, application_name: `posthorn locks ${this.schema}`.slice(0, 63) });
       const lost = () => {
         // the server dropped every lock of this session with it
         if (this.client === c) this.client = null;

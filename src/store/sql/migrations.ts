@@ -80,6 +80,7 @@ export async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {
     await sql`CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value ${sql.raw(TYPES[dialect]['{INT8}'])} NOT NULL)`.execute(trx);
     const row = await trx.selectFrom('meta').select('value').where('key', '=', 'schema_version').executeTakeFirst();
     const from = row ? Number(row.value) : 0;
+    if (from > MIGRATIONS.length) throw new Error(`the store's schema (version ${from}) is newer than this Posthorn (version ${MIGRATIONS.length})`);
     for (let v = from; v < MIGRATIONS.length; v++) {
       for (const step of MIGRATIONS[v]) {
         if (step.only && step.only !== dialect) continue;

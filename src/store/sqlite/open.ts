@@ -27,9 +27,9 @@ const open = new Map<string, Shared>();
 
 async function connect(path: string): Promise<Kysely<DB>> {
   const raw = new Database(path);
+  raw.pragma('busy_timeout = 10000'); // first: the pragmas below may wait for another process
   raw.pragma('journal_mode = WAL');
   raw.pragma('synchronous = FULL');
-  raw.pragma('busy_timeout = 10000');
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw) });
   try {
     await migrate(db, 'sqlite');

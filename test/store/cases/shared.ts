@@ -4,9 +4,30 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MailboxEvent } from '../../../src/store/types.js';
 import type { Ctx } from '../conformance.js';
-import { sleep } from './helpers.js';
+import { freshAccount, inbox, newMessage, sleep } from './helpers.js';
 
 export function sharedCases(ctx: Ctx): void {
+  test('concurrent appends from two instances get distinct, gap-free UIDs', async () => {
+    const a = ctx.store();
+    const b = await ctx.another();
+    const acc = await freshAccount(a);
+    const ib = await inbox(a, acc);
+    const sent = (await a.mail.getMailbox(acc.id, 'Sent'))!.id;
+    const jobs = [];
+    for (let i = 0; i < 6; i++) {
+      const s = i % 2 ? a : b;
+      // opposite mailbox order in alternate batches: must not deadlock
+      const order = i % 2 ? [ib, sent] : [sent, ib];
+      jobs.push(Promise.all(order.map(async (mailboxId) => ({ mailboxId, message: await newMessage(s, `c${i}`) })))
+        .then((items) => s.mail.append(items)));
+    }
+    const results = (await Promise.all(jobs)).flat();
+    const uids = results.filter((r) => r.mailboxId === ib).map((r) => r.uid).sort((x, y) => x - y);
+    assert.deepEqual(uids, [1, 2, 3, 4, 5, 6]);
+    const modseqs = results.filter((r) => r.mailboxId === ib).map((r) => r.modseq);
+    assert.equal(new Set(modseqs).size, 6);
+  });
+
   test('locks are exclusive across store instances and free again on release', async () => {
     const a = ctx.store();
     const b = await ctx.another();
