@@ -16,7 +16,10 @@
  * Dovecot accepts any text after it); a line that is no header field ends a part's header
  * block (Dovecot keeps it in the header); a multipart whose boundary never appears, or that
  * has no boundary parameter, is read as text/plain (Dovecot shows an empty child); an
- * address without domain gets host "" (Dovecot: "MISSING_DOMAIN").
+ * address without domain gets host "" (Dovecot: "MISSING_DOMAIN"); a repeated field counts
+ * once, by its first occurrence (Dovecot joins repeated From and takes the last Subject).
+ * message/global is read as an embedded message, as RFC 9051 §7.5.2 says (older Dovecot
+ * treats it as a basic part).
  */
 import { buildEnvelope } from './envelope.js';
 import { finishMessage } from './finish.js';
@@ -24,9 +27,8 @@ import { HeaderBlock } from './header.js';
 import { LineSplitter } from './lines.js';
 import { describePart, newPart } from './part.js';
 import { RAW_BUDGET, TextCollector, type Budget } from './text.js';
-import type { Envelope, MimePart, ParsedMessage } from './types.js';
+import type { AttachmentInfo, Envelope, MimePart, ParsedMessage } from './types.js';
 import { UuScanner } from './uuencode.js';
-import type { AttachmentInfo } from './types.js';
 
 export const MAX_DEPTH = 50;
 
