@@ -28,9 +28,11 @@ import { LineSplitter } from './lines.js';
 import { describePart, newPart } from './part.js';
 import { RAW_BUDGET, TextCollector, type Budget } from './text.js';
 import type { AttachmentInfo, Envelope, MimePart, ParsedMessage } from './types.js';
-import { UuScanner } from './uuencode.js';
+import { UuScanner, type UuLimit } from './uuencode.js';
 
 export const MAX_DEPTH = 50;
+/** Parts kept per message; later boundaries are read as content (bounded memory). */
+export const MAX_PARTS = 10_000;
 
 interface Entity {
   part: MimePart;
@@ -75,6 +77,7 @@ export class MimeParser {
   private readonly root: Entity;
   private readonly defects: string[] = [];
   private readonly budget: Budget = { raw: RAW_BUDGET };
+  private readonly uuLimit: UuLimit = { left: 1000 };
   private readonly texts = new Map<MimePart, string>();
   private readonly decodedSizes = new Map<MimePart, number>();
   private readonly uu = new Map<MimePart, AttachmentInfo[]>();
@@ -89,6 +92,7 @@ export class MimeParser {
   /** The previous line was a boundary delimiter line. */
   private prevBoundary = false;
   private ended = false;
+  private parts = 0;
 
   constructor() {
     this.root = this.entity(newPart('', 0), true, '', false, 0);
@@ -180,6 +184,10 @@ export class MimeParser {
       if (close) r += 2;
       while (r < ce && (buf[r] === 32 || buf[r] === 9)) r++;
       if (r !== ce) continue;
+      if (!close && hasLF && this.parts >= MAX_PARTS) {
+        if (this.parts++ === MAX_PARTS) this.defects.push(`message: more than ${MAX_PARTS} parts: later boundaries read as content`);
+        return false;
+      }
       const end: End = this.lineBreakEnd(afterBoundary);
       if (i + 1 < this.stack.length) this.closeAbove(i + 1, end);
       if (close || !hasLF) {
@@ -194,6 +202,7 @@ export class MimeParser {
       const path = m.part.path ? `${m.part.path}.${children.length + 1}` : `${children.length + 1}`;
       const part = newPart(path, abs + (e - s));
       children.push(part);
+      this.parts++;
       const child = this.entity(part, false, '', m.part.subtype === 'digest', m.depth + 1);
       child.lfAtBodyStart = this.lf + 1;
       this.stack.push(child);
@@ -304,7 +313,7 @@ export class MimeParser {
     const textual = p.type === 'text' && ['plain', 'html', 'enriched', 'richtext'].includes(p.subtype);
     if (textual && p.disposition?.type !== 'attachment') ent.text = new TextCollector(this.budget);
     if (p.type === 'text' && p.subtype === 'plain' && ['7bit', '8bit', 'binary'].includes(p.encoding)) {
-      ent.uu = new UuScanner(p.path);
+      ent.uu = new UuScanner(p.path, this.uuLimit);
     }
   }
 
