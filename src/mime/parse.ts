@@ -21,6 +21,7 @@
  * message/global is read as an embedded message, as RFC 9051 §7.5.2 says (older Dovecot
  * treats it as a basic part).
  */
+import { matchDelimiter } from './boundary.js';
 import { buildEnvelope } from './envelope.js';
 import { finishMessage } from './finish.js';
 import { HeaderBlock } from './header.js';
@@ -59,11 +60,8 @@ interface Entity {
   b64Pad: number;
 }
 
-interface End {
-  bodyEnd: number;
-  /** Line feeds seen before bodyEnd. */
-  lfEnd: number;
-}
+/** Where bodies end, and the line feeds seen before that point. */
+type End = { bodyEnd: number; lfEnd: number };
 
 /** How defects name an entity: its section path, or the message it is the header of. */
 function labelOf(ent: Entity): string {
@@ -153,9 +151,7 @@ export class MimeParser {
   }
 
   private line(buf: Buffer, s: number, e: number, ce: number, abs: number, lineStart: boolean, hasLF: boolean, afterBoundary: boolean): void {
-    // RFC 2046 §5.1.1: a boundary delimiter line is "--" boundary, optionally "--" after it
-    // for the close delimiter, then optional whitespace (transport padding).
-    // A fragment of an over-long line is no boundary (only the input's last line may lack LF).
+    // RFC 2046 §5.1.1 delimiter lines (boundary.ts). A fragment of an over-long line is no boundary (only the input's last line may lack LF).
     if (lineStart && this.multiparts > 0 && (hasLF || this.ended) && ce - s >= 3 && buf[s] === 45 && buf[s + 1] === 45) {
       if (this.boundary(buf, s, e, ce, abs, hasLF, afterBoundary)) {
         this.prevBoundary = true;
@@ -178,12 +174,9 @@ export class MimeParser {
       const m = this.stack[i];
       const b = m.boundary;
       if (m.kind !== 'multipart' || m.header || !b || m.mpState === 'epilogue') continue;
-      if (ce - s < b.length || buf.compare(b, 0, b.length, s, s + b.length) !== 0) continue;
-      let r = s + b.length;
-      const close = r + 1 < ce && buf[r] === 45 && buf[r + 1] === 45;
-      if (close) r += 2;
-      while (r < ce && (buf[r] === 32 || buf[r] === 9)) r++;
-      if (r !== ce) continue;
+      const match = matchDelimiter(buf, s, ce, b);
+      if (match === null) continue;
+      const close = match === 'close';
       if (!close && hasLF && this.parts >= MAX_PARTS) {
         if (this.parts++ === MAX_PARTS) this.defects.push(`message: more than ${MAX_PARTS} parts: later boundaries read as content`);
         return false;
@@ -254,7 +247,7 @@ export class MimeParser {
     part.bodyEnd = part.bodyStart;
     ent.lfAtBodyStart = lfAt;
     const label = (): string => labelOf(ent);
-    for (const d of h.defects) this.defects.push(`${label()}: ${d}`);
+    this.defects.push(...h.defects.map((d) => `${label()}: ${d}`));
     describePart(part, h, ent.inDigest, this.defects);
     if (ent.isMessage) {
       ent.envelope = buildEnvelope(h);
