@@ -103,7 +103,17 @@ async function bigMessage(): Promise<void> {
   if (parsed.attachments[0]?.size === undefined) throw new Error('big attachment not found');
 }
 
+/** Hostile shape: 20 MB of tiny parts (the part cap keeps the structure bounded). */
+async function manyParts(): Promise<void> {
+  const raw = Buffer.from(`Content-Type: multipart/mixed; boundary=b\r\n\r\n${'--b\r\nContent-Type: text/plain\r\n\r\nx\r\n'.repeat(500_000)}--b--\r\n`);
+  const t = process.hrtime.bigint();
+  const p = parseMessage(raw);
+  const secs = Number(process.hrtime.bigint() - t) / 1e9;
+  console.log(`mime ${(raw.length / 1048576).toFixed(0)} MB of ${500_000} tiny parts (${p.body.children?.length} kept): ${(raw.length / 1048576 / secs).toFixed(0)} MB/s`);
+}
+
 export async function run(): Promise<void> {
   await bigMessage();
   await throughput();
+  await manyParts();
 }

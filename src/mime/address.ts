@@ -4,7 +4,7 @@
  * undecoded text; a group as a start marker (mailbox = group name, host = null) followed by
  * its members and an end marker (all null). Never throws.
  */
-import libmime from 'libmime';
+import { decodeText } from './words.js';
 import type { EnvelopeAddress } from './types.js';
 
 type Token = { t: 'word' | 'quoted' | 'comment' | 'angle' | ',' | ';' | ':'; v: string };
@@ -147,7 +147,7 @@ export function displayAddresses(list: EnvelopeAddress[] | null): string {
   for (const a of list) {
     if (a.host === null && a.mailbox !== null) {
       group = [];
-      groupName = libmime.decodeWords(a.mailbox);
+      groupName = decodeText(a.mailbox);
       continue;
     }
     if (a.host === null && a.mailbox === null) {
@@ -156,7 +156,7 @@ export function displayAddresses(list: EnvelopeAddress[] | null): string {
       continue;
     }
     const email = a.host ? `${a.mailbox ?? ''}@${a.host}` : (a.mailbox ?? '');
-    const s = a.name ? `${libmime.decodeWords(a.name)} <${email}>` : email;
+    const s = a.name ? `${decodeText(a.name)} <${email}>` : email;
     if (group) group.push(s);
     else parts.push(s);
   }

@@ -2,10 +2,10 @@
  * The IMAP ENVELOPE of a header block (RFC 3501 §7.4.2) and the decoded fields a person
  * reads (RFC 2047 words decoded by libmime), both from one HeaderBlock.
  */
-import libmime from 'libmime';
 import { displayAddresses, parseAddressList } from './address.js';
 import type { HeaderBlock } from './header.js';
 import type { Envelope } from './types.js';
+import { decodeText } from './words.js';
 
 export function buildEnvelope(h: HeaderBlock): Envelope {
   const from = parseAddressList(h.get('from'));
@@ -44,15 +44,6 @@ export function decodedFields(env: Envelope): DecodedFields {
     sentDate: parseDate(env.date),
     messageId: env.messageId === null ? null : (/<[^>]*>/.exec(env.messageId)?.[0] ?? env.messageId),
   };
-}
-
-/** RFC 2047 decoding of unstructured text; never throws. */
-export function decodeText(s: string): string {
-  try {
-    return libmime.decodeWords(s);
-  } catch {
-    return s;
-  }
 }
 
 /** RFC 5322 §3.3 date-time (with §4.3 obsolete zones), as epoch ms; null when unreadable. */

@@ -16,19 +16,24 @@
  * Dovecot accepts any text after it); a line that is no header field ends a part's header
  * block (Dovecot keeps it in the header); a multipart whose boundary never appears, or that
  * has no boundary parameter, is read as text/plain (Dovecot shows an empty child); an
- * address without domain gets host "" (Dovecot: "MISSING_DOMAIN").
+ * address without domain gets host "" (Dovecot: "MISSING_DOMAIN"); a repeated field counts
+ * once, by its first occurrence (Dovecot joins repeated From and takes the last Subject).
+ * message/global is read as an embedded message, as RFC 9051 §7.5.2 says (older Dovecot
+ * treats it as a basic part).
  */
+import { matchDelimiter } from './boundary.js';
 import { buildEnvelope } from './envelope.js';
 import { finishMessage } from './finish.js';
 import { HeaderBlock } from './header.js';
 import { LineSplitter } from './lines.js';
 import { describePart, newPart } from './part.js';
 import { RAW_BUDGET, TextCollector, type Budget } from './text.js';
-import type { Envelope, MimePart, ParsedMessage } from './types.js';
-import { UuScanner } from './uuencode.js';
-import type { AttachmentInfo } from './types.js';
+import type { AttachmentInfo, Envelope, MimePart, ParsedMessage } from './types.js';
+import { UuScanner, type UuLimit } from './uuencode.js';
 
 export const MAX_DEPTH = 50;
+/** Parts kept per message; later boundaries are read as content (bounded memory). */
+export const MAX_PARTS = 10_000;
 
 interface Entity {
   part: MimePart;
@@ -55,11 +60,8 @@ interface Entity {
   b64Pad: number;
 }
 
-interface End {
-  bodyEnd: number;
-  /** Line feeds seen before bodyEnd. */
-  lfEnd: number;
-}
+/** Where bodies end, and the line feeds seen before that point. */
+type End = { bodyEnd: number; lfEnd: number };
 
 /** How defects name an entity: its section path, or the message it is the header of. */
 function labelOf(ent: Entity): string {
@@ -73,6 +75,7 @@ export class MimeParser {
   private readonly root: Entity;
   private readonly defects: string[] = [];
   private readonly budget: Budget = { raw: RAW_BUDGET };
+  private readonly uuLimit: UuLimit = { left: 1000 };
   private readonly texts = new Map<MimePart, string>();
   private readonly decodedSizes = new Map<MimePart, number>();
   private readonly uu = new Map<MimePart, AttachmentInfo[]>();
@@ -87,6 +90,7 @@ export class MimeParser {
   /** The previous line was a boundary delimiter line. */
   private prevBoundary = false;
   private ended = false;
+  private parts = 0;
 
   constructor() {
     this.root = this.entity(newPart('', 0), true, '', false, 0);
@@ -147,9 +151,7 @@ export class MimeParser {
   }
 
   private line(buf: Buffer, s: number, e: number, ce: number, abs: number, lineStart: boolean, hasLF: boolean, afterBoundary: boolean): void {
-    // RFC 2046 §5.1.1: a boundary delimiter line is "--" boundary, optionally "--" after it
-    // for the close delimiter, then optional whitespace (transport padding).
-    // A fragment of an over-long line is no boundary (only the input's last line may lack LF).
+    // RFC 2046 §5.1.1 delimiter lines (boundary.ts). A fragment of an over-long line is no boundary (only the input's last line may lack LF).
     if (lineStart && this.multiparts > 0 && (hasLF || this.ended) && ce - s >= 3 && buf[s] === 45 && buf[s + 1] === 45) {
       if (this.boundary(buf, s, e, ce, abs, hasLF, afterBoundary)) {
         this.prevBoundary = true;
@@ -172,12 +174,13 @@ export class MimeParser {
       const m = this.stack[i];
       const b = m.boundary;
       if (m.kind !== 'multipart' || m.header || !b || m.mpState === 'epilogue') continue;
-      if (ce - s < b.length || buf.compare(b, 0, b.length, s, s + b.length) !== 0) continue;
-      let r = s + b.length;
-      const close = r + 1 < ce && buf[r] === 45 && buf[r + 1] === 45;
-      if (close) r += 2;
-      while (r < ce && (buf[r] === 32 || buf[r] === 9)) r++;
-      if (r !== ce) continue;
+      const match = matchDelimiter(buf, s, ce, b);
+      if (match === null) continue;
+      const close = match === 'close';
+      if (!close && hasLF && this.parts >= MAX_PARTS) {
+        if (this.parts++ === MAX_PARTS) this.defects.push(`message: more than ${MAX_PARTS} parts: later boundaries read as content`);
+        return false;
+      }
       const end: End = this.lineBreakEnd(afterBoundary);
       if (i + 1 < this.stack.length) this.closeAbove(i + 1, end);
       if (close || !hasLF) {
@@ -192,6 +195,7 @@ export class MimeParser {
       const path = m.part.path ? `${m.part.path}.${children.length + 1}` : `${children.length + 1}`;
       const part = newPart(path, abs + (e - s));
       children.push(part);
+      this.parts++;
       const child = this.entity(part, false, '', m.part.subtype === 'digest', m.depth + 1);
       child.lfAtBodyStart = this.lf + 1;
       this.stack.push(child);
@@ -243,7 +247,7 @@ export class MimeParser {
     part.bodyEnd = part.bodyStart;
     ent.lfAtBodyStart = lfAt;
     const label = (): string => labelOf(ent);
-    for (const d of h.defects) this.defects.push(`${label()}: ${d}`);
+    this.defects.push(...h.defects.map((d) => `${label()}: ${d}`));
     describePart(part, h, ent.inDigest, this.defects);
     if (ent.isMessage) {
       ent.envelope = buildEnvelope(h);
@@ -302,7 +306,7 @@ export class MimeParser {
     const textual = p.type === 'text' && ['plain', 'html', 'enriched', 'richtext'].includes(p.subtype);
     if (textual && p.disposition?.type !== 'attachment') ent.text = new TextCollector(this.budget);
     if (p.type === 'text' && p.subtype === 'plain' && ['7bit', '8bit', 'binary'].includes(p.encoding)) {
-      ent.uu = new UuScanner(p.path);
+      ent.uu = new UuScanner(p.path, this.uuLimit);
     }
   }
 

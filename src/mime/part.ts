@@ -6,6 +6,7 @@
  * Parameters are decoded per RFC 2231 (libmime). Never throws; problems become defects.
  */
 import libmime from 'libmime';
+import { decodeText } from './words.js';
 import type { HeaderBlock } from './header.js';
 import type { MimePart } from './types.js';
 
@@ -98,9 +99,5 @@ export function describePart(part: MimePart, h: HeaderBlock, inDigest: boolean, 
 export function filenameOf(part: MimePart): string | null {
   const raw = part.disposition?.params['filename'] ?? part.params['name'];
   if (raw === undefined || raw === '') return null;
-  try {
-    return libmime.decodeWords(raw);
-  } catch {
-    return raw;
-  }
+  return decodeText(raw);
 }

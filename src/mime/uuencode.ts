@@ -8,18 +8,26 @@ import type { AttachmentInfo } from './types.js';
 
 const BEGIN = /^begin [0-7]{3,4} (.+?)\s*$/;
 
+/** Blocks listed per message at most (shared by the scanners of one message). */
+export interface UuLimit {
+  left: number;
+}
+
 export class UuScanner {
   readonly found: AttachmentInfo[] = [];
   private open: AttachmentInfo | null = null;
 
-  constructor(private readonly path: string) {}
+  constructor(
+    private readonly path: string,
+    private readonly limit: UuLimit,
+  ) {}
 
   /** One line: content is buf[start, contentEnd), the line occupies [abs, abs + lineLen).
    *  Returns true when the line is part of a uuencoded block. */
   line(buf: Buffer, start: number, contentEnd: number, abs: number, lineLen: number): boolean {
     const len = contentEnd - start;
     if (this.open === null) {
-      if (len < 11 || buf[start] !== 0x62 || buf[start + 5] !== 0x20) return false;
+      if (len < 11 || buf[start] !== 0x62 || buf[start + 5] !== 0x20 || this.limit.left <= 0) return false;
       const m = BEGIN.exec(buf.toString('latin1', start, Math.min(contentEnd, start + 1024)));
       if (!m) return false;
       this.open = {
@@ -33,6 +41,7 @@ export class UuScanner {
         start: abs,
         end: abs + lineLen,
       };
+      this.limit.left--;
       return true;
     }
     const block = this.open;

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
-import { MimeParser, parseMessage, parseStream, MAX_DEPTH } from '../../src/mime/parse.js';
+import { MimeParser, parseMessage, parseStream, MAX_DEPTH, MAX_PARTS } from '../../src/mime/parse.js';
 import { findPart, sectionRange } from '../../src/mime/sections.js';
 import { searchTextOf } from '../../src/mime/search-text.js';
 import type { MimePart, ParsedMessage } from '../../src/mime/types.js';
@@ -124,6 +124,14 @@ test('parseStream reads a stream chunk by chunk', async () => {
   const raw = fixture('mixed-attachments');
   const chunks = [raw.subarray(0, 100), raw.subarray(100, 1000), raw.subarray(1000)];
   assert.deepEqual(await parseStream(Readable.from(chunks)), parseMessage(raw));
+});
+
+test('the number of parts is capped', () => {
+  const raw = crlf(`Content-Type: multipart/mixed; boundary=b\n\n${'--b\n\nx\n'.repeat(MAX_PARTS + 500)}--b--\n`);
+  const p = parseMessage(raw);
+  checkInvariants(raw, p);
+  assert.equal(p.body.children?.length, MAX_PARTS);
+  assert.ok(p.defects.some((d) => /more than/.test(d)));
 });
 
 test('degenerate inputs never throw', () => {
