@@ -2,27 +2,19 @@
  * Opening the store named by `store.url`: the one place that picks a backend
  * (ARCHITECTURE.md: server/, mail/, mta/ see only store/types). Every command that needs
  * the store goes through here; the first one creates it (migrations run by themselves).
+ * store/open loads a backend's driver only when it is asked for that backend.
  */
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/schema.js';
 import type { Store } from '../store/types.js';
 import { UserError } from '../lib/errors.js';
+import { openStore } from '../store/open.js';
 
 export type StoreOpener = (opts: { url: string; dataDir: string }) => Promise<Store>;
 
-/** src/store/open.ts (the store engineer's): loaded lazily, so commands that need no store
- *  (config, --help) never load a database driver. */
-const STORE_MODULE = '../store/open.js';
-
-async function defaultOpener(): Promise<StoreOpener> {
-  const mod = (await import(STORE_MODULE)) as { openStore?: StoreOpener };
-  if (typeof mod.openStore !== 'function') throw new Error('src/store/open.ts does not export openStore');
-  return mod.openStore;
-}
-
 export async function openConfiguredStore(config: Config, dataDir: string, opener?: StoreOpener): Promise<Store> {
   mkdirSync(dataDir, { recursive: true });
-  const open = opener ?? (await defaultOpener());
+  const open = opener ?? openStore;
   try {
     return await open({ url: config.store.url, dataDir });
   } catch (e) {

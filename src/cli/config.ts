@@ -50,7 +50,11 @@ export function configCommands(program: Command, cli: Cli): void {
   addConfigFlags(group.command('show').description('print the effective configuration (file, then POSTHORN_* environment, then flags) as TOML, or JSON with --json'))
     .action((o: Record<string, unknown>, cmd: Command) => {
       const c = configFor(cli, cmd, configOverrides(o));
-      if (!c.json) cli.io.stdout(`# effective configuration${c.file ? `; file: ${c.file}` : ' (no configuration file)'}; data: ${c.dataDir}\n`);
+      if (!c.json) {
+        const header = [`# effective configuration${c.file ? `; file: ${c.file}` : ' (no configuration file)'}; data: ${c.dataDir}`];
+        for (const [key, source] of c.sources) if (!source.startsWith('file ')) header.push(`# ${key} from ${source}`);
+        cli.io.stdout(header.join('\n') + '\n');
+      }
       emit(cli, c, c.config, () => [configToToml(c.config).trimEnd()]);
     });
 

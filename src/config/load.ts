@@ -160,7 +160,8 @@ function describeIssues(issues: z.core.$ZodIssue[], sources: Map<string, string>
         .join('\n');
     }
     const where = sources.get(key) ?? sourceOfSection(key, sources) ?? 'default';
-    return `${key || '(top level)'} (${where}): ${issue.message}`;
+    const message = issue.code === 'invalid_key' ? issue.issues.map((i) => i.message).join('; ') : issue.message;
+    return `${key || '(top level)'} (${where}): ${message}`;
   });
   return lines.join('\n');
 }

@@ -9,7 +9,7 @@
  * shows as the type; `kind` tells the environment/flag parser how to read a string.
  */
 import { z } from 'zod';
-import { durationMs, parseCidr, parseHostPort, parseListen, parseSize, problem } from './values.js';
+import { durationMs, parseCidr, parseDomain, parseHostPort, parseListen, parseSize, parseStoreUrl, problem } from './values.js';
 
 /** How a value is read from an environment variable or a flag (always a string there). */
 export type ValueKind = 'string' | 'int' | 'size' | 'bool' | 'list' | 'table';
@@ -50,10 +50,20 @@ function section<S extends z.ZodRawShape>(shape: S) {
 }
 
 export const configSchema = z.strictObject({
-  hostname: str('localhost', 'The server\'s fully qualified domain name: SMTP greeting and HELO, Received fields, TLS certificate name.', 'domain name'),
+  hostname: meta(
+    checked(parseDomain).default('localhost'),
+    'The server\'s fully qualified domain name: SMTP greeting and HELO, Received fields, TLS certificate name.',
+    'domain name',
+    'string',
+  ),
 
   store: section({
-    url: str('sqlite:DATA/posthorn.db', 'Where mail and accounts are kept: `sqlite:PATH` (DATA = the data folder) or `postgres://USER@HOST/DB` for several nodes.', 'URL'),
+    url: meta(
+      checked(parseStoreUrl).default('sqlite:DATA/posthorn.db'),
+      'Where mail and accounts are kept: `sqlite:PATH` (DATA = the data folder) or `postgres://USER@HOST/DB` for several nodes.',
+      'URL',
+      'string',
+    ),
   }),
 
   tls: section({
@@ -119,7 +129,7 @@ export const configSchema = z.strictObject({
   outbound: section({
     port: int(25, 'Port the outbound SMTP client connects to on a remote MX.', 1, 65535),
     routes: meta(
-      z.record(z.string().min(1), checked(parseHostPort)).default({}),
+      z.record(checked(parseDomain), checked(parseHostPort)).default({}),
       'Per-domain next hops that bypass MX look-up, e.g. `{ "example.test" = "127.0.0.1:2526" }`.',
       'table: domain → HOST:PORT',
       'table',

@@ -5,6 +5,7 @@
  * Values stay strings in the configuration so `config show` prints what was written.
  */
 import { isIP } from 'node:net';
+import { canonicalDomain } from '../lib/address.js';
 
 export interface ListenAddress {
   host: string;
@@ -82,4 +83,17 @@ export function problem(check: () => unknown): string | null {
   } catch (e) {
     return (e as Error).message;
   }
+}
+
+/** A domain name (IDNA allowed) or 'localhost'. Throws on anything else. */
+export function parseDomain(value: string): string {
+  const d = canonicalDomain(value);
+  if (d === null) throw new Error(`expected a domain name such as mail.example.org, got '${value}'`);
+  return d;
+}
+
+/** 'sqlite:PATH' or 'postgres://…' / 'postgresql://…'. Throws on anything else. */
+export function parseStoreUrl(value: string): string {
+  if (/^sqlite:.+/.test(value) || /^postgres(ql)?:\/\/.+/.test(value)) return value;
+  throw new Error(`expected sqlite:PATH or postgres://USER@HOST/DB, got '${value}'`);
 }

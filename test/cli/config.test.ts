@@ -15,6 +15,8 @@ test('config show prints the effective configuration as TOML, layers applied', a
   });
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stdout, /^# effective configuration; file: .*posthorn\.toml/);
+  assert.match(r.stdout, /^# smtp\.listen from env POSTHORN_SMTP_LISTEN$/m);
+  assert.match(r.stdout, /^# pop3\.listen from flag --pop3$/m);
   const shown = parseToml(r.stdout) as Record<string, Record<string, unknown>>;
   assert.equal(shown.hostname, 'mail.example.test');
   assert.equal(shown.imap.listen, '0.0.0.0:143');

@@ -112,6 +112,9 @@ test('bad values are errors naming the key and the source', (t) => {
   rejects(() => loadConfig({ dataDir: dir, env: { POSTHORN_OUTBOUND_TLS: 'maybe' } }), /outbound\.tls/);
   rejects(() => loadConfig({ dataDir: dir, env: { POSTHORN_SMTP_RELAY_NETWORKS: '10.0.0.0/33' } }), /smtp\.relay_networks.*prefix length/);
   rejects(() => loadConfig({ dataDir: dir, env: { POSTHORN_OUTBOUND_ROUTES: 'x.test=nohost' } }), /outbound\.routes.*HOST:PORT/);
+  rejects(() => loadConfig({ dataDir: dir, env: { POSTHORN_OUTBOUND_ROUTES: 'not a domain=127.0.0.1:25' } }), /outbound\.routes.*domain name/);
+  rejects(() => loadConfig({ dataDir: dir, env: { POSTHORN_HOSTNAME: 'mail server' } }), /hostname \(env POSTHORN_HOSTNAME\): expected a domain name/);
+  rejects(() => loadConfig({ dataDir: dir, env: { POSTHORN_STORE_URL: 'mysql://x' } }), /store\.url.*sqlite:PATH or postgres/);
   rejects(() => loadConfig({ dataDir: dir, env: {}, overrides: [{ key: 'smtp.port', value: '1', source: 'flag --set' }] }), /unknown key 'smtp\.port' \(flag --set\)/);
 });
 
