@@ -58,6 +58,7 @@ function print(label: string, value: number, unit: string): void {
 export async function run(): Promise<void> {
   const { store, cleanup } = await benchStore();
   const hash = await hashPassword('pass');
+  await store.directory.addDomain('bench.test');
   for (let i = 1; i <= 100; i++) await store.directory.addAccount({ address: `user${i}@bench.test`, passwordHash: hash });
   const retrAccount = await store.directory.addAccount({ address: 'retr@bench.test', passwordHash: hash });
   const inbox = await store.mail.getMailbox(retrAccount.id, 'INBOX');

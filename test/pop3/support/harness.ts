@@ -44,6 +44,8 @@ let hashCache: Promise<string> | null = null;
 /** Adds an account with password 'correct horse' (hash computed once per process). */
 export async function addUser(store: Store, address: string, apopSecret: string | null = null): Promise<Account> {
   hashCache ??= hashPassword('correct horse');
+  const domain = address.slice(address.lastIndexOf('@') + 1);
+  if (!(await store.directory.isLocalDomain(domain))) await store.directory.addDomain(domain);
   return store.directory.addAccount({ address, passwordHash: await hashCache, apopSecret });
 }
 

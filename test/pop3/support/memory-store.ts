@@ -29,7 +29,15 @@ export function memoryStore(): Store {
       return b;
     },
   };
+  const domains = new Set<string>();
   const directory: Partial<Directory> = {
+    async addDomain(name) {
+      domains.add(name.toLowerCase());
+      return { name, createdAt: Date.now() };
+    },
+    async isLocalDomain(name) {
+      return domains.has(name.toLowerCase());
+    },
     async addAccount(input) {
       const a: Account = { id: accounts.length + 1, address: input.address, passwordHash: input.passwordHash, apopSecret: input.apopSecret ?? null, quota: null, createdAt: Date.now() };
       accounts.push(a);
