@@ -8,8 +8,13 @@ class Conn {
   private buf: Buffer = Buffer.alloc(0);
   private wake: (() => void) | null = null;
   private closed = false;
+  private counting = false;
   private constructor(readonly socket: net.Socket) {
-    socket.on('data', (d: Buffer) => { this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d; this.wake?.(); });
+    socket.on('data', (d: Buffer) => {
+      if (this.counting) return;
+      this.buf = this.buf.length ? Buffer.concat([this.buf, d]) : d;
+      this.wake?.();
+    });
     socket.on('close', () => { this.closed = true; this.wake?.(); });
     socket.on('error', () => undefined);
   }
@@ -39,22 +44,39 @@ class Conn {
     if (!l.startsWith('+OK')) throw new Error(`${line ?? 'greeting'}: ${l}`);
     return l;
   }
-  /** Reads `count` multi-line responses (status line + body up to "\r\n.\r\n"); returns octets. */
-  async multilines(count: number): Promise<number> {
-    let octets = 0;
-    for (let done = 0; done < count;) {
-      const end = this.buf.indexOf('\r\n.\r\n');
-      if (end !== -1) {
-        octets += end + 5;
-        this.buf = this.buf.subarray(end + 5);
-        done++;
-        continue;
-      }
-      if (this.closed) throw new Error('connection closed');
-      await new Promise<void>((r) => { this.wake = r; });
-      this.wake = null;
-    }
-    return octets;
+  /** Reads `count` multi-line responses (status line + body up to "\r\n.\r\n") without
+   *  buffering them, calling `each` after every one; returns the octets read. */
+  multilines(count: number, each: () => void = () => undefined): Promise<number> {
+    const TERM = Buffer.from('\r\n.\r\n');
+    return new Promise((resolve, reject) => {
+      let done = 0;
+      let octets = 0;
+      let carry: Buffer = Buffer.alloc(0);
+      const scan = (chunk: Buffer): void => {
+        octets += chunk.length;
+        const data = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+        let from = 0;
+        for (let end = data.indexOf(TERM, from); end !== -1; end = data.indexOf(TERM, from)) {
+          from = end + 5;
+          done++;
+          if (done === count) {
+            this.socket.off('data', scan);
+            this.counting = false;
+            this.buf = data.subarray(from);
+            resolve(octets - this.buf.length);
+            return;
+          }
+          each();
+        }
+        carry = data.subarray(Math.max(from, data.length - 4));
+      };
+      this.counting = true;
+      this.socket.on('close', () => { if (done < count) reject(new Error('connection closed')); });
+      this.socket.on('data', scan);
+      const pending = this.buf;
+      this.buf = Buffer.alloc(0);
+      if (pending.length) scan(pending);
+    });
   }
   write(s: string): void {
     this.socket.write(s);
@@ -100,12 +122,8 @@ export async function retrSweep(port: number, user: string, pass: string, n: num
   await c.ok(`PASS ${pass}`);
   const start = process.hrtime.bigint();
   let sent = 0;
-  let bytes = 0;
   while (sent < Math.min(window, n)) c.write(`RETR ${++sent}\r\n`);
-  for (let got = 0; got < n; got++) {
-    bytes += await c.multilines(1);
-    if (sent < n) c.write(`RETR ${++sent}\r\n`);
-  }
+  const bytes = await c.multilines(n, () => { if (sent < n) c.write(`RETR ${++sent}\r\n`); });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   await c.ok('QUIT');
   c.socket.destroy();

@@ -133,8 +133,19 @@ for (const kind of await storeKinds()) {
       const dave = await addUser(store, 'dave@example.test');
       await putInInbox(store, dave, message('p', 'q'));
       const c = await Pop3TestClient.connect(t.port);
-      c.writeRaw('USER dave@example.test\r\nPASS correct horse\r\nSTAT\r\nLIST 1\r\nNOOP\r\nQUIT\r\n');
-      for (const p of [/^\+OK send PASS/, /^\+OK maildrop/, /^\+OK 1 /, /^\+OK 1 /, /^\+OK$/, /^\+OK .*signing off/]) await c.expect(p);
+      await putInInbox(store, dave, message('r', 's'));
+      await putInInbox(store, dave, message('t', 'u'));
+      c.writeRaw('USER dave@example.test\r\nPASS correct horse\r\nSTAT\r\nLIST 1\r\nNOOP\r\n');
+      for (const p of [/^\+OK send PASS/, /^\+OK maildrop/, /^\+OK 3 /, /^\+OK 1 /, /^\+OK$/]) await c.expect(p);
+      // pipelined RETR/TOP (read ahead from the store) come back complete and in order
+      c.writeRaw('RETR 3\r\nRETR 1\r\nTOP 2 0\r\nRETR 3\r\nDELE 2\r\nRETR 2\r\nQUIT\r\n');
+      for (const subject of ['t', 'p', 'r', 't']) {
+        await c.expect(/^\+OK/);
+        assert.match((await c.multiline()).toString(), new RegExp(`^Subject: ${subject}$`, 'm'));
+      }
+      await c.expect(/^\+OK message 2 deleted/);
+      await c.expect(/^-ERR message 2 already deleted/);
+      await c.expect(/^\+OK .*signing off/);
       await c.closedByServer();
     } finally {
       await t.close();

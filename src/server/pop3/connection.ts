@@ -19,6 +19,8 @@ import type { Pop3Context, Pop3State } from './state.js';
 
 /** Stop reading while this many lines wait (a client pipelining without reading replies). */
 const MAX_QUEUED = 64;
+/** How many queued commands to look at for blob read-ahead. */
+const READ_AHEAD = 8;
 let sequence = 0;
 
 export class Pop3Connection implements Pop3Context {
@@ -162,7 +164,10 @@ export class Pop3Connection implements Pop3Context {
         const input = await this.next();
         if (input === null || this.state.kind === 'update') break;
         if (input.kind === 'too-long') await this.err(`line too long (at most ${MAX_COMMAND_LINE} octets)`);
-        else await this.dispatch(input.text);
+        else {
+          this.readAhead();
+          await this.dispatch(input.text);
+        }
       }
     } finally {
       await this.cleanUp();
@@ -184,6 +189,16 @@ export class Pop3Connection implements Pop3Context {
       if (e instanceof ProtocolError) return this.err(e.text, e.permanent ? 'SYS/PERM' : 'SYS/TEMP');
       this.options.log.error({ err: e, verb: cmd.verb, ip: this.remoteAddress }, 'pop3 command failed');
       return this.err('internal error, try again later', 'SYS/TEMP');
+    }
+  }
+
+  /** Pipelined RETR/TOP waiting in the queue: start their blob reads now. */
+  private readAhead(): void {
+    if (this.state.kind !== 'transaction') return;
+    for (const item of this.queue.slice(0, READ_AHEAD)) {
+      if (item.kind !== 'line') continue;
+      const m = /^(?:RETR|TOP) (\d{1,10})\b/i.exec(item.text);
+      if (m) this.state.maildrop.prefetch(this.options.store, Number(m[1]));
     }
   }
 

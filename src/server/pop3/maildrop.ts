@@ -19,7 +19,15 @@ export interface MaildropEntry {
 
 export type EntryLookup = { ok: true; entry: MaildropEntry } | { ok: false; error: string };
 
+/** Read-ahead bounds: only small messages, and a few at a time (memory per session). */
+const PREFETCH_MAX_SIZE = 1 << 20;
+const PREFETCH_MAX_BYTES = 4 << 20;
+
 export class Maildrop {
+  /** Blob reads started ahead of pipelined RETR/TOP commands, by message number. */
+  private readonly ahead = new Map<number, { size: number; data: Promise<Buffer> }>();
+  private aheadBytes = 0;
+
   private constructor(
     readonly mailbox: Mailbox,
     private readonly entries: MaildropEntry[],
@@ -39,6 +47,26 @@ export class Maildrop {
     if (!entry) return { ok: false, error: `no such message, only ${this.entries.length} in maildrop` };
     if (entry.deleted) return { ok: false, error: `message ${n} already deleted` };
     return { ok: true, entry };
+  }
+
+  /** The message's bytes (a read started by prefetch() is used once, then dropped). */
+  read(store: Store, entry: MaildropEntry): Promise<Buffer> {
+    const pre = this.ahead.get(entry.number);
+    if (!pre) return store.blobs.get(entry.blobId);
+    this.ahead.delete(entry.number);
+    this.aheadBytes -= pre.size;
+    return pre.data;
+  }
+
+  /** Starts reading message `n` for a RETR/TOP that is already queued (pipelining), so the
+   *  store's latency overlaps the previous reply's transmission. */
+  prefetch(store: Store, n: number): void {
+    const e = this.entries[n - 1];
+    if (!e || e.deleted || this.ahead.has(n) || e.size > PREFETCH_MAX_SIZE || this.aheadBytes + e.size > PREFETCH_MAX_BYTES) return;
+    const data = store.blobs.get(e.blobId);
+    data.catch(() => undefined); // a failure surfaces when read() hands it out
+    this.ahead.set(n, { size: e.size, data });
+    this.aheadBytes += e.size;
   }
 
   /** Messages not marked deleted, in number order. */

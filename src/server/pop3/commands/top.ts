@@ -1,7 +1,7 @@
 /** TOP msg n (RFC 1939 §7): the header, the blank line and the first n body lines. */
 import { dotStuff, ok, parseLineCount, topOfMessage } from '../../../protocol/pop3/index.js';
 import type { Pop3CommandHandler } from '../state.js';
-import { messageArg } from './message-arg.js';
+import { maildropOf, messageArg } from './message-arg.js';
 
 export const top: Pop3CommandHandler = {
   name: 'TOP',
@@ -12,7 +12,7 @@ export const top: Pop3CommandHandler = {
     if (!lines.ok) return ctx.err(lines.error);
     const entry = await messageArg(ctx, cmd.args[0]);
     if (!entry) return;
-    const data = await ctx.options.store.blobs.get(entry.blobId);
+    const data = await maildropOf(ctx).read(ctx.options.store, entry);
     return ctx.write([Buffer.from(ok('top of message follows')), ...dotStuff(topOfMessage(data, lines.value))]);
   },
 };
