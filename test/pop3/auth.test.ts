@@ -53,6 +53,25 @@ for (const kind of await storeKinds()) {
     }
   });
 
+  test(`[${kind.name}] LOGIN-DELAY: advertised in CAPA, a second login too soon gets [LOGIN-DELAY]`, async () => {
+    const store = await kind.open();
+    const t = await startTestServer(store, { loginDelaySeconds: 900 });
+    try {
+      await addUser(store, 'alice@example.test');
+      const c = await Pop3TestClient.connect(t.port);
+      await c.cmd('CAPA', /^\+OK/);
+      assert.match((await c.multiline()).toString(), /^LOGIN-DELAY 900\r$/m);
+      await c.cmd('USER alice@example.test', /^\+OK/);
+      await c.cmd('PASS correct horse', /^\+OK/);
+      await c.cmd('QUIT', /^\+OK/);
+      const d = await Pop3TestClient.connect(t.port);
+      await d.cmd('USER alice@example.test', /^\+OK/);
+      await d.cmd('PASS correct horse', /^-ERR \[LOGIN-DELAY\] log in again in 9\d\d seconds/);
+    } finally {
+      await t.close();
+    }
+  });
+
   test(`[${kind.name}] APOP with the greeting's timestamp; accounts without a secret refuse it`, async () => {
     const store = await kind.open();
     const t = await startTestServer(store);

@@ -10,6 +10,7 @@ import { AuthFailureTracker } from '../../mail/authenticate.js';
 import { err } from '../../protocol/pop3/index.js';
 import type { RunningServer } from '../types.js';
 import { Pop3Connection } from './connection.js';
+import { LoginDelay } from './login-delay.js';
 import { IDLE_TIMEOUT_MS, type Pop3ServerOptions, type ResolvedPop3Options } from './options.js';
 
 export type { Pop3ServerOptions } from './options.js';
@@ -22,6 +23,7 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Runni
     authFailures: options.authFailures ?? new AuthFailureTracker(),
     advertiseSecretMechanisms: options.advertiseSecretMechanisms ?? false,
     maxConnections: options.maxConnections ?? 10_000,
+    loginDelay: new LoginDelay(options.loginDelaySeconds ?? 0),
   };
   const secureContext = tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert });
   const connections = new Set<Pop3Connection>();

@@ -1,7 +1,7 @@
 /**
  * What every way of logging in (USER/PASS, APOP, AUTH) does once the credentials were
- * checked. Success: take the exclusive maildrop lock (RFC 1939 §8; `[IN-USE]`, RFC 2449
- * §8.1.1), snapshot the INBOX, enter TRANSACTION. Failure: wait the per-IP delay, answer
+ * checked. Success: check LOGIN-DELAY (RFC 2449 §8.1.2), take the exclusive maildrop lock
+ * (RFC 1939 §8; `[IN-USE]`, RFC 2449 §8.1.1), snapshot the INBOX, enter TRANSACTION. Failure: wait the per-IP delay, answer
  * `-ERR [AUTH]` (RFC 3206 §4), and close after `maxAuthFailures` failures in the session.
  */
 import type { Account } from '../../store/types.js';
@@ -18,6 +18,9 @@ export async function refuseIfLockedOut(ctx: Pop3Context): Promise<boolean> {
 export async function loginSucceeded(ctx: Pop3Context, account: Account): Promise<void> {
   const { store, log } = ctx.options;
   ctx.options.authFailures.success(ctx.remoteAddress);
+  const wait = ctx.options.loginDelay.remaining(account.id);
+  // RFC 2449 §8.1.2: logged in too recently
+  if (wait > 0) return ctx.err(`log in again in ${wait} seconds (LOGIN-DELAY ${ctx.options.loginDelay.seconds})`, 'LOGIN-DELAY');
   const lock = await store.locks.tryLock(`maildrop:${account.id}`);
   if (!lock) return ctx.err('maildrop already locked by another session', 'IN-USE');
   let maildrop: Maildrop | null;
@@ -32,6 +35,7 @@ export async function loginSucceeded(ctx: Pop3Context, account: Account): Promis
     return ctx.err('no INBOX for this account', 'SYS/PERM');
   }
   ctx.state = { kind: 'transaction', account, maildrop, lock };
+  ctx.options.loginDelay.record(account.id);
   log.info({ account: account.address, ip: ctx.remoteAddress }, 'pop3 login');
   const { count, size } = maildrop.stat();
   return ctx.ok(`maildrop has ${count} message${count === 1 ? '' : 's'} (${size} octets)`);

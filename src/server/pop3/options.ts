@@ -4,6 +4,7 @@
  */
 import type { AuthFailureTracker } from '../../mail/authenticate.js';
 import type { BaseServerOptions } from '../types.js';
+import type { LoginDelay } from './login-delay.js';
 
 export interface Pop3ServerOptions extends BaseServerOptions {
   /** RFC 1939 §3: the autologout timer is at least 10 minutes. Tests shorten it. */
@@ -16,6 +17,8 @@ export interface Pop3ServerOptions extends BaseServerOptions {
    *  shared secret, and clients pick the strongest listed mechanism, so app/ turns this on
    *  only when the operator hands out secrets. AUTH accepts them either way. */
   advertiseSecretMechanisms?: boolean;
+  /** RFC 2449 §6.5 LOGIN-DELAY: least seconds between two logins of one account; 0 = off. */
+  loginDelaySeconds?: number;
   /** Most sessions open at once; further connections get -ERR [SYS/TEMP] and are closed. */
   maxConnections?: number;
 }
@@ -26,6 +29,7 @@ export interface ResolvedPop3Options extends Pop3ServerOptions {
   authFailures: AuthFailureTracker;
   advertiseSecretMechanisms: boolean;
   maxConnections: number;
+  loginDelay: LoginDelay;
 }
 
 export const IDLE_TIMEOUT_MS = 10 * 60_000;

@@ -21,7 +21,10 @@ export function capabilities(ctx: Pop3Context): string[] {
     if (mechs.length > 0) caps.push(`SASL ${mechs.join(' ')}`);
     if (!ctx.secure) caps.push('STLS');
   }
-  caps.push('RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING', 'EXPIRE NEVER', 'IMPLEMENTATION Posthorn');
+  caps.push('RESP-CODES', 'AUTH-RESP-CODE', 'PIPELINING', 'EXPIRE NEVER');
+  const delay = ctx.options.loginDelay.seconds;
+  if (delay > 0) caps.push(`LOGIN-DELAY ${delay}`); // RFC 2449 §6.5
+  caps.push('IMPLEMENTATION Posthorn');
   return caps;
 }
 
