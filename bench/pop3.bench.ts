@@ -83,7 +83,7 @@ export async function run(): Promise<void> {
   }
   const server = await startPop3Server({
     host: '127.0.0.1', port: 0, implicitTls: false, hostname: 'bench.test', tls: await testTls(), store, bus: new ChangeBus(store.events),
-    log: silentLogger, allowPlaintextOnLoopback: true, authFailures: new AuthFailureTracker(),
+    log: silentLogger, allowPlaintextOnLoopback: true, authFailures: new AuthFailureTracker(), maxConnectionsPerIp: 1000,
   });
   const port = server.address.port;
   const dovecot = await reachable(DOVECOT_PORT);

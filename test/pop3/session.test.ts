@@ -225,6 +225,28 @@ for (const kind of await storeKinds()) {
     }
   });
 
+  test(`[${kind.name}] connections beyond the per-address limit are turned away, others go on`, async () => {
+    const store = await kind.open();
+    const t = await startTestServer(store, { maxConnectionsPerIp: 2 });
+    try {
+      const a = await Pop3TestClient.connect(t.port);
+      const b = await Pop3TestClient.connect(t.port);
+      const c = await Pop3TestClient.connect(t.port);
+      assert.match(c.greeting, /^-ERR \[SYS\/TEMP\] too many connections/);
+      await c.closedByServer();
+      await a.cmd('QUIT', /^\+OK/);
+      await a.closedByServer();
+      await new Promise((r) => setTimeout(r, 50));
+      const d = await Pop3TestClient.connect(t.port);
+      assert.match(d.greeting, /^\+OK/);
+      await b.cmd('NOOP', /^-ERR NOOP needs a login first/);
+      d.close();
+      b.close();
+    } finally {
+      await t.close();
+    }
+  });
+
   test(`[${kind.name}] server close says goodbye to open sessions`, async () => {
     const store = await kind.open();
     const t = await startTestServer(store);

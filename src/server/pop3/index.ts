@@ -23,21 +23,31 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Runni
     authFailures: options.authFailures ?? new AuthFailureTracker(),
     advertiseSecretMechanisms: options.advertiseSecretMechanisms ?? false,
     maxConnections: options.maxConnections ?? 10_000,
+    maxConnectionsPerIp: options.maxConnectionsPerIp ?? 20,
     loginDelay: new LoginDelay(options.loginDelaySeconds ?? 0),
   };
   const secureContext = tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert });
   const connections = new Set<Pop3Connection>();
+  const perIp = new Map<string, number>();
 
   const accept = (socket: net.Socket, secure: boolean): void => {
     socket.setNoDelay(true);
-    if (connections.size >= opts.maxConnections) {
+    const ip = socket.remoteAddress ?? '';
+    const fromIp = perIp.get(ip) ?? 0;
+    if (connections.size >= opts.maxConnections || fromIp >= opts.maxConnectionsPerIp) {
       socket.on('error', () => undefined);
       socket.end(err('too many connections, try again later', 'SYS/TEMP'));
       return;
     }
+    perIp.set(ip, fromIp + 1);
     const conn = new Pop3Connection(socket, opts, secureContext, secure);
     connections.add(conn);
-    void conn.finished.finally(() => connections.delete(conn));
+    void conn.finished.finally(() => {
+      connections.delete(conn);
+      const n = (perIp.get(ip) ?? 1) - 1;
+      if (n > 0) perIp.set(ip, n);
+      else perIp.delete(ip);
+    });
   };
 
   const server = options.implicitTls

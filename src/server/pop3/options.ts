@@ -21,6 +21,8 @@ export interface Pop3ServerOptions extends BaseServerOptions {
   loginDelaySeconds?: number;
   /** Most sessions open at once; further connections get -ERR [SYS/TEMP] and are closed. */
   maxConnections?: number;
+  /** Most sessions open at once from one client address (this listener). */
+  maxConnectionsPerIp?: number;
 }
 
 export interface ResolvedPop3Options extends Pop3ServerOptions {
@@ -29,6 +31,7 @@ export interface ResolvedPop3Options extends Pop3ServerOptions {
   authFailures: AuthFailureTracker;
   advertiseSecretMechanisms: boolean;
   maxConnections: number;
+  maxConnectionsPerIp: number;
   loginDelay: LoginDelay;
 }
 
