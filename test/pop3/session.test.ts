@@ -147,6 +147,12 @@ for (const kind of await storeKinds()) {
       await c.expect(/^-ERR message 2 already deleted/);
       await c.expect(/^\+OK .*signing off/);
       await c.closedByServer();
+      // nothing pipelined after QUIT is run
+      const d = await Pop3TestClient.connect(t.port);
+      d.writeRaw('QUIT\r\nNOOP\r\nCAPA\r\n');
+      await d.expect(/^\+OK .*signing off/);
+      await d.closedByServer();
+      await assert.rejects(d.line(), /connection closed/);
     } finally {
       await t.close();
     }

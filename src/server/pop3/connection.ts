@@ -162,7 +162,7 @@ export class Pop3Connection implements Pop3Context {
       await this.ok(`Posthorn POP3 server ready ${this.timestamp}`);
       for (;;) {
         const input = await this.next();
-        if (input === null || this.state.kind === 'update') break;
+        if (input === null || this.ending || this.state.kind === 'update') break;
         if (input.kind === 'too-long') await this.err(`line too long (at most ${MAX_COMMAND_LINE} octets)`);
         else {
           this.readAhead();
