@@ -8,6 +8,7 @@
  *  - Shared-secret mechanisms (APOP, CRAM-MD5, SCRAM) work only for accounts whose operator
  *    set a secret (Account.apopSecret); otherwise they fail like a wrong password.
  *  - No proxy authorization: an authzid must be absent or name the same account.
+ *  - Successful password checks are remembered briefly (login-cache.ts); failures never are.
  *  - Servers call AuthFailureTracker.failure() for every failed attempt and wait the delay it
  *    returns before answering; lockedOut() is checked before any attempt.
  */
@@ -15,8 +16,12 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { hashPassword, verifyPassword } from '../auth/password.js';
 import type { SaslCredential, SaslIdentity } from '../protocol/sasl/types.js';
 import type { Account, Directory } from '../store/types.js';
+import { VerifiedLoginCache } from './login-cache.js';
 
 let dummyHash: Promise<string> | null = null;
+
+/** Recent successful verifications (see login-cache.ts); app/ may change ttlMs or clear it. */
+export const loginCache = new VerifiedLoginCache();
 
 /** The account for `username` if `password` is right; null otherwise (unknown user too). */
 export async function verifyLogin(directory: Directory, username: string, password: string): Promise<Account | null> {
@@ -26,7 +31,10 @@ export async function verifyLogin(directory: Directory, username: string, passwo
     await verifyPassword(await dummyHash, password);
     return null;
   }
-  return (await verifyPassword(account.passwordHash, password)) ? account : null;
+  if (loginCache.has(account.passwordHash, password)) return account;
+  if (!(await verifyPassword(account.passwordHash, password))) return null;
+  loginCache.add(account.passwordHash, password);
+  return account;
 }
 
 export interface SaslAuthOutcome {
@@ -77,3 +85,4 @@ function authzidAllowed(identity: SaslIdentity, account: Account): boolean {
 }
 
 export { AuthFailureTracker, type FailurePolicy } from './auth-failures.js';
+export { VerifiedLoginCache } from './login-cache.js';

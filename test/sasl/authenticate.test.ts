@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
-import { AuthFailureTracker, apopDigest, verifyApop, verifyLogin, verifySasl } from '../../src/mail/authenticate.js';
+import { AuthFailureTracker, VerifiedLoginCache, apopDigest, loginCache, verifyApop, verifyLogin, verifySasl } from '../../src/mail/authenticate.js';
 import { hashPassword } from '../../src/auth/password.js';
 import { CramMd5Mechanism, PlainMechanism, type SaslStep } from '../../src/protocol/sasl/index.js';
 import type { Account, Directory } from '../../src/store/types.js';
@@ -81,4 +81,28 @@ test('AuthFailureTracker: growing delay, lockout, success clears, bounded table'
   assert.equal(t.failures('e'), 1);
   now += 16 * 60_000;
   assert.equal(t.failures('e'), 0, 'forgotten after forgetAfterMs');
+});
+
+test('VerifiedLoginCache: remembers successes briefly, keyed by hash and password', () => {
+  let now = 0;
+  const c = new VerifiedLoginCache(1000, 2, () => now);
+  c.add('$hash1', 'pw');
+  assert.equal(c.has('$hash1', 'pw'), true);
+  assert.equal(c.has('$hash1', 'other'), false);
+  assert.equal(c.has('$hash2', 'pw'), false, 'a changed password hash misses');
+  now = 1001;
+  assert.equal(c.has('$hash1', 'pw'), false, 'expired');
+  c.add('a', '1'); c.add('b', '2'); c.add('c', '3');
+  assert.equal(c.has('a', '1'), false, 'bounded');
+  const off = new VerifiedLoginCache(0);
+  off.add('x', 'y');
+  assert.equal(off.has('x', 'y'), false);
+});
+
+test('verifyLogin uses the cache only for the same password', async () => {
+  const dir = await directory();
+  loginCache.clear();
+  assert.ok(await verifyLogin(dir, 'alice@example.test', 'correct horse'));
+  assert.ok(await verifyLogin(dir, 'alice@example.test', 'correct horse'));
+  assert.equal(await verifyLogin(dir, 'alice@example.test', 'correct horsf'), null);
 });

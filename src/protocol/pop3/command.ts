@@ -16,7 +16,8 @@ export interface Pop3Command {
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
 
 export function parseCommand(line: string): ParseResult<Pop3Command> {
-  const m = /^([A-Za-z]{3,4})(?: (.*))?$/s.exec(line);
+  // keywords are 3-4 letters; longer words parse too, so the reply can name the unknown command
+  const m = /^([A-Za-z]{1,20})(?: (.*))?$/s.exec(line);
   if (!m) return { ok: false, error: line.trim() === '' ? 'empty command' : 'malformed command' };
   const rest = m[2] ?? '';
   const args = rest === '' ? [] : rest.split(' ').filter((a) => a !== '');

@@ -1,0 +1,76 @@
+/**
+ * The stores the POP3 tests run on: SQLite (temp folder) always, PostgreSQL (own schema per
+ * store) when it answers — through store/open.ts once the backends are on main; until then
+ * the in-memory stand-in. Every store opened here is closed, and its folder or schema
+ * removed, when the test file ends.
+ */
+import { after } from 'node:test';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import type { Store } from '../../../src/store/types.js';
+import { pgAvailable, pgBaseUrl } from '../../support/pg.js';
+import { memoryStore } from './memory-store.js';
+
+export interface StoreKind {
+  name: string;
+  open(): Promise<Store>;
+}
+
+type OpenStore = (opts: { url: string; dataDir: string }) => Promise<Store>;
+
+const cleanups: Array<() => Promise<void>> = [];
+let registered = false;
+
+function track(fn: () => Promise<void>): void {
+  if (!registered) {
+    registered = true;
+    after(async () => {
+      for (const f of cleanups.splice(0)) await f().catch(() => undefined);
+    });
+  }
+  cleanups.push(fn);
+}
+
+async function loadOpenStore(): Promise<OpenStore | null> {
+  const path = '../../../src/store/open.js'; // not a literal: compiles before the store lands
+  try {
+    return ((await import(path)) as { openStore: OpenStore }).openStore;
+  } catch {
+    return null;
+  }
+}
+
+export async function storeKinds(): Promise<StoreKind[]> {
+  const openStore = await loadOpenStore();
+  if (!openStore) return [{ name: 'memory', open: async () => memoryStore() }];
+  const kinds: StoreKind[] = [{
+    name: 'sqlite',
+    async open() {
+      const dataDir = mkdtempSync(join(tmpdir(), 'posthorn-pop3-'));
+      const store = await openStore({ url: `sqlite:${join(dataDir, 'posthorn.db')}`, dataDir });
+      track(async () => { await store.close(); rmSync(dataDir, { recursive: true, force: true }); });
+      return store;
+    },
+  }];
+  if (await pgAvailable()) {
+    kinds.push({
+      name: 'postgres',
+      async open() {
+        const schema = `pop3_${randomBytes(6).toString('hex')}`;
+        const store = await openStore({ url: `${pgBaseUrl()}?schema=${schema}`, dataDir: tmpdir() });
+        track(async () => {
+          await store.close();
+          const c = new pg.Client({ connectionString: pgBaseUrl() });
+          await c.connect();
+          await c.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+          await c.end();
+        });
+        return store;
+      },
+    });
+  }
+  return kinds;
+}
