@@ -22,15 +22,14 @@ export interface StoreKind {
 type OpenStore = (opts: { url: string; dataDir: string }) => Promise<Store>;
 
 const cleanups: Array<() => Promise<void>> = [];
-let registered = false;
+
+// Registered at import time, i.e. on the file's root test: runs once every test is done.
+// (Registered from inside a test, it would run right after that test.)
+after(async () => {
+  for (const f of cleanups.splice(0)) await f().catch(() => undefined);
+});
 
 function track(fn: () => Promise<void>): void {
-  if (!registered) {
-    registered = true;
-    after(async () => {
-      for (const f of cleanups.splice(0)) await f().catch(() => undefined);
-    });
-  }
   cleanups.push(fn);
 }
 
