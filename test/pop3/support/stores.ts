@@ -17,6 +17,8 @@ import { memoryStore } from './memory-store.js';
 export interface StoreKind {
   name: string;
   open(): Promise<Store>;
+  /** Another handle on the database the last open() made: a second node sharing it. */
+  openSecond?(): Promise<Store>;
 }
 
 type OpenStore = (opts: { url: string; dataDir: string }) => Promise<Store>;
@@ -45,21 +47,32 @@ async function loadOpenStore(): Promise<OpenStore | null> {
 export async function storeKinds(): Promise<StoreKind[]> {
   const openStore = await loadOpenStore();
   if (!openStore) return [{ name: 'memory', open: async () => memoryStore() }];
+  let lastSqlite: { url: string; dataDir: string } | null = null;
+  let lastPg: { url: string; dataDir: string } | null = null;
+  const second = async (last: { url: string; dataDir: string } | null): Promise<Store> => {
+    if (!last) throw new Error('open() first');
+    const store = await openStore(last);
+    track(() => store.close());
+    return store;
+  };
   const kinds: StoreKind[] = [{
     name: 'sqlite',
     async open() {
       const dataDir = mkdtempSync(join(tmpdir(), 'posthorn-pop3-'));
-      const store = await openStore({ url: `sqlite:${join(dataDir, 'posthorn.db')}`, dataDir });
+      lastSqlite = { url: `sqlite:${join(dataDir, 'posthorn.db')}`, dataDir };
+      const store = await openStore(lastSqlite);
       track(async () => { await store.close(); rmSync(dataDir, { recursive: true, force: true }); });
       return store;
     },
+    openSecond: () => second(lastSqlite),
   }];
   if (await pgAvailable()) {
     kinds.push({
       name: 'postgres',
       async open() {
         const schema = `pop3_${randomBytes(6).toString('hex')}`;
-        const store = await openStore({ url: `${pgBaseUrl()}?schema=${schema}`, dataDir: tmpdir() });
+        lastPg = { url: `${pgBaseUrl()}?schema=${schema}`, dataDir: tmpdir() };
+        const store = await openStore(lastPg);
         track(async () => {
           await store.close();
           const c = new pg.Client({ connectionString: pgBaseUrl() });
@@ -69,6 +82,7 @@ export async function storeKinds(): Promise<StoreKind[]> {
         });
         return store;
       },
+      openSecond: () => second(lastPg),
     });
   }
   return kinds;

@@ -18,6 +18,7 @@ export const quit: Pop3CommandHandler = {
     ctx.state = { kind: 'update' };
     const { store, bus, log } = ctx.options;
     const { maildrop, account, lock } = state;
+    let failed = false;
     try {
       const uids = maildrop.markedUids();
       if (uids.length > 0) {
@@ -27,15 +28,16 @@ export const quit: Pop3CommandHandler = {
           await bus.publish({ type: 'expunge', accountId: account.id, mailboxId: maildrop.mailbox.id, uids: removed, modseq: highestModseq });
         }
       }
-      const { count } = maildrop.stat();
-      await ctx.ok(`${ctx.options.hostname} POP3 server signing off (${count} message${count === 1 ? '' : 's'} left)`);
     } catch (e) {
       log.error({ err: e, account: account.address }, 'pop3 update failed');
-      // RFC 1939 §6: "-ERR some deleted messages not removed"
-      await ctx.err('some deleted messages not removed', 'SYS/TEMP');
-    } finally {
-      await lock.release().catch(() => undefined);
-      ctx.end();
+      failed = true;
     }
+    // released before the reply, so a client reconnecting at once finds the maildrop free
+    await lock.release().catch(() => undefined);
+    const { count } = maildrop.stat();
+    // RFC 1939 §6: "-ERR some deleted messages not removed"
+    if (failed) await ctx.err('some deleted messages not removed', 'SYS/TEMP');
+    else await ctx.ok(`${ctx.options.hostname} POP3 server signing off (${count} message${count === 1 ? '' : 's'} left)`);
+    ctx.end();
   },
 };
