@@ -1,8 +1,7 @@
 /**
  * The stores the POP3 tests run on: SQLite (temp folder) always, PostgreSQL (own schema per
- * store) when it answers — through store/open.ts once the backends are on main; until then
- * the in-memory stand-in. Every store opened here is closed, and its folder or schema
- * removed, when the test file ends.
+ * store) when it answers, both through store/open.ts. Every store opened here is closed,
+ * and its folder or schema removed, when the test file ends.
  */
 import { after } from 'node:test';
 import { randomBytes } from 'node:crypto';
@@ -10,9 +9,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { openStore } from '../../../src/store/open.js';
 import type { Store } from '../../../src/store/types.js';
 import { pgAvailable, pgBaseUrl } from '../../support/pg.js';
-import { memoryStore } from './memory-store.js';
 
 export interface StoreKind {
   name: string;
@@ -20,8 +19,6 @@ export interface StoreKind {
   /** Another handle on the database the last open() made: a second node sharing it. */
   openSecond?(): Promise<Store>;
 }
-
-type OpenStore = (opts: { url: string; dataDir: string }) => Promise<Store>;
 
 const cleanups: Array<() => Promise<void>> = [];
 
@@ -35,18 +32,7 @@ function track(fn: () => Promise<void>): void {
   cleanups.push(fn);
 }
 
-async function loadOpenStore(): Promise<OpenStore | null> {
-  const path = '../../../src/store/open.js'; // not a literal: compiles before the store lands
-  try {
-    return ((await import(path)) as { openStore: OpenStore }).openStore;
-  } catch {
-    return null;
-  }
-}
-
 export async function storeKinds(): Promise<StoreKind[]> {
-  const openStore = await loadOpenStore();
-  if (!openStore) return [{ name: 'memory', open: async () => memoryStore() }];
   let lastSqlite: { url: string; dataDir: string } | null = null;
   let lastPg: { url: string; dataDir: string } | null = null;
   const second = async (last: { url: string; dataDir: string } | null): Promise<Store> => {
