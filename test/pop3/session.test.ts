@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Pop3TestClient, addUser, message, putInInbox, startTestServer } from './support/harness.js';
 import { storeKinds } from './support/stores.js';
+import { ConnectionLimiter } from '../../src/server/pop3/index.js';
 import type { MailboxEvent } from '../../src/store/types.js';
 
 const M1 = message('one', 'Hello\r\n.leading dot\r\n..two dots\r\n.\r\nend');
@@ -250,6 +251,23 @@ for (const kind of await storeKinds()) {
       b.close();
     } finally {
       await t.close();
+    }
+  });
+
+  test(`[${kind.name}] a shared limiter counts pop3 and pop3s together`, async () => {
+    const store = await kind.open();
+    const limiter = new ConnectionLimiter(100, 1);
+    const plain = await startTestServer(store, { connectionLimiter: limiter });
+    const secure = await startTestServer(store, { implicitTls: true, connectionLimiter: limiter });
+    try {
+      const a = await Pop3TestClient.connect(plain.port);
+      assert.match(a.greeting, /^\+OK/);
+      const b = await Pop3TestClient.connect(secure.port, { tls: true });
+      assert.match(b.greeting, /^-ERR \[SYS\/TEMP\] too many connections/);
+      a.close();
+    } finally {
+      await plain.close();
+      await secure.close();
     }
   });
 

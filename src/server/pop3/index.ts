@@ -10,10 +10,12 @@ import { AuthFailureTracker } from '../../mail/authenticate.js';
 import { err } from '../../protocol/pop3/index.js';
 import type { RunningServer } from '../types.js';
 import { Pop3Connection } from './connection.js';
+import { ConnectionLimiter } from './limiter.js';
 import { LoginDelay } from './login-delay.js';
 import { IDLE_TIMEOUT_MS, type Pop3ServerOptions, type ResolvedPop3Options } from './options.js';
 
 export type { Pop3ServerOptions } from './options.js';
+export { ConnectionLimiter } from './limiter.js';
 
 export async function startPop3Server(options: Pop3ServerOptions): Promise<RunningServer> {
   const opts: ResolvedPop3Options = {
@@ -22,31 +24,26 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Runni
     maxAuthFailures: options.maxAuthFailures ?? 3,
     authFailures: options.authFailures ?? new AuthFailureTracker(),
     advertiseSecretMechanisms: options.advertiseSecretMechanisms ?? false,
-    maxConnections: options.maxConnections ?? 10_000,
-    maxConnectionsPerIp: options.maxConnectionsPerIp ?? 20,
+    connectionLimiter: options.connectionLimiter ?? new ConnectionLimiter(options.maxConnections ?? 10_000, options.maxConnectionsPerIp ?? 20),
     loginDelay: new LoginDelay(options.loginDelaySeconds ?? 0),
   };
   const secureContext = tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert });
   const connections = new Set<Pop3Connection>();
-  const perIp = new Map<string, number>();
+  const limiter = opts.connectionLimiter;
 
   const accept = (socket: net.Socket, secure: boolean): void => {
     socket.setNoDelay(true);
     const ip = socket.remoteAddress ?? '';
-    const fromIp = perIp.get(ip) ?? 0;
-    if (connections.size >= opts.maxConnections || fromIp >= opts.maxConnectionsPerIp) {
+    if (!limiter.acquire(ip)) {
       socket.on('error', () => undefined);
       socket.end(err('too many connections, try again later', 'SYS/TEMP'));
       return;
     }
-    perIp.set(ip, fromIp + 1);
     const conn = new Pop3Connection(socket, opts, secureContext, secure);
     connections.add(conn);
     void conn.finished.finally(() => {
       connections.delete(conn);
-      const n = (perIp.get(ip) ?? 1) - 1;
-      if (n > 0) perIp.set(ip, n);
-      else perIp.delete(ip);
+      limiter.release(ip);
     });
   };
 

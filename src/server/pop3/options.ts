@@ -4,6 +4,7 @@
  */
 import type { AuthFailureTracker } from '../../mail/authenticate.js';
 import type { BaseServerOptions } from '../types.js';
+import type { ConnectionLimiter } from './limiter.js';
 import type { LoginDelay } from './login-delay.js';
 
 export interface Pop3ServerOptions extends BaseServerOptions {
@@ -21,8 +22,11 @@ export interface Pop3ServerOptions extends BaseServerOptions {
   loginDelaySeconds?: number;
   /** Most sessions open at once; further connections get -ERR [SYS/TEMP] and are closed. */
   maxConnections?: number;
-  /** Most sessions open at once from one client address (this listener). */
+  /** Most sessions open at once from one client address. */
   maxConnectionsPerIp?: number;
+  /** A limiter shared with the other POP3 listener; when given, it sets both limits and the
+   *  two numbers above are ignored. */
+  connectionLimiter?: ConnectionLimiter;
 }
 
 export interface ResolvedPop3Options extends Pop3ServerOptions {
@@ -30,8 +34,7 @@ export interface ResolvedPop3Options extends Pop3ServerOptions {
   maxAuthFailures: number;
   authFailures: AuthFailureTracker;
   advertiseSecretMechanisms: boolean;
-  maxConnections: number;
-  maxConnectionsPerIp: number;
+  connectionLimiter: ConnectionLimiter;
   loginDelay: LoginDelay;
 }
 
