@@ -60,8 +60,7 @@ export async function startPop3Server(options: Pop3ServerOptions): Promise<Runni
     });
   });
   const address = server.address() as AddressInfo;
-  const name = options.implicitTls ? 'pop3s' : 'pop3';
-  opts.log.info({ address: `${address.address}:${address.port}` }, `${name} listening`);
+  const name = options.implicitTls ? 'pop3s' : 'pop3'; // app/ logs the listening line
 
   return {
     name,
