@@ -12,6 +12,9 @@ import type { Logger } from '../lib/log.js';
 import type { ChangeBus } from '../mail/changes.js';
 import type { BaseServerOptions, RunningServer } from '../server/types.js';
 import type { Store } from '../store/types.js';
+import { AuthFailureTracker } from '../mail/authenticate.js';
+import { durationMs } from '../config/values.js';
+import { startPop3Server, ConnectionLimiter } from '../server/pop3/index.js';
 
 export type ServerStarter = (base: BaseServerOptions, config: Config) => Promise<RunningServer>;
 
@@ -27,8 +30,27 @@ export const IMPLICIT_TLS: Record<ListenerName, boolean> = {
   http: false,
 };
 
+/** One per process: a client address that fails on POP3 is slowed down on IMAP and SMTP too. */
+let authFailures: AuthFailureTracker | null = null;
+const sharedAuthFailures = () => (authFailures ??= new AuthFailureTracker());
+
+/** pop3 and pop3s count connections per client address together. */
+let pop3Limiter: ConnectionLimiter | null = null;
+
+const pop3: ServerStarter = (base, config) =>
+  startPop3Server({
+    ...base,
+    idleTimeoutMs: durationMs(config.pop3.idle_timeout),
+    // the POP3 issue: a wrong password three times closes the connection
+    maxAuthFailures: Math.min(3, config.auth.max_failures),
+    authFailures: sharedAuthFailures(),
+    connectionLimiter: (pop3Limiter ??= new ConnectionLimiter(10_000, config.pop3.max_connections_per_ip)),
+  });
+
 export const serverStarters: Partial<Record<ListenerName, ServerStarter>> = {
-  // smtp, submission, submissions, pop3, pop3s, imap, imaps, http: wired in as they land.
+  pop3,
+  pop3s: pop3,
+  // smtp, submission, submissions, imap, imaps, http: wired in as they land.
 };
 
 export interface ServiceContext {
