@@ -69,7 +69,7 @@ export class SqlMailStore implements MailStore {
 
   move(fromMailboxId: number, uids: UidRanges, toMailboxId: number): Promise<Array<[number, number]>> {
     return this.s.tx(async (trx) => {
-      const r = await msg.copyInto(trx, this.s.dialect, fromMailboxId, uids, toMailboxId);
+      const r = await msg.copyInto(trx, this.s.dialect, fromMailboxId, uids, toMailboxId, true);
       await msg.expungeRows(trx, this.s.dialect, fromMailboxId, r.sources);
       return r.pairs;
     });

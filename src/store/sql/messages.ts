@@ -99,8 +99,10 @@ async function insertMessages(trx: Kysely<DB>, rows: Insert[]): Promise<number[]
 
 interface SourceRow { id: number; uid: number }
 
-/** Copies the selected messages; returns source rows and [sourceUid, destUid] pairs. */
-export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number, uids: UidRanges, toId: number):
+/** Copies the selected messages; returns source rows and [sourceUid, destUid] pairs.
+ *  `moving`: the sources will be expunged in the same transaction, so the quota is only
+ *  checked when the messages change account. */
+export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number, uids: UidRanges, toId: number, moving = false):
   Promise<{ sources: SourceRow[]; pairs: Array<[number, number]> }> {
   const filter = uidFilter(uids);
   if (filter.empty) return { sources: [], pairs: [] };
@@ -111,7 +113,10 @@ export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number
     return { sources: [], pairs: [] };
   }
   const a = await allocate(trx, toId, src.length);
-  await checkQuota(trx, new Map([[a.accountId, src.reduce((n, r) => n + Number(r.size), 0)]]));
+  const from = await trx.selectFrom('mailboxes').select('account_id').where('id', '=', fromId).executeTakeFirst();
+  if (!moving || Number(from?.account_id) !== a.accountId) {
+    await checkQuota(trx, new Map([[a.accountId, src.reduce((n, r) => n + Number(r.size), 0)]]));
+  }
   const rows: Insert[] = src.map((r, k) => ({
     mailbox_id: toId, uid: a.firstUid + k, modseq: a.firstModseq + k, flags: Number(r.flags), keywords: r.keywords,
     internaldate: Number(r.internaldate), size: Number(r.size), blob_id: r.blob_id, metadata: r.metadata,
@@ -139,7 +144,7 @@ export async function expungeRows(trx: Kysely<DB>, dialect: Dialect, mailboxId: 
 
 /** Moves every message of one mailbox into another (INBOX rename). */
 export async function moveAll(trx: Kysely<DB>, dialect: Dialect, fromId: number, toId: number): Promise<void> {
-  const { sources } = await copyInto(trx, dialect, fromId, [[1, Infinity]], toId);
+  const { sources } = await copyInto(trx, dialect, fromId, [[1, Infinity]], toId, true);
   await expungeRows(trx, dialect, fromId, sources);
 }
 
