@@ -76,7 +76,7 @@ export class SqlMailStore implements MailStore {
   }
 
   storeFlags(mailboxId: number, uids: UidRanges, mode: FlagMode, flags: Flag[], unchangedSince?: number): Promise<StoreFlagsResult> {
-    return this.s.tx((trx) => storeFlags(trx, mailboxId, uids, mode, flags, unchangedSince));
+    return this.s.tx((trx) => storeFlags(trx, this.s.dialect, mailboxId, uids, mode, flags, unchangedSince));
   }
 
   expunge(mailboxId: number, uids?: UidRanges): Promise<number[]> {

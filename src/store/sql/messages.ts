@@ -25,6 +25,14 @@ export async function allocate(trx: Kysely<DB>, mailboxId: number, n: number): P
   return { accountId: Number(r.account_id), firstUid: Number(r.uidnext) - n, firstModseq: Number(r.highestmodseq) - n + 1 };
 }
 
+/** PostgreSQL: row-locks the mailboxes (ascending id, so two transactions never wait on
+ *  each other in a cycle) before their messages are read for a read-modify-write, so a
+ *  concurrent STORE or EXPUNGE cannot interleave. SQLite: BEGIN IMMEDIATE already did. */
+export async function lockMailboxes(trx: Kysely<DB>, dialect: Dialect, ids: number[]): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await trx.selectFrom('mailboxes').select('id').where('id', 'in', [...new Set(ids)].sort((a, b) => a - b)).orderBy('id').forUpdate().execute();
+}
+
 /** Takes one new MODSEQ for an operation on the mailbox. */
 export async function bumpModseq(trx: Kysely<DB>, mailboxId: number): Promise<{ modseq: number; accountId: number }> {
   const r = await trx.updateTable('mailboxes').set((eb) => ({ highestmodseq: eb('highestmodseq', '+', 1) }))
@@ -106,6 +114,7 @@ export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number
   Promise<{ sources: SourceRow[]; pairs: Array<[number, number]> }> {
   const filter = uidFilter(uids);
   if (filter.empty) return { sources: [], pairs: [] };
+  await lockMailboxes(trx, dialect, [fromId, toId]);
   const src = (await trx.selectFrom('messages').selectAll().where('mailbox_id', '=', fromId).where(filter.where).orderBy('uid').execute())
     .filter((r) => filter.exact || filter.keep(Number(r.uid)));
   if (src.length === 0) {
@@ -151,6 +160,7 @@ export async function moveAll(trx: Kysely<DB>, dialect: Dialect, fromId: number,
 export async function expungeDeleted(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids?: UidRanges): Promise<number[]> {
   const filter = uids ? uidFilter(uids) : null;
   if (filter?.empty) return [];
+  await lockMailboxes(trx, dialect, [mailboxId]);
   let q = trx.selectFrom('messages').select(['id', 'uid']).where('mailbox_id', '=', mailboxId).where(sql<boolean>`(flags & 8) <> 0`);
   if (filter) q = q.where(filter.where);
   const rows = (await q.execute()).map((r) => ({ id: Number(r.id), uid: Number(r.uid) }))
@@ -160,6 +170,7 @@ export async function expungeDeleted(trx: Kysely<DB>, dialect: Dialect, mailboxI
 
 export async function removeListed(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: number[]): Promise<number[]> {
   const rows: SourceRow[] = [];
+  await lockMailboxes(trx, dialect, [mailboxId]);
   for (const part of chunks([...new Set(uids)], 500)) {
     const got = await trx.selectFrom('messages').select(['id', 'uid']).where('mailbox_id', '=', mailboxId).where('uid', 'in', part).execute();
     for (const r of got) rows.push({ id: Number(r.id), uid: Number(r.uid) });
