@@ -1,6 +1,6 @@
 /**
  * Blobs as files: DATA/blobs/ab/cd/<sha256>. A put writes a temp file in DATA/blobs/tmp,
- * fsyncs it, renames it into place and fsyncs the folder (and any folder it had to create),
+ * fdatasyncs it, renames it into place and fsyncs the folder (and any folder it had to create),
  * so a resolved put survives a crash. Content addressing makes put idempotent; putting
  * bytes that exist refreshes the file's mtime so garbage collection's grace period covers
  * a delivery that re-uses an old blob. GC asks the database which blobs are referenced.
@@ -149,7 +149,7 @@ async function writeDurably(path: string, data: Uint8Array): Promise<void> {
   const fh = await open(path, 'wx', 0o640);
   try {
     await fh.writeFile(data);
-    await fh.sync();
+    await fh.datasync(); // content and size; the folder fsync after rename makes the name durable
   } finally {
     await fh.close();
   }

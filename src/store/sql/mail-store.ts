@@ -69,14 +69,14 @@ export class SqlMailStore implements MailStore {
 
   move(fromMailboxId: number, uids: UidRanges, toMailboxId: number): Promise<Array<[number, number]>> {
     return this.s.tx(async (trx) => {
-      const r = await msg.copyInto(trx, this.s.dialect, fromMailboxId, uids, toMailboxId);
+      const r = await msg.copyInto(trx, this.s.dialect, fromMailboxId, uids, toMailboxId, true);
       await msg.expungeRows(trx, this.s.dialect, fromMailboxId, r.sources);
       return r.pairs;
     });
   }
 
   storeFlags(mailboxId: number, uids: UidRanges, mode: FlagMode, flags: Flag[], unchangedSince?: number): Promise<StoreFlagsResult> {
-    return this.s.tx((trx) => storeFlags(trx, mailboxId, uids, mode, flags, unchangedSince));
+    return this.s.tx((trx) => storeFlags(trx, this.s.dialect, mailboxId, uids, mode, flags, unchangedSince));
   }
 
   expunge(mailboxId: number, uids?: UidRanges): Promise<number[]> {

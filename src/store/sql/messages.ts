@@ -25,6 +25,14 @@ export async function allocate(trx: Kysely<DB>, mailboxId: number, n: number): P
   return { accountId: Number(r.account_id), firstUid: Number(r.uidnext) - n, firstModseq: Number(r.highestmodseq) - n + 1 };
 }
 
+/** PostgreSQL: row-locks the mailboxes (ascending id, so two transactions never wait on
+ *  each other in a cycle) before their messages are read for a read-modify-write, so a
+ *  concurrent STORE or EXPUNGE cannot interleave. SQLite: BEGIN IMMEDIATE already did. */
+export async function lockMailboxes(trx: Kysely<DB>, dialect: Dialect, ids: number[]): Promise<void> {
+  if (dialect !== 'postgres') return;
+  await trx.selectFrom('mailboxes').select('id').where('id', 'in', [...new Set(ids)].sort((a, b) => a - b)).orderBy('id').forUpdate().execute();
+}
+
 /** Takes one new MODSEQ for an operation on the mailbox. */
 export async function bumpModseq(trx: Kysely<DB>, mailboxId: number): Promise<{ modseq: number; accountId: number }> {
   const r = await trx.updateTable('mailboxes').set((eb) => ({ highestmodseq: eb('highestmodseq', '+', 1) }))
@@ -99,11 +107,14 @@ async function insertMessages(trx: Kysely<DB>, rows: Insert[]): Promise<number[]
 
 interface SourceRow { id: number; uid: number }
 
-/** Copies the selected messages; returns source rows and [sourceUid, destUid] pairs. */
-export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number, uids: UidRanges, toId: number):
+/** Copies the selected messages; returns source rows and [sourceUid, destUid] pairs.
+ *  `moving`: the sources will be expunged in the same transaction, so the quota is only
+ *  checked when the messages change account. */
+export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number, uids: UidRanges, toId: number, moving = false):
   Promise<{ sources: SourceRow[]; pairs: Array<[number, number]> }> {
   const filter = uidFilter(uids);
   if (filter.empty) return { sources: [], pairs: [] };
+  await lockMailboxes(trx, dialect, [fromId, toId]);
   const src = (await trx.selectFrom('messages').selectAll().where('mailbox_id', '=', fromId).where(filter.where).orderBy('uid').execute())
     .filter((r) => filter.exact || filter.keep(Number(r.uid)));
   if (src.length === 0) {
@@ -111,7 +122,10 @@ export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number
     return { sources: [], pairs: [] };
   }
   const a = await allocate(trx, toId, src.length);
-  await checkQuota(trx, new Map([[a.accountId, src.reduce((n, r) => n + Number(r.size), 0)]]));
+  const from = await trx.selectFrom('mailboxes').select('account_id').where('id', '=', fromId).executeTakeFirst();
+  if (!moving || Number(from?.account_id) !== a.accountId) {
+    await checkQuota(trx, new Map([[a.accountId, src.reduce((n, r) => n + Number(r.size), 0)]]));
+  }
   const rows: Insert[] = src.map((r, k) => ({
     mailbox_id: toId, uid: a.firstUid + k, modseq: a.firstModseq + k, flags: Number(r.flags), keywords: r.keywords,
     internaldate: Number(r.internaldate), size: Number(r.size), blob_id: r.blob_id, metadata: r.metadata,
@@ -139,13 +153,14 @@ export async function expungeRows(trx: Kysely<DB>, dialect: Dialect, mailboxId: 
 
 /** Moves every message of one mailbox into another (INBOX rename). */
 export async function moveAll(trx: Kysely<DB>, dialect: Dialect, fromId: number, toId: number): Promise<void> {
-  const { sources } = await copyInto(trx, dialect, fromId, [[1, Infinity]], toId);
+  const { sources } = await copyInto(trx, dialect, fromId, [[1, Infinity]], toId, true);
   await expungeRows(trx, dialect, fromId, sources);
 }
 
 export async function expungeDeleted(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids?: UidRanges): Promise<number[]> {
   const filter = uids ? uidFilter(uids) : null;
   if (filter?.empty) return [];
+  await lockMailboxes(trx, dialect, [mailboxId]);
   let q = trx.selectFrom('messages').select(['id', 'uid']).where('mailbox_id', '=', mailboxId).where(sql<boolean>`(flags & 8) <> 0`);
   if (filter) q = q.where(filter.where);
   const rows = (await q.execute()).map((r) => ({ id: Number(r.id), uid: Number(r.uid) }))
@@ -155,6 +170,7 @@ export async function expungeDeleted(trx: Kysely<DB>, dialect: Dialect, mailboxI
 
 export async function removeListed(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: number[]): Promise<number[]> {
   const rows: SourceRow[] = [];
+  await lockMailboxes(trx, dialect, [mailboxId]);
   for (const part of chunks([...new Set(uids)], 500)) {
     const got = await trx.selectFrom('messages').select(['id', 'uid']).where('mailbox_id', '=', mailboxId).where('uid', 'in', part).execute();
     for (const r of got) rows.push({ id: Number(r.id), uid: Number(r.uid) });

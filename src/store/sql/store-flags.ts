@@ -2,20 +2,22 @@
  * STORE (RFC 3501 §6.4.6) with UNCHANGEDSINCE (RFC 7162 §3.1.3): reads the selected rows,
  * computes each new state, and writes the changed rows grouped by their new state (one
  * UPDATE per distinct result, so flagging 1,000 messages is a handful of statements). All
- * changed messages take the same new MODSEQ; unchanged ones keep theirs.
+ * changed messages take the same new MODSEQ; unchanged ones keep theirs. The mailbox row is
+ * locked first, so concurrent STOREs on PostgreSQL never lose each other's flags.
  */
 import type { Kysely } from 'kysely';
 import type { Flag, FlagMode, MessageFlags, StoreFlagsResult, UidRanges } from '../types.js';
-import { chunks } from './db.js';
+import { chunks, type Dialect } from './db.js';
 import { applyFlags, decodeFlags, encodeFlags, sameFlags, type StoredFlags } from './flags.js';
-import { bumpModseq } from './messages.js';
+import { bumpModseq, lockMailboxes } from './messages.js';
 import { uidFilter } from './ranges.js';
 import type { DB } from './schema.js';
 
-export async function storeFlags(trx: Kysely<DB>, mailboxId: number, uids: UidRanges, mode: FlagMode, flags: Flag[],
+export async function storeFlags(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: UidRanges, mode: FlagMode, flags: Flag[],
   unchangedSince?: number): Promise<StoreFlagsResult> {
   const f = uidFilter(uids);
   if (f.empty) return { updated: [], modified: [] };
+  await lockMailboxes(trx, dialect, [mailboxId]);
   const rows = (await trx.selectFrom('messages').select(['id', 'uid', 'modseq', 'flags', 'keywords'])
     .where('mailbox_id', '=', mailboxId).where(f.where).orderBy('uid').execute())
     .filter((r) => f.exact || f.keep(Number(r.uid)));

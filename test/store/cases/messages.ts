@@ -116,7 +116,14 @@ export function messageCases(ctx: Ctx): void {
     assert.equal(await reason(s.mail.append([{ mailboxId: ib, message: small }, { mailboxId: ib, message: big }])), 'quota');
     assert.deepEqual(await s.mail.quotaUsage(acc.id), { bytes: small.size, messages: 1 });
     assert.equal((await s.mail.getMailboxById(ib))!.uidNext, 2, 'nothing assigned');
-    assert.equal(await reason(s.mail.copy(ib, [[1, 1]], (await s.mail.getMailbox(acc.id, 'Trash'))!.id)), 'resolved');
+    const trash = (await s.mail.getMailbox(acc.id, 'Trash'))!.id;
+    await s.mail.append([{ mailboxId: ib, message: { ...small, size: 60 } }]);
+    assert.equal(await reason(s.mail.copy(ib, [[1, 2]], trash)), 'quota', 'a copy adds octets');
+    assert.deepEqual(await s.mail.move(ib, [[1, 2]], trash), [[1, 1], [2, 2]], 'a move within the account does not');
+    await s.mail.renameMailbox(acc.id, 'Trash', 'Bin');
+    await s.mail.move(trash, [[1, 2]], ib);
+    await s.mail.renameMailbox(acc.id, 'INBOX', 'Old');
+    assert.equal((await s.mail.quotaUsage(acc.id)).messages, 2);
   });
 
   test('searchText: case-insensitive substrings, every word must match', async () => {

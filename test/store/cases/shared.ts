@@ -26,6 +26,10 @@ export function sharedCases(ctx: Ctx): void {
     assert.deepEqual(uids, [1, 2, 3, 4, 5, 6]);
     const modseqs = results.filter((r) => r.mailboxId === ib).map((r) => r.modseq);
     assert.equal(new Set(modseqs).size, 6);
+    // concurrent STOREs of different flags on the same messages: neither is lost
+    const adds = ['\\Seen', '\\Flagged', '\\Answered', 'One', 'Two', 'Three'];
+    await Promise.all(adds.map((flag, i) => (i % 2 ? a : b).mail.storeFlags(ib, [[1, 6]], 'add', [flag])));
+    for (const m of await a.mail.listFlags(ib)) assert.deepEqual([...m.flags].sort(), [...adds].sort());
   });
 
   test('locks are exclusive across store instances and free again on release', async () => {
