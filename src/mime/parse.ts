@@ -16,8 +16,9 @@
  * Dovecot accepts any text after it); a line that is no header field ends a part's header
  * block (Dovecot keeps it in the header); a multipart whose boundary never appears, or that
  * has no boundary parameter, is read as text/plain (Dovecot shows an empty child); an
- * address without domain gets host "" (Dovecot: "MISSING_DOMAIN"); a repeated field counts
- * once, by its first occurrence (Dovecot joins repeated From and takes the last Subject).
+ * address without domain gets host "" (Dovecot: "MISSING_DOMAIN"); a repeated address
+ * field is joined (as Dovecot does), another repeated field counts by its first occurrence
+ * (Dovecot takes the last Subject).
  * message/global is read as an embedded message, as RFC 9051 §7.5.2 says (older Dovecot
  * treats it as a basic part).
  */
