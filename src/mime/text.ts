@@ -4,6 +4,7 @@
  * charset, then HTML reduced to text. Memory is bounded by a budget shared by all parts of
  * one message: once RAW_BUDGET bytes were collected, further text is not kept.
  */
+import libmime from 'libmime';
 import { decodeCharset } from './charset.js';
 import { htmlToText } from './html.js';
 import type { MimePart } from './types.js';
@@ -47,7 +48,11 @@ export class TextCollector {
     const charset = part.params['charset'];
     const { text, known } = decodeCharset(bytes, charset);
     if (!known) defects.push(`${part.path}: unknown charset "${charset}": read as UTF-8`);
-    const lf = text.replace(/\r\n?/g, '\n');
+    let lf = text.replace(/\r\n?/g, '\n');
+    // RFC 3676 §4.2: in format=flowed, a line ending in a space continues on the next.
+    if (part.subtype === 'plain' && part.params['format']?.toLowerCase() === 'flowed') {
+      lf = libmime.decodeFlowed(lf, part.params['delsp']?.toLowerCase() === 'yes');
+    }
     if (part.subtype === 'html') return htmlToText(lf);
     if (part.subtype === 'enriched' || part.subtype === 'richtext') return lf.replace(/<[^>]*>/g, '');
     return lf;
