@@ -186,3 +186,14 @@ test('HEADER.FIELDS and HEADER.FIELDS.NOT keep folding and the blank line', () =
   const headerOnly = crlf('Subject: x\n');
   assert.equal(headerFields(headerOnly, sectionRange(parseMessage(headerOnly), 'HEADER')!, ['subject'], false).toString(), 'Subject: x\r\n');
 });
+
+test('search text is bounded: a huge part does not starve the next one, the total is capped', () => {
+  const big = 'word '.repeat(600_000); // 3 MB
+  const raw = crlf(`Content-Type: multipart/mixed; boundary=b\n\n--b\n\n${big}\n--b\n\nneedle in the second part\n--b--\n`);
+  const p = parseMessage(raw);
+  assert.ok(p.text.length <= 1024 * 1024);
+  assert.match(p.text, /word word/);
+  assert.match(p.text, /needle in the second part$/);
+  const q = parseMessage(crlf(`Content-Type: multipart/mixed; boundary=b\n\n--b\n\nneedle first\n--b\n\n${big}\n--b--\n`));
+  assert.match(q.text, /^needle first/);
+});
