@@ -64,6 +64,16 @@ interface Entity {
 /** Where bodies end, and the line feeds seen before that point. */
 type End = { bodyEnd: number; lfEnd: number };
 
+/** Makes an empty part (and the empty messages inside it) start and end at `at`. */
+function collapse(part: MimePart, at: number): void {
+  part.headerStart = part.bodyStart = part.bodyEnd = at;
+  part.size = part.lines = 0;
+  if (part.message) {
+    part.message.headerStart = part.message.bodyStart = at;
+    collapse(part.message.body, at);
+  }
+}
+
 /** How defects name an entity: its section path, or the message it is the header of. */
 function labelOf(ent: Entity): string {
   if (ent.isMessage) return ent.prefix ? `${ent.prefix} (embedded message)` : 'message';
@@ -363,6 +373,8 @@ export class MimeParser {
     }
     if (ent.kind === 'message' && ent.child) {
       const c = ent.child;
+      // The part's empty body moved back before the delimiter's CRLF: so does its message.
+      if (c.part.headerStart > p.bodyStart) collapse(c.part, p.bodyStart);
       p.message = {
         envelope: c.envelope ?? buildEnvelope(new HeaderBlock()),
         body: c.part,

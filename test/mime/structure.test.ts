@@ -197,3 +197,14 @@ test('search text is bounded: a huge part does not starve the next one, the tota
   const q = parseMessage(crlf(`Content-Type: multipart/mixed; boundary=b\n\n--b\n\nneedle first\n--b\n\n${big}\n--b--\n`));
   assert.match(q.text, /^needle first/);
 });
+
+test('an empty message/rfc822 part right before a delimiter keeps its message inside it', () => {
+  const raw = crlf('Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\nContent-Type: message/rfc822\n\n--b--\n');
+  const p = parseMessage(raw);
+  checkInvariants(raw, p);
+  const m = findPart(p, '1')!;
+  assert.equal(m.size, 'Content-Type: message/rfc822\r\n'.length);
+  assert.equal(findPart(p, '1.1')?.message?.headerStart, m.bodyEnd);
+  const raw2 = crlf('Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\n--b--\n');
+  checkInvariants(raw2, parseMessage(raw2));
+});
