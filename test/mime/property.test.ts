@@ -38,8 +38,8 @@ const { node } = fc.letrec<{ node: Node; leaf: Node; multi: Node; msg: Node }>((
   }),
   msg: fc.record({
     kind: fc.constant('msg' as const),
-    subject: fc.option(fc.string({ maxLength: 30 })),
-    inner: fc.option(tie('node')),
+    subject: fc.option(fc.string({ maxLength: 30 }), { nil: null }) as fc.Arbitrary<string | null>,
+    inner: fc.option(tie('node'), { nil: null }) as fc.Arbitrary<Node | null>,
   }),
 }));
 
