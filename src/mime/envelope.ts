@@ -4,23 +4,29 @@
  */
 import { displayAddresses, parseAddressList } from './address.js';
 import type { HeaderBlock } from './header.js';
-import type { Envelope } from './types.js';
+import type { Envelope, EnvelopeAddress } from './types.js';
 import { decodeText } from './words.js';
 
+/** An address field; when it is (wrongly) repeated, the lists are joined, as Dovecot does. */
+function addresses(h: HeaderBlock, name: string): EnvelopeAddress[] | null {
+  const lists = h.all(name).map((v) => parseAddressList(v)).filter((l) => l !== null);
+  return lists.length === 0 ? null : lists.flat();
+}
+
 export function buildEnvelope(h: HeaderBlock): Envelope {
-  const from = parseAddressList(h.get('from'));
+  const from = addresses(h, 'from');
   // RFC 3501 §7.4.2: absent or empty Sender / Reply-To take the value of From.
-  const sender = parseAddressList(h.get('sender')) ?? from;
-  const replyTo = parseAddressList(h.get('reply-to')) ?? from;
+  const sender = addresses(h, 'sender') ?? from;
+  const replyTo = addresses(h, 'reply-to') ?? from;
   return {
     date: h.get('date') ?? null,
     subject: h.get('subject') ?? null,
     from,
     sender,
     replyTo,
-    to: parseAddressList(h.get('to')),
-    cc: parseAddressList(h.get('cc')),
-    bcc: parseAddressList(h.get('bcc')),
+    to: addresses(h, 'to'),
+    cc: addresses(h, 'cc'),
+    bcc: addresses(h, 'bcc'),
     inReplyTo: h.get('in-reply-to') ?? null,
     messageId: h.get('message-id') ?? null,
   };

@@ -49,6 +49,21 @@ function collectText(p: MimePart, texts: Map<MimePart, string>, out: string[]): 
   }
 }
 
+/** Shortens the texts to `cap` characters in all, fairly: short parts stay whole, the long
+ *  ones share what is left (so one huge part cannot push the others out of the index). */
+function fitTexts(texts: string[], cap: number): string[] {
+  if (texts.reduce((n, t) => n + t.length, 0) <= cap) return texts;
+  const out = [...texts];
+  const order = texts.map((t, i) => i).sort((a, b) => texts[a].length - texts[b].length);
+  let room = Math.max(0, cap);
+  order.forEach((i, k) => {
+    const take = Math.min(texts[i].length, Math.floor(room / (order.length - k)));
+    out[i] = texts[i].slice(0, take);
+    room -= take;
+  });
+  return out;
+}
+
 function collectAttachments(p: MimePart, st: ParseState, out: AttachmentInfo[], inRelated = false): void {
   if (p.children) {
     for (const c of p.children) collectAttachments(c, st, out, p.subtype === 'related');
@@ -77,8 +92,7 @@ function collectAttachments(p: MimePart, st: ParseState, out: AttachmentInfo[], 
 export function finishMessage(st: ParseState): ParsedMessage {
   const parts: string[] = [];
   collectText(st.root, st.texts, parts);
-  let text = parts.join('\n\n');
-  if (text.length > TEXT_CAP) text = text.slice(0, TEXT_CAP);
+  const text = fitTexts(parts, TEXT_CAP - 2 * parts.length).join('\n\n');
   const attachments: AttachmentInfo[] = [];
   collectAttachments(st.root, st, attachments);
   const defects = [...new Set(st.defects)].slice(0, MAX_DEFECTS);

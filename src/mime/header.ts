@@ -14,7 +14,7 @@ export type LineKind = 'field' | 'continuation' | 'not-header';
 export class HeaderBlock {
   readonly fields: Array<[name: string, value: string]> = [];
   readonly defects: string[] = [];
-  private readonly first = new Map<string, string>();
+  private readonly byName = new Map<string, string[]>();
   private cur: Buffer[] = [];
   private curLen = 0;
   private total = 0;
@@ -61,9 +61,14 @@ export class HeaderBlock {
     this.flush();
   }
 
-  /** First value of a field, by case-insensitive name, or undefined. */
+  /** First value of a field, by lower-case name, or undefined. */
   get(name: string): string | undefined {
-    return this.first.get(name);
+    return this.byName.get(name)?.[0];
+  }
+
+  /** Every value of a field, in order, by lower-case name. */
+  all(name: string): string[] {
+    return this.byName.get(name) ?? [];
   }
 
   private flush(): void {
@@ -78,6 +83,8 @@ export class HeaderBlock {
     const value = decodeHeaderBytes(raw, colon + 1, raw.length).trim();
     this.fields.push([name, value]);
     const key = name.toLowerCase();
-    if (!this.first.has(key)) this.first.set(key, value);
+    const list = this.byName.get(key);
+    if (list) list.push(value);
+    else this.byName.set(key, [value]);
   }
 }

@@ -16,14 +16,16 @@
  * Dovecot accepts any text after it); a line that is no header field ends a part's header
  * block (Dovecot keeps it in the header); a multipart whose boundary never appears, or that
  * has no boundary parameter, is read as text/plain (Dovecot shows an empty child); an
- * address without domain gets host "" (Dovecot: "MISSING_DOMAIN"); a repeated field counts
- * once, by its first occurrence (Dovecot joins repeated From and takes the last Subject).
+ * address without domain gets host "" (Dovecot: "MISSING_DOMAIN"); a repeated address
+ * field is joined (as Dovecot does), another repeated field counts by its first occurrence
+ * (Dovecot takes the last Subject).
  * message/global is read as an embedded message, as RFC 9051 §7.5.2 says (older Dovecot
  * treats it as a basic part).
  */
 import { matchDelimiter } from './boundary.js';
 import { buildEnvelope } from './envelope.js';
 import { finishMessage } from './finish.js';
+import { collapse, labelOf, type End, type Entity } from './entity.js';
 import { HeaderBlock } from './header.js';
 import { LineSplitter } from './lines.js';
 import { describePart, newPart } from './part.js';
@@ -34,40 +36,6 @@ import { UuScanner, type UuLimit } from './uuencode.js';
 export const MAX_DEPTH = 50;
 /** Parts kept per message; later boundaries are read as content (bounded memory). */
 export const MAX_PARTS = 10_000;
-
-interface Entity {
-  part: MimePart;
-  /** Non-null while the header block is being read. */
-  header: HeaderBlock | null;
-  /** This entity's header block is a message header (top level or message/rfc822 body). */
-  isMessage: boolean;
-  /** For a message entity: the section path of the message/rfc822 part ('' at top level). */
-  prefix: string;
-  inDigest: boolean;
-  depth: number;
-  /** Body of an encoded or too deeply nested message/rfc822: read as one opaque leaf. */
-  opaque: boolean;
-  kind: 'leaf' | 'multipart' | 'message';
-  lfAtBodyStart: number;
-  boundary: Buffer | null;
-  mpState: 'preamble' | 'parts' | 'epilogue';
-  envelope: Envelope | null;
-  child: Entity | null;
-  text: TextCollector | null;
-  uu: UuScanner | null;
-  /** base64 leaves: characters and trailing '=' seen, to estimate the decoded size. */
-  b64: number;
-  b64Pad: number;
-}
-
-/** Where bodies end, and the line feeds seen before that point. */
-type End = { bodyEnd: number; lfEnd: number };
-
-/** How defects name an entity: its section path, or the message it is the header of. */
-function labelOf(ent: Entity): string {
-  if (ent.isMessage) return ent.prefix ? `${ent.prefix} (embedded message)` : 'message';
-  return ent.part.path;
-}
 
 export class MimeParser {
   private readonly splitter = new LineSplitter((b, s, e, lf) => this.segment(b, s, e, lf));
@@ -362,6 +330,8 @@ export class MimeParser {
     }
     if (ent.kind === 'message' && ent.child) {
       const c = ent.child;
+      // The part's empty body moved back before the delimiter's CRLF: so does its message.
+      if (c.part.headerStart > p.bodyStart) collapse(c.part, p.bodyStart);
       p.message = {
         envelope: c.envelope ?? buildEnvelope(new HeaderBlock()),
         body: c.part,

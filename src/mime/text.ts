@@ -2,13 +2,16 @@
  * Body text of one text part, collected while the parser streams past it and decoded when
  * the part ends: transfer encoding (RFC 2045 §6.7 quoted-printable, §6.8 base64), then
  * charset, then HTML reduced to text. Memory is bounded by a budget shared by all parts of
- * one message: once RAW_BUDGET bytes were collected, further text is not kept.
+ * one message (RAW_BUDGET) and a cap per part (PART_CAP); text past them is not kept.
  */
+import libmime from 'libmime';
 import { decodeCharset } from './charset.js';
 import { htmlToText } from './html.js';
 import type { MimePart } from './types.js';
 
 export const RAW_BUDGET = 4 * 1024 * 1024;
+/** One part keeps at most this much, so a huge first part leaves room for the others. */
+const PART_CAP = 2 * 1024 * 1024;
 
 export interface Budget {
   raw: number;
@@ -21,7 +24,7 @@ export class TextCollector {
   constructor(private readonly budget: Budget) {}
 
   add(buf: Buffer, start: number, end: number): void {
-    const room = this.budget.raw;
+    const room = Math.min(this.budget.raw, PART_CAP - this.len);
     if (room <= 0 || end <= start) return;
     const n = Math.min(end - start, room);
     this.chunks.push(Buffer.from(buf.subarray(start, start + n)));
@@ -47,7 +50,11 @@ export class TextCollector {
     const charset = part.params['charset'];
     const { text, known } = decodeCharset(bytes, charset);
     if (!known) defects.push(`${part.path}: unknown charset "${charset}": read as UTF-8`);
-    const lf = text.replace(/\r\n?/g, '\n');
+    let lf = text.replace(/\r\n?/g, '\n');
+    // RFC 3676 §4.2: in format=flowed, a line ending in a space continues on the next.
+    if (part.subtype === 'plain' && part.params['format']?.toLowerCase() === 'flowed') {
+      lf = libmime.decodeFlowed(lf, part.params['delsp']?.toLowerCase() === 'yes');
+    }
     if (part.subtype === 'html') return htmlToText(lf);
     if (part.subtype === 'enriched' || part.subtype === 'richtext') return lf.replace(/<[^>]*>/g, '');
     return lf;

@@ -14,6 +14,8 @@ declare module 'libmime' {
     decodeWords(str: string): string;
     parseHeaderValue(str: string): ParsedHeaderValue;
     normalizeCharset(charset: string): string;
+    /** RFC 3676 format=flowed: joins soft-broken lines. */
+    decodeFlowed(str: string, delSp?: boolean): string;
   }
   const libmime: Libmime;
   export default libmime;

@@ -15,7 +15,7 @@ import { checkInvariants } from './invariants.js';
 type Node =
   | { kind: 'leaf'; type: string; enc: string; lines: string[] }
   | { kind: 'multi'; sub: string; children: Node[]; closed: boolean; preamble: string }
-  | { kind: 'msg'; subject: string; inner: Node };
+  | { kind: 'msg'; subject: string | null; inner: Node | null };
 
 const line = fc.oneof(
   fc.string({ maxLength: 40 }),
@@ -36,13 +36,21 @@ const { node } = fc.letrec<{ node: Node; leaf: Node; multi: Node; msg: Node }>((
     closed: fc.boolean(),
     preamble: fc.string({ maxLength: 20 }),
   }),
-  msg: fc.record({ kind: fc.constant('msg' as const), subject: fc.string({ maxLength: 30 }), inner: tie('node') }),
+  msg: fc.record({
+    kind: fc.constant('msg' as const),
+    subject: fc.option(fc.string({ maxLength: 30 }), { nil: null }) as fc.Arbitrary<string | null>,
+    inner: fc.option(tie('node'), { nil: null }) as fc.Arbitrary<Node | null>,
+  }),
 }));
 
 let counter = 0;
 function render(n: Node, eol: string): string {
   if (n.kind === 'leaf') return `Content-Type: ${n.type}${eol}Content-Transfer-Encoding: ${n.enc}${eol}${eol}${n.lines.join(eol)}`;
-  if (n.kind === 'msg') return `Content-Type: message/rfc822${eol}${eol}Subject: ${n.subject}${eol}${render(n.inner, eol)}`;
+  if (n.kind === 'msg') {
+    const subject = n.subject === null ? '' : `Subject: ${n.subject}${eol}`;
+    const rest = `${subject}${n.inner ? render(n.inner, eol) : ''}`;
+    return `Content-Type: message/rfc822${eol}${rest ? eol + rest : ''}`;
+  }
   const b = `b${++counter}`;
   let s = `Content-Type: multipart/${n.sub}; boundary="${b}"${eol}${eol}${n.preamble}`;
   for (const c of n.children) s += `${eol}--${b}${eol}${render(c, eol)}`;

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { MimeParser, parseMessage, parseStream, MAX_DEPTH, MAX_PARTS } from '../../src/mime/parse.js';
 import { findPart, sectionRange } from '../../src/mime/sections.js';
+import { headerFields } from '../../src/mime/header-fields.js';
 import { searchTextOf } from '../../src/mime/search-text.js';
 import type { MimePart, ParsedMessage } from '../../src/mime/types.js';
 import { checkInvariants } from './invariants.js';
@@ -171,3 +172,39 @@ function feed(raw: Buffer, size: number): ParsedMessage {
   for (let i = 0; i < raw.length; i += size) p.write(raw.subarray(i, i + size));
   return p.end();
 }
+
+test('HEADER.FIELDS and HEADER.FIELDS.NOT keep folding and the blank line', () => {
+  const raw = crlf('From: a@b.test\nSubject: one\n two\nTo: c@d.test\nX-Other: y\n\nbody\n');
+  const p = parseMessage(raw);
+  const r = sectionRange(p, 'HEADER.FIELDS')!;
+  assert.equal(headerFields(raw, r, ['subject', 'TO'], false).toString(), 'Subject: one\r\n two\r\nTo: c@d.test\r\n\r\n');
+  assert.equal(headerFields(raw, r, ['Subject', 'to'], true).toString(), 'From: a@b.test\r\nX-Other: y\r\n\r\n');
+  assert.equal(headerFields(raw, r, ['nothing'], false).toString(), '\r\n');
+  const nested = fixture('rfc822-attached');
+  const q = parseMessage(nested);
+  assert.equal(headerFields(nested, sectionRange(q, '2.HEADER')!, ['subject'], false).toString(), 'Subject: The forwarded message\r\n\r\n');
+  const headerOnly = crlf('Subject: x\n');
+  assert.equal(headerFields(headerOnly, sectionRange(parseMessage(headerOnly), 'HEADER')!, ['subject'], false).toString(), 'Subject: x\r\n');
+});
+
+test('search text is bounded: a huge part does not starve the next one, the total is capped', () => {
+  const big = 'word '.repeat(600_000); // 3 MB
+  const raw = crlf(`Content-Type: multipart/mixed; boundary=b\n\n--b\n\n${big}\n--b\n\nneedle in the second part\n--b--\n`);
+  const p = parseMessage(raw);
+  assert.ok(p.text.length <= 1024 * 1024);
+  assert.match(p.text, /word word/);
+  assert.match(p.text, /needle in the second part$/);
+  const q = parseMessage(crlf(`Content-Type: multipart/mixed; boundary=b\n\n--b\n\nneedle first\n--b\n\n${big}\n--b--\n`));
+  assert.match(q.text, /^needle first/);
+});
+
+test('an empty message/rfc822 part right before a delimiter keeps its message inside it', () => {
+  const raw = crlf('Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\nContent-Type: message/rfc822\n\n--b--\n');
+  const p = parseMessage(raw);
+  checkInvariants(raw, p);
+  const m = findPart(p, '1')!;
+  assert.equal(m.size, 'Content-Type: message/rfc822\r\n'.length);
+  assert.equal(findPart(p, '1.1')?.message?.headerStart, m.bodyEnd);
+  const raw2 = crlf('Content-Type: multipart/mixed; boundary=b\n\n--b\nContent-Type: message/rfc822\n\n--b--\n');
+  checkInvariants(raw2, parseMessage(raw2));
+});
