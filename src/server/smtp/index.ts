@@ -10,11 +10,10 @@ import type { AddressInfo } from 'node:net';
 import type { RunningServer } from '../types.js';
 import { formatReply } from '../../protocol/smtp/reply.js';
 import type { ResolvedOptions, SmtpServerOptions } from './options.js';
-import { AuthFailureTracker } from './auth-tracker.js';
+import { AuthFailureTracker } from '../../mail/authenticate.js';
 import { Session } from './session.js';
 
 export type { SmtpServerOptions } from './options.js';
-export { AuthFailureTracker } from './auth-tracker.js';
 
 function resolve(o: SmtpServerOptions): ResolvedOptions {
   return {
@@ -22,6 +21,8 @@ function resolve(o: SmtpServerOptions): ResolvedOptions {
     name: o.name ?? (o.mode === 'mx' ? 'smtp' : o.implicitTls ? 'submissions' : 'submission'),
     timeouts: { command: 5 * 60_000, data: 3 * 60_000, ...o.timeouts },
     maxErrors: o.maxErrors ?? 20,
+    maxConnections: o.maxConnections ?? 1000,
+    maxAuthFailures: o.maxAuthFailures ?? 5,
     lineLengthTolerance: o.lineLengthTolerance ?? 0,
     greetingDelayMs: o.greetingDelayMs ?? 0,
     authTracker: o.authTracker ?? new AuthFailureTracker(),
@@ -39,9 +40,10 @@ export async function startSmtpServer(options: SmtpServerOptions): Promise<Runni
     socket.setNoDelay(true);
     const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     const n = (perIp.get(ip) ?? 0) + 1;
-    if (n > opts.maxConnectionsPerIp) {
+    if (n > opts.maxConnectionsPerIp || sessions.size >= opts.maxConnections) {
+      const why = n > opts.maxConnectionsPerIp ? 'Too many connections from your address' : 'Too many connections';
       socket.on('error', () => {});
-      socket.end(formatReply(421, '4.7.0', `${opts.hostname} Too many connections from your address, try again later`));
+      socket.end(formatReply(421, '4.7.0', `${opts.hostname} ${why}, try again later`));
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
@@ -58,7 +60,7 @@ export async function startSmtpServer(options: SmtpServerOptions): Promise<Runni
   };
 
   const server = opts.implicitTls
-    ? tls.createServer({ secureContext }, onConnection)
+    ? tls.createServer({ key: opts.tls.key, cert: opts.tls.cert }, onConnection)
     : net.createServer(onConnection);
   server.on('tlsClientError', () => {});
   await new Promise<void>((resolveListen, reject) => {

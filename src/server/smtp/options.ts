@@ -5,7 +5,7 @@
  */
 import type { BaseServerOptions } from '../types.js';
 import type { Ingest } from '../../mta/ingest/types.js';
-import type { AuthFailureTracker } from './auth-tracker.js';
+import type { AuthFailureTracker } from '../../mail/authenticate.js';
 
 export interface SmtpTimeouts {
   /** Waiting for the next command (RFC 5321 §4.5.3.2.7: at least 5 minutes). */
@@ -26,6 +26,10 @@ export interface SmtpServerOptions extends BaseServerOptions {
   relayNetworks: string[];
   /** Open connections per client address; more get 421 4.7.0. */
   maxConnectionsPerIp: number;
+  /** Open connections in total on this listener; more get 421 4.7.0. */
+  maxConnections?: number;
+  /** Failed AUTH attempts in one session before 421 and close (auth.max_failures). */
+  maxAuthFailures?: number;
   timeouts?: Partial<SmtpTimeouts>;
   /** Error replies in one session before 421 4.7.0 and close. */
   maxErrors?: number;

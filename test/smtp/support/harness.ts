@@ -7,6 +7,8 @@ import { createIngest, type DeliverFn } from '../../../src/mta/ingest/ingest.js'
 import { ChangeBus } from '../../../src/mail/changes.js';
 import { silentLogger } from '../../../src/lib/log.js';
 import type { Store } from '../../../src/store/types.js';
+import { hashPassword } from '../../../src/auth/password.js';
+import { AuthFailureTracker } from '../../../src/mail/authenticate.js';
 import { memoryStore, memoryDeliver, type MemoryStore } from './memory-store.js';
 
 let material: Promise<TlsMaterial> | null = null;
@@ -22,13 +24,16 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-export const PASSWORD_HASH_PLACEHOLDER = 'not-a-hash';
+export const PASSWORD = 'correct horse';
+let hashed: Promise<string> | null = null;
 
+/** Domain example.test; alice (id 1, secret 'alice-secret' for CRAM-MD5/SCRAM) and bob (id 2, quota 2000). */
 export async function seed(store: Store): Promise<void> {
+  hashed ??= hashPassword(PASSWORD);
   const d = store.directory;
   await d.addDomain('example.test');
-  await d.addAccount({ address: 'alice@example.test', passwordHash: PASSWORD_HASH_PLACEHOLDER });
-  await d.addAccount({ address: 'bob@example.test', passwordHash: PASSWORD_HASH_PLACEHOLDER, quota: 2000 });
+  await d.addAccount({ address: 'alice@example.test', passwordHash: await hashed, apopSecret: 'alice-secret' });
+  await d.addAccount({ address: 'bob@example.test', passwordHash: await hashed, quota: 2000 });
 }
 
 export async function startTestServer(
@@ -42,7 +47,8 @@ export async function startTestServer(
   const server = await startSmtpServer({
     host: '127.0.0.1', port: 0, implicitTls: false, hostname: 'mx.example.test', tls: await tlsMaterial(), store, bus,
     log: silentLogger, allowPlaintextOnLoopback: true, maxMessageSize: 100_000, maxRecipients: 5, relayNetworks: [],
-    maxConnectionsPerIp: 10, ingest, ...over,
+    maxConnectionsPerIp: 10, ingest,
+    authTracker: new AuthFailureTracker({ baseDelayMs: 1, maxDelayMs: 5, lockoutAfter: 4 }), ...over,
   });
   return { server, port: server.address.port, store, close: () => server.close() };
 }
