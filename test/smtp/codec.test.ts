@@ -165,3 +165,20 @@ test('command lines and paths', () => {
   assert.equal(formatPath('a.b@d.example'), '<a.b@d.example>');
   assert.equal(decodeXtext(encodeXtext('a+b=c é')), 'a+b=c é');
 });
+
+test('DATA receiver (property): dot-stuffed CRLF text round-trips; chunking never changes the outcome', async () => {
+  const fc = await import('fast-check');
+  const line = fc.stringMatching(/^[ -~]{0,120}$/);
+  fc.assert(fc.property(fc.array(line, { maxLength: 30 }), fc.integer({ min: 1, max: 64 }), (lines, n) => {
+    const text = lines.map((l) => `${l}\r\n`).join('');
+    const wire = lines.map((l) => `${l.startsWith('.') ? '.' : ''}${l}\r\n`).join('') + '.\r\n';
+    const got = receive(wire, {}, n);
+    return got.ended && got.problem === null && got.body === text;
+  }));
+  const bytes = fc.array(fc.constantFrom('a', '.', '\r', '\n', '\0', 'x'), { maxLength: 60 }).map((a) => a.join(''));
+  fc.assert(fc.property(bytes, fc.integer({ min: 1, max: 9 }), (s, n) => {
+    const whole = receive(s);
+    const split = receive(s, {}, n);
+    return whole.ended === split.ended && whole.problem === split.problem && whole.body === split.body && whole.after === split.after;
+  }));
+});
