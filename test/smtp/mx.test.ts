@@ -232,3 +232,23 @@ test('STARTTLS injection: plaintext after STARTTLS is discarded', async () => {
   c.close();
   assert.match(inbox(t.store, 1).at(-1)!, /\(using TLSv1\.3 with cipher TLS_AES_\w+\)\r\n\tby mx\.example\.test \(Posthorn\) with ESMTPS id/);
 });
+
+test('IDNA domains match in either form; <postmaster> without a domain reaches ours', async () => {
+  const d = t.store.directory;
+  await d.addDomain('bücher.test');
+  const acc = await d.addAccount({ address: 'leser@bücher.test', passwordHash: 'x' });
+  await d.addAlias('postmaster@example.test', ['alice@example.test']);
+  const c = await greeted();
+  await c.cmd('EHLO client.test', '250');
+  await c.cmd('MAIL FROM:<s@remote.test>', '250');
+  await c.cmd('RCPT TO:<Leser@XN--BCHER-KVA.test>', '250 2.1.5');
+  await c.cmd('RCPT TO:<postmaster>', '250 2.1.5');
+  await c.cmd('DATA', '354');
+  c.write('Subject: idna\r\n\r\nx\r\n.\r\n');
+  await c.expect('250');
+  await c.cmd('MAIL FROM:<s@remote.test> SMTPUTF8', '250');
+  await c.cmd('RCPT TO:<leser@BÜCHER.test>', '250 2.1.5');
+  c.close();
+  assert.ok(inbox(t.store, acc.id).at(-1)!.includes('Subject: idna'));
+  assert.ok(inbox(t.store, 1).at(-1)!.includes('Subject: idna'));
+});

@@ -44,7 +44,7 @@ export function createIngest(o: IngestOptions): Ingest {
   const now = o.now ?? (() => new Date());
   return {
     isLocalDomain: (domain) => isLocal(dir, `x@${domain}`),
-    resolveRecipient: (address: string, ctx: RecipientContext): Promise<Resolution> => resolveRecipient(dir, address, ctx),
+    resolveRecipient: (address: string, ctx: RecipientContext): Promise<Resolution> => resolveRecipient(dir, address, ctx, o.hostname),
     senderAllowed: (accountId, address) => senderBelongsTo(dir, accountId, address),
     async accept(raw: Buffer, env: Envelope, client: ClientInfo) {
       const id = randomBytes(6).toString('hex').toUpperCase();

@@ -40,7 +40,18 @@ export async function isLocal(dir: Directory, address: string): Promise<boolean>
   return d !== null && (await dir.isLocalDomain(d));
 }
 
-export async function resolveRecipient(dir: Directory, address: string, ctx: RecipientContext): Promise<Resolution> {
+/** RFC 5321 §4.5.1: `<postmaster>` without a domain is our postmaster — the one of the
+ *  server's own name if that is a local domain, else of the first local domain that has one. */
+async function postmaster(dir: Directory, hostname: string): Promise<string> {
+  for (const d of [hostname, ...(await dir.listDomains()).map((x) => x.name)]) {
+    const a = `postmaster@${d}`;
+    if ((await isLocal(dir, a)) && (await lookupLocal(dir, a))) return a;
+  }
+  throw new ProtocolError(550, '5.1.1', 'No postmaster mailbox is configured here');
+}
+
+export async function resolveRecipient(dir: Directory, address: string, ctx: RecipientContext, hostname = 'localhost'): Promise<Resolution> {
+  if (address.toLowerCase() === 'postmaster') address = await postmaster(dir, hostname);
   if (!parseAddress(address)) throw new ProtocolError(501, '5.1.3', `Bad recipient address syntax <${address}>`);
   if (!(await isLocal(dir, address))) {
     // RFC 5321 §3.6.2, §7.1: never an open relay

@@ -48,6 +48,9 @@ export function memoryStore(): MemoryStore {
         domains.add(canonicalDomain(name)!);
         return { name, createdAt: Date.now() };
       },
+      async listDomains() {
+        return [...domains].map((name) => ({ name, createdAt: 0 }));
+      },
       async isLocalDomain(name: string) {
         return domains.has(canonicalDomain(name) ?? name);
       },

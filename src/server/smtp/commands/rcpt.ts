@@ -17,7 +17,7 @@ export const rcpt: SmtpCommand = {
     const tx = s.state.tx;
     const { recipient, params } = parseRcpt(arg, paramSupport(s), tx.params.smtputf8);
     if (tx.recipients.length >= s.opts.maxRecipients) throw new ProtocolError(452, '4.5.3', 'Too many recipients');
-    const address = recipient === 'postmaster' ? `postmaster@${s.opts.hostname}` : recipient;
+    const address = recipient; // 'postmaster' alone: ingest finds ours (RFC 5321 §4.5.1)
     const resolution = await s.opts.ingest.resolveRecipient(address, { mayRelay: mayRelay(s), sender: tx.sender });
     tx.recipients.push({ address, orcpt: params.orcpt, notify: params.notify, resolution });
     s.state = { kind: 'rcpt', tx };
