@@ -25,7 +25,10 @@ function problemError(p: BodyProblem, s: SessionApi): ProtocolError {
 
 export async function finishMessage(s: SessionApi, tx: Transaction, body: BodyReceiver): Promise<void> {
   s.state = { kind: 'idle' };
-  if (body.problem) throw problemError(body.problem, s);
+  if (body.problem) {
+    s.opts.log.info({ ip: s.ip, from: tx.sender, problem: body.problem, size: body.size }, 'smtp: message refused');
+    throw problemError(body.problem, s);
+  }
   const raw = body.body();
   try {
     const { id } = await s.opts.ingest.accept(
@@ -40,6 +43,7 @@ export async function finishMessage(s: SessionApi, tx: Transaction, body: BodyRe
       },
       { ip: s.ip, helo: s.helo ?? 'unknown', esmtp: s.esmtp, tls: s.tls, authUser: s.auth?.address ?? null, mode: s.opts.mode },
     );
+    s.opts.log.info({ id, ip: s.ip, from: tx.sender, to: tx.recipients.map((r) => r.address), size: raw.length, user: s.auth?.address }, 'smtp: message accepted');
     s.reply(250, '2.0.0', `OK: queued as ${id}`);
   } catch (err) {
     if (err instanceof UserError && err.reason === 'quota') throw new ProtocolError(552, '5.2.2', 'Mailbox full: quota exceeded');
