@@ -81,6 +81,7 @@ test('VRFY/EXPN tell the truth to an authenticated client; lists fan out with Li
   const c = await login(sub.port);
   await c.cmd('VRFY <bob@example.test>', '250 2.1.5');
   await c.cmd('VRFY nobody@example.test', '550 5.1.1');
+  await c.cmd('VRFY someone@far.test', '252 2.5.0');
   const members = await c.cmd('EXPN dev@example.test', '250 2.1.5');
   assert.ok(members.includes('<carol@far.test>'));
   await c.cmd('MAIL FROM:<alice@example.test>', '250');

@@ -5,6 +5,8 @@
 import { ProtocolError } from '../../../lib/errors.js';
 import type { SessionApi, SmtpCommand } from '../api.js';
 import { ANY_STATE } from '../state.js';
+import { domainOf } from '../../../lib/address.js';
+import type { Resolution } from '../../../mta/ingest/types.js';
 
 function addressOf(arg: string): string {
   const a = arg.trim().replace(/^<(.*)>$/, '$1');
@@ -18,13 +20,23 @@ function cannot(s: SessionApi, verb: string): boolean {
   return true;
 }
 
+/** The address as RCPT would see it; another domain's user cannot be verified here (252). */
+async function resolve(s: SessionApi, address: string, verb: string): Promise<Resolution | null> {
+  if (!(await s.opts.ingest.isLocalDomain(domainOf(address)))) {
+    s.reply(252, '2.5.0', `Cannot ${verb} a user of another domain`);
+    return null;
+  }
+  return s.opts.ingest.resolveRecipient(address, { mayRelay: false, sender: s.auth?.address ?? '' });
+}
+
 export const vrfy: SmtpCommand = {
   name: 'VRFY',
   states: ANY_STATE,
   async handle(s, arg) {
     const address = addressOf(arg);
     if (cannot(s, 'VRFY')) return;
-    const r = await s.opts.ingest.resolveRecipient(address, { mayRelay: false, sender: s.auth?.address ?? '' });
+    const r = await resolve(s, address, 'VRFY');
+    if (!r) return;
     if (r.kind === 'forward') s.reply(251, '2.1.5', `User not local; will forward to <${r.to}>`);
     else s.reply(250, '2.1.5', `<${address}>`);
   },
@@ -36,7 +48,8 @@ export const expn: SmtpCommand = {
   async handle(s, arg) {
     const address = addressOf(arg);
     if (cannot(s, 'EXPN')) return;
-    const r = await s.opts.ingest.resolveRecipient(address, { mayRelay: false, sender: s.auth?.address ?? '' });
+    const r = await resolve(s, address, 'EXPN');
+    if (!r) return;
     const members = r.expansion.lists.flatMap((l) => l.list.members);
     if (r.kind === 'forward') s.reply(251, '2.1.5', `User not local; will forward to <${r.to}>`);
     else if (members.length > 0) s.reply(250, '2.1.5', members.map((m) => `<${m}>`));
