@@ -16,6 +16,7 @@ import { isLocal, resolveRecipient, senderBelongsTo } from './resolve.js';
 import { prepend } from './headers.js';
 import { receivedField, returnPathField, submissionFields } from './trace.js';
 import { alreadyListed, bounceAddress, withListHeaders } from './lists.js';
+import { deliver as mailDeliver } from '../../mail/deliver.js';
 
 /** mail/deliver's deliver(): one blob, one transaction for all targets, durable on resolve. */
 export type DeliverFn = (
@@ -29,7 +30,8 @@ export interface IngestOptions {
   store: Store;
   bus: ChangeBus;
   hostname: string;
-  deliver: DeliverFn;
+  /** Local delivery; mail/deliver's deliver() unless a test swaps it. */
+  deliver?: DeliverFn;
   now?: () => Date;
 }
 
@@ -42,6 +44,7 @@ interface RemoteRcpt {
 export function createIngest(o: IngestOptions): Ingest {
   const dir = o.store.directory;
   const now = o.now ?? (() => new Date());
+  const deliver: DeliverFn = o.deliver ?? mailDeliver;
   return {
     isLocalDomain: (domain) => isLocal(dir, `x@${domain}`),
     resolveRecipient: (address: string, ctx: RecipientContext): Promise<Resolution> => resolveRecipient(dir, address, ctx, o.hostname),
@@ -58,14 +61,14 @@ export function createIngest(o: IngestOptions): Ingest {
       const work: Array<Promise<unknown>> = [];
       const ctx = { store: o.store, bus: o.bus };
       if (plan.accounts.length > 0) {
-        work.push(o.deliver(ctx, prepend(message, [returnPathField(env.sender)]), plan.accounts.map((accountId) => ({ accountId }))));
+        work.push(deliver(ctx, prepend(message, [returnPathField(env.sender)]), plan.accounts.map((accountId) => ({ accountId }))));
       }
       if (plan.remote.length > 0) work.push(enqueue(o.store, message, env.sender, plan.remote, env));
       for (const l of plan.lists) {
         if (alreadyListed(message, l.list)) continue;
         const copy = withListHeaders(message, l.list);
         const sender = bounceAddress(l.list);
-        if (l.accounts.length > 0) work.push(o.deliver(ctx, prepend(copy, [returnPathField(sender)]), l.accounts.map((accountId) => ({ accountId }))));
+        if (l.accounts.length > 0) work.push(deliver(ctx, prepend(copy, [returnPathField(sender)]), l.accounts.map((accountId) => ({ accountId }))));
         if (l.remote.length > 0) work.push(enqueue(o.store, copy, sender, l.remote.map((address) => ({ address, orcpt: null, notify: null })), env));
       }
       const results = await Promise.allSettled(work);
