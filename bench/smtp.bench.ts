@@ -9,7 +9,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -20,7 +20,9 @@ const SIZE = 5000;
 const MESSAGES = Number(process.env.SMTP_BENCH_MESSAGES ?? 10000);
 
 async function startChild(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/smtp/support/child-server.ts', dataDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  // more libuv threads let concurrent blob fsyncs overlap (the blob store fsyncs each file)
+  const env = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32' };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/smtp/support/child-server.ts', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -99,6 +101,7 @@ function pct(sorted: number[], p: number): number {
 export async function run(): Promise<void> {
   const dataDir = process.env.SMTP_BENCH_STORE === 'memory' ? 'memory' : mkdtempSync(join(tmpdir(), 'posthorn-smtp-bench-'));
   const { child, port } = await startChild(dataDir);
+  console.log(`load average before the run: ${loadavg()[0].toFixed(1)} (${cpus().length} CPUs)`);
   try {
     const body = `From: bench@far.test\r\nTo: alice@example.test\r\nSubject: bench\r\n\r\n${`${'x'.repeat(76)}\r\n`.repeat(Math.ceil(SIZE / 78))}.\r\n`;
     const per = Math.ceil(MESSAGES / SESSIONS);
