@@ -2,7 +2,7 @@
 // off loopback, sender ownership, relaying, Date/Message-ID added, lockout.
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import { SmtpClient } from './support/client.js';
 import { inbox, PASSWORD, startTestServer, type TestServer } from './support/harness.js';
 
@@ -146,6 +146,28 @@ test('CRAM-MD5 with the account secret', async () => {
   const challenge = Buffer.from(ch.slice(4), 'base64').toString();
   const digest = createHmac('md5', 'alice-secret').update(challenge).digest('hex');
   await c.cmd(Buffer.from(`alice@example.test ${digest}`).toString('base64'), '235');
+  c.close();
+});
+
+test('SCRAM-SHA-256 with the account secret (RFC 5802, RFC 7677); server-final travels as a 334', async () => {
+  const c = await SmtpClient.connect(sub.port);
+  await c.expect('220');
+  await c.cmd('EHLO laptop', '250');
+  const bare = `n=alice@example.test,r=${randomBytes(12).toString('base64')}`;
+  const first = await c.cmd(`AUTH SCRAM-SHA-256 ${Buffer.from(`n,,${bare}`).toString('base64')}`, '334');
+  const serverFirst = Buffer.from(first.slice(4), 'base64').toString();
+  const f = Object.fromEntries(serverFirst.split(',').map((kv) => [kv[0], kv.slice(2)]));
+  const salted = pbkdf2Sync('alice-secret', Buffer.from(f.s, 'base64'), Number(f.i), 32, 'sha256');
+  const clientKey = createHmac('sha256', salted).update('Client Key').digest();
+  const withoutProof = `c=biws,r=${f.r}`;
+  const authMessage = `${bare},${serverFirst},${withoutProof}`;
+  const signature = createHmac('sha256', createHash('sha256').update(clientKey).digest()).update(authMessage).digest();
+  const proof = Buffer.from(clientKey.map((b, i) => b ^ signature[i])).toString('base64');
+  const final = await c.cmd(Buffer.from(`${withoutProof},p=${proof}`).toString('base64'), '334');
+  const serverKey = createHmac('sha256', salted).update('Server Key').digest();
+  const expected = createHmac('sha256', serverKey).update(authMessage).digest('base64');
+  assert.equal(Buffer.from(final.slice(4), 'base64').toString(), `v=${expected}`);
+  await c.cmd('', '235 2.7.0');
   c.close();
 });
 
