@@ -17,6 +17,8 @@ import { prepend } from './headers.js';
 import { receivedField, returnPathField, submissionFields } from './trace.js';
 import { alreadyListed, bounceAddress, withListHeaders } from './lists.js';
 import { deliver as mailDeliver } from '../../mail/deliver.js';
+import { senderAuthFields, type SenderAuthMode } from './sender-auth.js';
+import type { DNSResolver } from 'mailauth';
 
 /** mail/deliver's deliver(): one blob, one transaction for all targets, durable on resolve. */
 export type DeliverFn = (
@@ -33,6 +35,10 @@ export interface IngestOptions {
   /** Local delivery; mail/deliver's deliver() unless a test swaps it. */
   deliver?: DeliverFn;
   now?: () => Date;
+  /** smtp.sender_auth for mail from other servers (unauthenticated MX sessions); 'off' by default. */
+  senderAuth?: SenderAuthMode;
+  /** DNS for sender authentication (tests: offline); the system resolver otherwise. */
+  resolver?: DNSResolver;
 }
 
 interface RemoteRcpt {
@@ -56,7 +62,10 @@ export function createIngest(o: IngestOptions): Ingest {
         client, hostname: o.hostname, id, smtputf8: env.smtputf8, date, recipients: env.recipients.map((r) => r.address),
       });
       const fixes = client.mode === 'submission' ? submissionFields(raw, { id, hostname: o.hostname, date }) : [];
-      const message = prepend(raw, [received, ...fixes]);
+      const checks = client.mode === 'mx' && !client.authUser
+        ? await senderAuthFields(raw, o.senderAuth ?? 'off', { ip: client.ip, helo: client.helo, sender: env.sender, hostname: o.hostname, resolver: o.resolver })
+        : [];
+      const message = prepend(raw, [received, ...checks, ...fixes]);
       const plan = merge(env);
       const work: Array<Promise<unknown>> = [];
       const ctx = { store: o.store, bus: o.bus };

@@ -34,7 +34,7 @@ export function startSmtpFromConfig(
     maxErrors: smtp.max_errors,
     maxAuthFailures: config.auth.max_failures,
     timeouts: { command: durationMs(smtp.timeout) },
-    ingest: createIngest({ store: base.store, bus: base.bus, hostname: base.hostname }),
+    ingest: createIngest({ store: base.store, bus: base.bus, hostname: base.hostname, senderAuth: smtp.sender_auth }),
     authTracker: processTracker,
   });
 }

@@ -3,7 +3,7 @@
 import { generate } from 'selfsigned';
 import type { TlsMaterial, RunningServer } from '../../../src/server/types.js';
 import { startSmtpServer, type SmtpServerOptions } from '../../../src/server/smtp/index.js';
-import { createIngest, type DeliverFn } from '../../../src/mta/ingest/ingest.js';
+import { createIngest, type DeliverFn, type IngestOptions } from '../../../src/mta/ingest/ingest.js';
 import { ChangeBus } from '../../../src/mail/changes.js';
 import { silentLogger } from '../../../src/lib/log.js';
 import type { Store } from '../../../src/store/types.js';
@@ -38,12 +38,12 @@ export async function seed(store: Store): Promise<void> {
 
 export async function startTestServer(
   over: Partial<SmtpServerOptions> & { mode: 'mx' | 'submission' },
-  opts: { store?: MemoryStore; deliver?: DeliverFn } = {},
+  opts: { store?: MemoryStore; deliver?: DeliverFn; ingest?: Partial<IngestOptions> } = {},
 ): Promise<TestServer> {
   const store = opts.store ?? memoryStore();
   if (!opts.store) await seed(store);
   const bus = new ChangeBus(store.events);
-  const ingest = createIngest({ store, bus, hostname: 'mx.example.test', deliver: opts.deliver ?? memoryDeliver });
+  const ingest = createIngest({ store, bus, hostname: 'mx.example.test', deliver: opts.deliver ?? memoryDeliver, ...opts.ingest });
   const server = await startSmtpServer({
     host: '127.0.0.1', port: 0, implicitTls: false, hostname: 'mx.example.test', tls: await tlsMaterial(), store, bus,
     log: silentLogger, allowPlaintextOnLoopback: true, maxMessageSize: 100_000, maxRecipients: 5, relayNetworks: [],
