@@ -47,3 +47,20 @@ test('enforce: DMARC fail with p=reject → 550 5.7.1', async () => {
   await send(s.port, 'news@far.test', '250');
   await s.close();
 });
+
+test('forged Authentication-Results with our authserv-id are removed (RFC 8601 §5); others kept', async () => {
+  const s = await startTestServer({ mode: 'mx' });
+  const c = await SmtpClient.connect(s.port);
+  await c.expect('220');
+  await c.cmd('EHLO mail.far.test', '250');
+  await c.cmd('MAIL FROM:<a@far.test>', '250');
+  await c.cmd('RCPT TO:<alice@example.test>', '250');
+  await c.cmd('DATA', '354');
+  c.write('Authentication-Results: MX.example.test;\r\n dkim=pass header.d=bank.test\r\nAuthentication-Results: relay.far.test; spf=pass\r\nSubject: forged\r\n\r\nx\r\n.\r\n');
+  await c.expect('250');
+  c.close();
+  const m = inbox(s.store, 1).at(-1)!;
+  assert.ok(!m.includes('dkim=pass header.d=bank.test'));
+  assert.match(m, /\r\nAuthentication-Results: relay\.far\.test; spf=pass\r\nSubject: forged\r\n\r\nx\r\n$/);
+  await s.close();
+});

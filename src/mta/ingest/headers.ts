@@ -2,7 +2,8 @@
  * Header work on raw message bytes (CRLF line ends, as stored): finding the header block,
  * asking whether a field is present, and prepending fields. Trace and added fields go on
  * top (RFC 5321 §4.4: Received and Return-Path are prepended; RFC 5322 §3.6 order is free).
- * Invariant: the body and the existing header fields are never rewritten.
+ * Invariant: the body is never rewritten; existing header fields are only ever removed
+ * whole (forged Authentication-Results, RFC 8601 §5), never edited.
  */
 
 /** Offset just after the header block's blank line (or the whole length when none). */
@@ -29,6 +30,25 @@ export function fieldValue(raw: Buffer, name: string): string | null {
   const re = new RegExp(`^${name.replace(/[-]/g, '\\-')}[ \\t]*:[ \\t]*(.*)$`, 'im');
   const m = re.exec(head);
   return m ? m[1].trim() : null;
+}
+
+/** The message without the header fields (folded lines included) for which `drop(name,
+ *  value)` is true; the same Buffer when nothing is dropped. */
+export function removeFields(raw: Buffer, drop: (name: string, value: string) => boolean): Buffer {
+  const end = headerEnd(raw);
+  const head = raw.subarray(0, end).toString('latin1');
+  const fields = head.split(/\r\n(?![ \t])/);
+  let dropped = false;
+  const kept = fields.filter((f) => {
+    const m = /^([!-9;-~]+)[ \t]*:([\s\S]*)$/.exec(f);
+    if (m && drop(m[1].toLowerCase(), m[2].replace(/\r\n[ \t]/g, ' ').trim())) {
+      dropped = true;
+      return false;
+    }
+    return true;
+  });
+  if (!dropped) return raw;
+  return Buffer.concat([Buffer.from(kept.join('\r\n'), 'latin1'), raw.subarray(end)]);
 }
 
 /** `Name: value` fields (already folded as wanted) followed by the message. */

@@ -13,7 +13,7 @@ import type { ChangeBus } from '../../mail/changes.js';
 import { canonicalAddress } from '../../lib/address.js';
 import type { ClientInfo, Envelope, Ingest, RecipientContext, Resolution } from './types.js';
 import { isLocal, resolveRecipient, senderBelongsTo } from './resolve.js';
-import { prepend } from './headers.js';
+import { prepend, removeFields } from './headers.js';
 import { receivedField, returnPathField, submissionFields } from './trace.js';
 import { alreadyListed, bounceAddress, withListHeaders } from './lists.js';
 import { deliver as mailDeliver } from '../../mail/deliver.js';
@@ -62,7 +62,10 @@ export function createIngest(o: IngestOptions): Ingest {
         client, hostname: o.hostname, id, smtputf8: env.smtputf8, date, recipients: env.recipients.map((r) => r.address),
       });
       const fixes = client.mode === 'submission' ? submissionFields(raw, { id, hostname: o.hostname, date }) : [];
-      const checks = client.mode === 'mx' && !client.authUser
+      const fromOutside = client.mode === 'mx' && !client.authUser;
+      // RFC 8601 §5: results claiming to be ours that arrive from outside are forgeries
+      if (fromOutside) raw = removeFields(raw, (name, value) => name === 'authentication-results' && authservId(value) === o.hostname.toLowerCase());
+      const checks = fromOutside
         ? await senderAuthFields(raw, o.senderAuth ?? 'off', { ip: client.ip, helo: client.helo, sender: env.sender, hostname: o.hostname, resolver: o.resolver })
         : [];
       const message = prepend(raw, [received, ...checks, ...fixes]);
@@ -85,6 +88,11 @@ export function createIngest(o: IngestOptions): Ingest {
       return { id };
     },
   };
+}
+
+/** RFC 8601 §2.2: the authserv-id is the value's first token, before ';'. */
+function authservId(value: string): string {
+  return value.split(';')[0].replace(/\([^)]*\)/g, '').trim().split(/\s+/)[0].toLowerCase();
 }
 
 /** Merges the recipients' expansions: accounts and remote addresses once each. */
