@@ -165,3 +165,39 @@ test('command lines and paths', () => {
   assert.equal(formatPath('a.b@d.example'), '<a.b@d.example>');
   assert.equal(decodeXtext(encodeXtext('a+b=c é')), 'a+b=c é');
 });
+
+test('DATA receiver (property): dot-stuffed CRLF text round-trips; chunking never changes the outcome', async () => {
+  const fc = await import('fast-check');
+  const line = fc.stringMatching(/^[ -~]{0,120}$/);
+  fc.assert(fc.property(fc.array(line, { maxLength: 30 }), fc.integer({ min: 1, max: 64 }), (lines, n) => {
+    const text = lines.map((l) => `${l}\r\n`).join('');
+    const wire = lines.map((l) => `${l.startsWith('.') ? '.' : ''}${l}\r\n`).join('') + '.\r\n';
+    const got = receive(wire, {}, n);
+    return got.ended && got.problem === null && got.body === text;
+  }));
+  const bytes = fc.array(fc.constantFrom('a', '.', '\r', '\n', '\0', 'x'), { maxLength: 60 }).map((a) => a.join(''));
+  fc.assert(fc.property(bytes, fc.integer({ min: 1, max: 9 }), (s, n) => {
+    const whole = receive(s);
+    const split = receive(s, {}, n);
+    return whole.ended === split.ended && whole.problem === split.problem && whole.body === split.body && whole.after === split.after;
+  }));
+});
+
+test('client side: MAIL/RCPT lines parse back on the server side; dotStuff round-trips', async () => {
+  const { mailCommand, rcptCommand, parseEhlo, dotStuff } = await import('../../src/protocol/smtp/client.js');
+  const mail = mailCommand('a b@x.example', { size: 10, body: '8BITMIME', ret: 'HDRS', envid: 'id=1 +x' });
+  assert.equal(mail, 'MAIL FROM:<"a b"@x.example> SIZE=10 BODY=8BITMIME RET=HDRS ENVID=id+3D1+20+2Bx\r\n');
+  const back = parseMail(parseCommandLine(Buffer.from(mail.trimEnd())).arg, ALL);
+  assert.equal(back.params.envid, 'id=1 +x');
+  const rcpt = rcptCommand('u@y.example', { notify: ['FAILURE'], orcpt: 'rfc822;u+t@y.example' });
+  assert.deepEqual(parseRcpt(parseCommandLine(Buffer.from(rcpt.trimEnd())).arg, ALL, false).params, { notify: ['FAILURE'], orcpt: 'rfc822;u+t@y.example' });
+  const ehlo = parseEhlo({ code: 250, enhanced: null, lines: ['mx hello', 'SIZE 1000', 'PIPELINING', 'AUTH PLAIN LOGIN'] });
+  assert.equal(ehlo.get('SIZE'), '1000');
+  assert.equal(ehlo.get('AUTH'), 'PLAIN LOGIN');
+  const fc = await import('fast-check');
+  fc.assert(fc.property(fc.array(fc.stringMatching(/^[.a-z]{0,6}$/), { maxLength: 10 }), (lines) => {
+    const msg = lines.map((l) => `${l}\r\n`).join('');
+    const r = receive(dotStuff(Buffer.from(msg)).toString('latin1'));
+    return r.ended && r.body === msg && r.after === '';
+  }));
+});

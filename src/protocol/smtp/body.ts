@@ -11,7 +11,7 @@
  * BINARYMIME the same line checks apply, so nothing we relay later can be ambiguous.
  *
  * The size limit is enforced while streaming: past `maxSize` bytes are counted and dropped,
- * so memory stays bounded by the limit (RFC 1870 §6). The first problem met is reported.
+ * so memory stays bounded by the limit (RFC 1870 §6). Of several problems, the highest-ranked is reported.
  */
 
 export type BodyProblem = 'bare-lf' | 'bare-cr' | 'nul' | 'line-too-long' | 'too-big';
@@ -24,6 +24,8 @@ export interface BodyOptions {
    *  0 turns line checks (bare CR/LF, NUL, length) off, as BINARYMIME needs. */
   maxLineLength: number;
 }
+
+const RANK: Record<BodyProblem, number> = { 'too-big': 0, 'bare-lf': 1, 'bare-cr': 2, nul: 3, 'line-too-long': 4 };
 
 const CR = 0x0d;
 const LF = 0x0a;
@@ -48,6 +50,10 @@ export class BodyReceiver {
     const out = Buffer.allocUnsafe(chunk.length + 2);
     let o = 0;
     const check = this.opts.maxLineLength > 0;
+    // NUL anywhere in the message is refused; only NULs before the end marker count
+    const nul = check ? chunk.indexOf(0) : -1;
+    let nextCr = -2;
+    let nextLf = -2;
     for (let i = 0; i < chunk.length; i++) {
       const b = chunk[i];
       switch (this.state) {
@@ -65,6 +71,7 @@ export class BodyReceiver {
           break; // RFC 5321 §4.5.2: the leading dot of a stuffed line is dropped
         case 'dotcr':
           if (b === LF) {
+            if (nul >= 0 && nul < i) this.flag('nul');
             this.commit(out, o);
             this.done = true;
             return chunk.subarray(i + 1);
@@ -86,19 +93,25 @@ export class BodyReceiver {
         case 'mid':
           break;
       }
-      // an ordinary octet in the middle of a line
+      // ordinary octets up to the next CR or LF, copied as one run
       this.state = 'mid';
       if (b === CR) {
         this.state = 'cr';
         continue;
       }
+      if (b === LF && check) this.flag('bare-lf');
+      if (nextCr !== -1 && nextCr <= i) nextCr = chunk.indexOf(CR, i + 1);
+      if (nextLf !== -1 && nextLf <= i) nextLf = chunk.indexOf(LF, i + 1);
+      const end = Math.min(nextCr < 0 ? chunk.length : nextCr, nextLf < 0 ? chunk.length : nextLf);
+      chunk.copy(out, o, i, end);
+      o += end - i;
       if (check) {
-        if (b === LF) this.flag('bare-lf');
-        else if (b === 0) this.flag('nul');
-        if (++this.lineLen > this.opts.maxLineLength) this.flag('line-too-long');
+        this.lineLen += end - i;
+        if (this.lineLen > this.opts.maxLineLength) this.flag('line-too-long');
       }
-      out[o++] = b;
+      i = end - 1;
     }
+    if (nul >= 0) this.flag('nul');
     this.commit(out, o);
     return null;
   }
@@ -128,7 +141,8 @@ export class BodyReceiver {
     this.chunks.push(Buffer.from(out.subarray(0, n)));
   }
 
+  /** The reported problem is the highest-ranked one met, so chunking never changes it. */
   private flag(p: BodyProblem): void {
-    if (this.problem === null || p === 'too-big') this.problem = p;
+    if (this.problem === null || RANK[p] < RANK[this.problem]) this.problem = p;
   }
 }

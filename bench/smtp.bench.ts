@@ -1,0 +1,127 @@
+/**
+ * SMTP acceptance benchmark: messages accepted per second with 20 concurrent sessions
+ * sending 5 KB messages to one local mailbox, and p50/p99 latency of the final 250.
+ * The server runs in its own process (test/smtp/support/child-server.ts); the load comes
+ * from Postfix's smtp-source when installed (one connection per message, as Postfix is
+ * measured) and from a built-in client that keeps 20 sessions open and times each 250.
+ * Postfix on 127.0.0.1:10025 (see /work/shared/anchors) is measured with the same
+ * smtp-source run when it answers.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const SESSIONS = 20;
+const SIZE = 5000;
+const MESSAGES = Number(process.env.SMTP_BENCH_MESSAGES ?? 10000);
+
+async function startChild(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
+  // more libuv threads let concurrent blob fsyncs overlap (the blob store fsyncs each file)
+  const env = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32' };
+  const child = spawn(process.execPath, ['--import', 'tsx', 'test/smtp/support/child-server.ts', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /READY (\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { child, port };
+}
+
+function smtpSource(port: number, rcpt: string, count: number): number | null {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync('smtp-source', ['-4', '-s', String(SESSIONS), '-l', String(SIZE), '-m', String(count), '-f', 'bench@far.test', '-t', rcpt, '-M', 'bench.test', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 600_000 });
+  const secs = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.status !== 0) {
+    console.error(`smtp-source failed: ${(r.stderr ?? '').split('\n').slice(-3).join(' ')}`);
+    return null;
+  }
+  return count / secs;
+}
+
+function answers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    s.once('data', (d) => { s.destroy(); resolve(d.toString().startsWith('220')); });
+    s.once('error', () => resolve(false));
+    s.setTimeout(1000, () => { s.destroy(); resolve(false); });
+  });
+}
+
+/** One persistent session sending `n` messages; returns the latencies (ms) of the final 250s. */
+async function session(port: number, n: number, body: string): Promise<number[]> {
+  const sock = net.connect({ port, host: '127.0.0.1' });
+  sock.setNoDelay(true);
+  let buf = '';
+  const waiters: Array<() => void> = [];
+  sock.on('data', (d: Buffer) => { buf += d.toString('latin1'); waiters.splice(0).forEach((f) => f()); });
+  const reply = async (): Promise<string> => {
+    for (;;) {
+      const m = /^(\d{3}) [^\n]*\n/m.exec(buf);
+      if (m) {
+        const end = m.index + m[0].length;
+        const r = buf.slice(0, end);
+        buf = buf.slice(end);
+        return r;
+      }
+      await new Promise<void>((r) => waiters.push(r));
+    }
+  };
+  await reply();
+  sock.write('EHLO bench.test\r\n');
+  await reply();
+  const lat: number[] = [];
+  for (let i = 0; i < n; i++) {
+    sock.write('MAIL FROM:<bench@far.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\n');
+    for (let k = 0; k < 3; k++) {
+      const r = await reply();
+      if (!/^(250|354)/.test(r)) throw new Error(`unexpected reply ${r}`);
+    }
+    const t0 = performance.now();
+    sock.write(body);
+    const r = await reply();
+    if (!r.startsWith('250')) throw new Error(`message refused: ${r}`);
+    lat.push(performance.now() - t0);
+  }
+  sock.end('QUIT\r\n');
+  return lat;
+}
+
+function pct(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export async function run(): Promise<void> {
+  const dataDir = process.env.SMTP_BENCH_STORE === 'memory' ? 'memory' : mkdtempSync(join(tmpdir(), 'posthorn-smtp-bench-'));
+  const { child, port } = await startChild(dataDir);
+  console.log(`load average before the run: ${loadavg()[0].toFixed(1)} (${cpus().length} CPUs)`);
+  try {
+    const body = `From: bench@far.test\r\nTo: alice@example.test\r\nSubject: bench\r\n\r\n${`${'x'.repeat(76)}\r\n`.repeat(Math.ceil(SIZE / 78))}.\r\n`;
+    const per = Math.ceil(MESSAGES / SESSIONS);
+    const t0 = performance.now();
+    const lats = (await Promise.all(Array.from({ length: SESSIONS }, () => session(port, per, body)))).flat().sort((a, b) => a - b);
+    const secs = (performance.now() - t0) / 1000;
+    console.log(`posthorn accepted (20 persistent sessions, 5 KB, ${dataDir === 'memory' ? 'memory store' : 'durable'}): ${(lats.length / secs).toFixed(0)} msg/s`);
+    console.log(`posthorn final-250 latency p50: ${pct(lats, 50).toFixed(2)} ms`);
+    console.log(`posthorn final-250 latency p99: ${pct(lats, 99).toFixed(2)} ms`);
+    if (spawnSync('which', ['smtp-source']).status === 0) {
+      const rate = smtpSource(port, 'alice@example.test', MESSAGES);
+      if (rate !== null) console.log(`posthorn accepted (smtp-source -s 20 -l 5000, a connection per message): ${rate.toFixed(0)} msg/s`);
+      if (await answers(10025)) {
+        const pf = smtpSource(10025, 'user1@test', MESSAGES);
+        if (pf !== null) console.log(`postfix accepted (smtp-source -s 20 -l 5000, 127.0.0.1:10025): ${pf.toFixed(0)} msg/s`);
+      } else console.log('postfix: not running on 127.0.0.1:10025 (start-anchors.sh postfix), not measured');
+    } else console.log('smtp-source: not installed, Postfix comparison skipped');
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    if (dataDir !== 'memory') rmSync(dataDir, { recursive: true, force: true });
+  }
+}

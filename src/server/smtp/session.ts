@@ -1,0 +1,300 @@
+/**
+ * One SMTP conversation: owns the socket (plain, STARTTLS-upgraded or implicit TLS), the
+ * input buffer and the session state, and runs the command loop. Commands live in
+ * commands/<verb>.ts and use the small API below (reply, readLine, receiveBody, ...).
+ * Invariants:
+ *  - one command is handled at a time, in the order received (RFC 2920 §3.1); replies are
+ *    written when the session next waits for input, so pipelined replies go out together;
+ *  - a ProtocolError/CommandError thrown by a command becomes its reply; anything else
+ *    becomes 451 4.3.0 and is logged, never shown to the peer;
+ *  - every wait for the peer has a timeout (RFC 5321 §4.5.3.2) ending in 421 4.4.2.
+ */
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import { ProtocolError } from '../../lib/errors.js';
+import { CommandError, parseCommandLine } from '../../protocol/smtp/command.js';
+import { formatReply } from '../../protocol/smtp/reply.js';
+import { SmtpInput, type LineResult } from '../../protocol/smtp/input.js';
+import type { BodyReceiver } from '../../protocol/smtp/body.js';
+import type { ResolvedOptions } from './options.js';
+import type { SessionState } from './state.js';
+import { COMMANDS } from './commands/index.js';
+import type { AuthIdentity, SessionApi } from './api.js';
+
+/** RFC 5321 §4.5.3.1.4: a command line is at most 512 octets with CRLF. */
+const COMMAND_LINE_MAX = 512;
+/** Input buffered while a command runs before the socket is paused. */
+const HIGH_WATER = 256 * 1024;
+
+export class Session implements SessionApi {
+  state: SessionState = { kind: 'fresh' };
+  helo: string | null = null;
+  esmtp = false;
+  auth: AuthIdentity | null = null;
+  tls: { version: string; cipher: string } | null = null;
+  readonly input = new SmtpInput();
+  readonly ip: string;
+  private errors = 0;
+  private out: string[] = [];
+  private wake: ((more: boolean) => void) | null = null;
+  private ended = false;
+  private closing = false;
+  private shuttingDown = false;
+  private onData = (chunk: Buffer): void => this.received(chunk);
+  private onEnd = (): void => this.peerGone();
+
+  constructor(
+    readonly opts: ResolvedOptions,
+    private socket: Socket,
+    private readonly secureContext: SecureContext,
+  ) {
+    this.ip = normalizeIp(socket.remoteAddress ?? '');
+    if (socket instanceof TLSSocket) this.tls = tlsInfo(socket);
+    this.attach(socket);
+  }
+
+  get secure(): boolean {
+    return this.tls !== null;
+  }
+
+  get isLoopback(): boolean {
+    return this.ip === '::1' || this.ip.startsWith('127.');
+  }
+
+  /** Runs the conversation to its end. Never throws. */
+  async run(): Promise<void> {
+    try {
+      if (this.opts.greetingDelayMs > 0) {
+        await new Promise((r) => setTimeout(r, this.opts.greetingDelayMs));
+        if (this.input.pending > 0) {
+          // early talker: a real MTA waits for the greeting (RFC 5321 §3.1, §4.3.1)
+          return this.close(554, '5.5.0', 'Protocol error: client spoke before the greeting');
+        }
+      }
+      this.reply(220, null, `${this.opts.hostname} ESMTP Posthorn`);
+      await this.loop();
+    } catch (err) {
+      this.opts.log.error({ err, ip: this.ip }, 'smtp session failed');
+      this.destroy();
+    }
+  }
+
+  private async loop(): Promise<void> {
+    while (!this.closing) {
+      const r = await this.readLine();
+      if (!r) return;
+      if (r.kind === 'too-long') {
+        this.reply(500, '5.5.2', `Line too long (${COMMAND_LINE_MAX} octets max)`);
+        continue;
+      }
+      // RFC 2920 §3.2: without PIPELINING (only advertised to EHLO) the client waits for
+      // each reply; one that does not is not a well-behaved MTA.
+      if (!this.esmtp && this.input.pending > 0) {
+        return this.close(554, '5.5.0', 'Improper use of SMTP command pipelining');
+      }
+      await this.execute(r.line);
+      if (this.shuttingDown && !this.closing) this.close(421, '4.3.2', `${this.opts.hostname} Service shutting down, closing connection`);
+    }
+  }
+
+  private async execute(line: Buffer): Promise<void> {
+    try {
+      const { verb, arg } = parseCommandLine(line);
+      const cmd = COMMANDS.get(verb);
+      if (!cmd) throw new CommandError(500, '5.5.1', `Command unrecognized: ${verb.slice(0, 20)}`);
+      if (!cmd.states.includes(this.state.kind)) throw new CommandError(503, '5.5.1', sequenceHint(this.state.kind, verb));
+      await cmd.handle(this, arg);
+    } catch (err) {
+      if (err instanceof ProtocolError || err instanceof CommandError) {
+        const text = err instanceof ProtocolError ? err.text : err.message;
+        this.reply(err.code, err.enhanced, text);
+      } else {
+        this.opts.log.error({ err, ip: this.ip }, 'smtp command failed');
+        this.reply(451, '4.3.0', 'Local error in processing, try again later');
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ API for commands
+
+  /** Queues a reply (sent when the session next waits for input). Error replies count
+   *  towards maxErrors (then 421 4.7.0 and close). */
+  reply(code: number, enhanced: string | null, text: string | string[]): void {
+    if (this.closing) return;
+    this.out.push(formatReply(code, enhanced, text));
+    if (code >= 400 && code !== 421 && ++this.errors > this.opts.maxErrors) {
+      this.close(421, '4.7.0', `${this.opts.hostname} Too many errors, closing connection`);
+    }
+  }
+
+  /** Writes queued replies now. */
+  flush(): void {
+    if (this.out.length === 0 || this.socket.destroyed) return;
+    this.socket.write(this.out.join(''));
+    this.out = [];
+  }
+
+  /** Next command-sized line from the peer (AUTH continuations use it), null at the end. */
+  async readLine(max = COMMAND_LINE_MAX): Promise<LineResult | null> {
+    for (;;) {
+      const r = this.input.readLine(max);
+      if (r) return r;
+      if (!(await this.more(this.opts.timeouts.command))) return null;
+    }
+  }
+
+  /** Feeds DATA bytes to `body` until it sees CRLF.CRLF; false if the peer went away. */
+  async receiveData(body: BodyReceiver): Promise<boolean> {
+    for (;;) {
+      const bytes = this.input.takeAll();
+      if (bytes.length > 0) {
+        const rest = body.push(bytes);
+        if (rest) {
+          this.input.unshift(rest);
+          return true;
+        }
+      }
+      if (!(await this.more(this.opts.timeouts.data))) return false;
+    }
+  }
+
+  /** Feeds exactly `size` octets (a BDAT chunk, RFC 3030 §2) to `sink`. */
+  async receiveChunk(size: number, sink: (b: Buffer) => void): Promise<boolean> {
+    let left = size;
+    while (left > 0) {
+      const b = this.input.readBytes(left);
+      if (b) {
+        left -= b.length;
+        sink(b);
+        continue;
+      }
+      if (!(await this.more(this.opts.timeouts.data))) return false;
+    }
+    return true;
+  }
+
+  /** RFC 3207 §4.2: after 220, TLS starts on this connection; nothing said before counts. */
+  async startTls(): Promise<boolean> {
+    this.flush();
+    // Plaintext pipelined after STARTTLS is discarded, never executed inside TLS.
+    const injected = this.input.clear();
+    if (injected > 0) this.opts.log.warn({ ip: this.ip, octets: injected }, 'smtp: data after STARTTLS discarded');
+    const plain = this.socket;
+    this.detach(plain);
+    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.secureContext });
+    const ok = await new Promise<boolean>((resolve) => {
+      secure.once('secure', () => resolve(true));
+      secure.once('error', () => resolve(false));
+      secure.once('close', () => resolve(false));
+    });
+    if (!ok) {
+      this.ended = true;
+      this.closing = true;
+      secure.destroy();
+      return false;
+    }
+    this.socket = secure;
+    this.attach(secure);
+    this.tls = tlsInfo(secure);
+    this.state = { kind: 'fresh' };
+    this.helo = null;
+    this.esmtp = false;
+    this.auth = null;
+    return true;
+  }
+
+  /** Sends the reply (if any), then ends the connection. */
+  close(code?: number, enhanced?: string, text?: string): void {
+    if (this.closing) return;
+    if (code !== undefined) this.out.push(formatReply(code, enhanced ?? null, text ?? ''));
+    this.closing = true;
+    this.flush();
+    this.socket.end();
+    const s = this.socket;
+    setTimeout(() => s.destroy(), 2000).unref();
+    this.wakeUp(false);
+  }
+
+  destroy(): void {
+    this.closing = true;
+    this.ended = true;
+    this.socket.destroy();
+    this.wakeUp(false);
+  }
+
+  /** Server shutdown: a session waiting for its peer gets 421 now; a busy one after its
+   *  current command (so an accepted message is still answered 250). */
+  shutdown(): void {
+    this.shuttingDown = true;
+    if (this.wake) this.close(421, '4.3.2', `${this.opts.hostname} Service shutting down, closing connection`);
+  }
+
+  // ----------------------------------------------------------------------- socket glue
+
+  private attach(s: Socket): void {
+    s.on('data', this.onData);
+    s.on('end', this.onEnd);
+    s.on('close', this.onEnd);
+    s.on('error', this.onEnd);
+    s.setTimeout(this.opts.timeouts.command, () => this.timedOut());
+  }
+
+  private detach(s: Socket): void {
+    s.off('data', this.onData);
+    s.off('end', this.onEnd);
+    s.off('close', this.onEnd);
+    s.off('error', this.onEnd);
+    s.setTimeout(0);
+  }
+
+  private received(chunk: Buffer): void {
+    this.input.push(chunk);
+    if (this.wake) this.wakeUp(true);
+    else if (this.input.pending > HIGH_WATER) this.socket.pause();
+  }
+
+  private peerGone(): void {
+    this.ended = true;
+    this.wakeUp(false);
+  }
+
+  private timedOut(): void {
+    // RFC 5321 §4.5.3.2: the server gives up on a silent client
+    this.close(421, '4.4.2', `${this.opts.hostname} Error: timeout exceeded`);
+  }
+
+  /** Waits for more input; false when the peer is gone or the session is closing. */
+  private more(timeout: number): Promise<boolean> {
+    this.flush();
+    if (this.ended || this.closing) return Promise.resolve(false);
+    if (this.shuttingDown) {
+      this.close(421, '4.3.2', `${this.opts.hostname} Service shutting down, closing connection`);
+      return Promise.resolve(false);
+    }
+    this.socket.setTimeout(timeout);
+    this.socket.resume();
+    return new Promise((resolve) => (this.wake = resolve));
+  }
+
+  private wakeUp(more: boolean): void {
+    const w = this.wake;
+    this.wake = null;
+    w?.(more);
+  }
+}
+
+function sequenceHint(kind: SessionState['kind'], verb: string): string {
+  if (kind === 'fresh') return 'Bad sequence of commands: send EHLO/HELO first';
+  if (verb === 'MAIL') return 'Bad sequence of commands: nested MAIL command';
+  if (kind === 'idle') return 'Bad sequence of commands: need MAIL first';
+  if (kind === 'mail') return 'Bad sequence of commands: need RCPT first';
+  return `Bad sequence of commands: ${verb} not allowed now`;
+}
+
+function tlsInfo(s: TLSSocket): { version: string; cipher: string } {
+  return { version: s.getProtocol() ?? 'TLS', cipher: s.getCipher()?.standardName ?? s.getCipher()?.name ?? 'unknown' };
+}
+
+function normalizeIp(ip: string): string {
+  return ip.startsWith('::ffff:') ? ip.slice(7) : ip;
+}

@@ -1,0 +1,83 @@
+// Connection-level rules: per-address limit, timeouts, early talkers, relay networks,
+// graceful shutdown.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import net from 'node:net';
+import { SmtpClient } from './support/client.js';
+import { startTestServer } from './support/harness.js';
+
+test('more connections from one address than allowed → 421 4.7.0', async () => {
+  const s = await startTestServer({ mode: 'mx', maxConnectionsPerIp: 2 });
+  const a = await SmtpClient.connect(s.port);
+  const b = await SmtpClient.connect(s.port);
+  await a.expect('220');
+  await b.expect('220');
+  const c = await SmtpClient.connect(s.port);
+  await c.expect('421 4.7.0');
+  await c.closedByServer();
+  a.close();
+  await new Promise((r) => setTimeout(r, 100));
+  const d = await SmtpClient.connect(s.port);
+  await d.expect('220');
+  b.close();
+  d.close();
+  await s.close();
+});
+
+test('a silent client is cut off with 421 4.4.2 (command and data timeouts)', async () => {
+  const s = await startTestServer({ mode: 'mx', timeouts: { command: 300, data: 300 } });
+  const c = await SmtpClient.connect(s.port);
+  await c.expect('220');
+  await c.expect('421 4.4.2');
+  await c.closedByServer();
+  const d = await SmtpClient.connect(s.port);
+  await d.expect('220');
+  await d.cmd('EHLO x.test', '250');
+  await d.cmd('MAIL FROM:<a@far.test>', '250');
+  await d.cmd('RCPT TO:<alice@example.test>', '250');
+  await d.cmd('DATA', '354');
+  d.write('Subject: slow\r\n');
+  await d.expect('421 4.4.2');
+  await s.close();
+});
+
+test('an early talker (before the greeting) is refused', async () => {
+  const s = await startTestServer({ mode: 'mx', greetingDelayMs: 200 });
+  const sock = net.connect({ port: s.port, host: '127.0.0.1' });
+  sock.write('EHLO spammer\r\n');
+  const text = await new Promise<string>((resolve) => {
+    let got = '';
+    sock.on('data', (d) => (got += d.toString()));
+    sock.on('close', () => resolve(got));
+  });
+  assert.match(text, /^554 5\.5\.0 /);
+  assert.ok(!text.includes('220'));
+  await s.close();
+});
+
+test('relay_networks may relay without AUTH', async () => {
+  const s = await startTestServer({ mode: 'mx', relayNetworks: ['127.0.0.0/8'] });
+  const c = await SmtpClient.connect(s.port);
+  await c.expect('220');
+  await c.cmd('EHLO app.internal', '250');
+  await c.cmd('MAIL FROM:<app@internal.test>', '250');
+  await c.cmd('RCPT TO:<someone@far.test>', '250');
+  await c.cmd('DATA', '354');
+  c.write('Subject: s\r\n\r\nx\r\n.\r\n');
+  await c.expect('250');
+  c.close();
+  assert.deepEqual(s.store.queued.at(-1)!.recipients.map((r) => r.address), ['someone@far.test']);
+  await s.close();
+});
+
+test('graceful close: idle sessions get 421 4.3.2; the listener stops', async () => {
+  const s = await startTestServer({ mode: 'mx' });
+  const c = await SmtpClient.connect(s.port);
+  await c.expect('220');
+  await c.cmd('EHLO x.test', '250');
+  const closing = s.close();
+  await c.expect('421 4.3.2');
+  await c.closedByServer();
+  await closing;
+  await assert.rejects(SmtpClient.connect(s.port));
+});
