@@ -15,6 +15,7 @@ import type { Store } from '../store/types.js';
 import { AuthFailureTracker } from '../mail/authenticate.js';
 import { durationMs } from '../config/values.js';
 import { startPop3Server, ConnectionLimiter } from '../server/pop3/index.js';
+import { startSmtpFromConfig } from '../server/smtp/from-config.js';
 
 export type ServerStarter = (base: BaseServerOptions, config: Config) => Promise<RunningServer>;
 
@@ -48,9 +49,12 @@ const pop3: ServerStarter = (base, config) =>
   });
 
 export const serverStarters: Partial<Record<ListenerName, ServerStarter>> = {
+  smtp: (base, config) => startSmtpFromConfig('smtp', base, config, sharedAuthFailures()),
+  submission: (base, config) => startSmtpFromConfig('submission', base, config, sharedAuthFailures()),
+  submissions: (base, config) => startSmtpFromConfig('submissions', base, config, sharedAuthFailures()),
   pop3,
   pop3s: pop3,
-  // smtp, submission, submissions, imap, imaps, http: wired in as they land.
+  // imap, imaps, http: wired in as they land.
 };
 
 export interface ServiceContext {

@@ -19,8 +19,10 @@ export function startSmtpFromConfig(
   listener: 'smtp' | 'submission' | 'submissions',
   base: BaseServerOptions,
   config: Config,
+  /** The process's tracker, shared with POP3 and IMAP; one of our own when absent. */
+  tracker?: AuthFailureTracker,
 ): Promise<RunningServer> {
-  processTracker ??= new AuthFailureTracker();
+  processTracker ??= tracker ?? new AuthFailureTracker();
   const smtp = config.smtp;
   return startSmtpServer({
     ...base,
