@@ -1,0 +1,91 @@
+/**
+ * SEARCH and UID SEARCH (RFC 3501 §6.4.4, RFC 9051 §6.4.4) with ESEARCH results (RFC 4731:
+ * RETURN MIN/MAX/COUNT/ALL), SEARCHRES (RFC 5182: RETURN SAVE and "$"), MODSEQ (RFC 7162
+ * §3.1.5: the highest mod-sequence of the matches is reported). Only messages the client
+ * knows of (the session's sequence map) are searched.
+ */
+import type { ParsedMessage } from '../../../mime/types.js';
+import { no } from '../../../protocol/imap/errors.js';
+import { readSearchArgs, type SearchArgs, type SearchKey } from '../../../protocol/imap/parse/search.js';
+import { formatSet } from '../../../protocol/imap/seqset.js';
+import type { MessageRow } from '../../../store/types.js';
+import { matches, needsRow, requiredUids, textStrings, usesModseq, type Candidate, type SearchEnv } from '../search/evaluate.js';
+import { SelectedMailbox } from '../selected.js';
+import { defineCommand, ok, type Ctx } from '../types.js';
+
+const BATCH = 500;
+
+export const search = defineCommand({
+  name: 'SEARCH',
+  states: ['selected'],
+  uid: true,
+  parse: (r): SearchArgs => readSearchArgs(r),
+  async handle(ctx, args, { tag, uid }) {
+    if (ctx.state.kind !== 'selected') throw no('No mailbox selected');
+    const sel = ctx.state.mailbox;
+    const mail = ctx.env.store.mail;
+    const current = new Map((await mail.listFlags(sel.id)).map((f) => [f.uid, f]));
+    const env: SearchEnv = {
+      exists: sel.exists, maxUid: sel.uids[sel.uids.length - 1] ?? 0, saved: ctx.savedSearch, now: Date.now(),
+      textHits: new Map(),
+    };
+    for (const s of textStrings(args.key)) env.textHits.set(s, new Set(await mail.searchText(sel.id, s)));
+    const required = requiredUids(args.key, env);
+    const candidates = sel.uids.filter((u) => current.has(u) && (!required || required.has(u)));
+    const withRow = needsRow(args.key);
+    const withMeta = needsMeta(args.key);
+    const found: Array<{ uid: number; seq: number; modseq: number }> = [];
+    for (let i = 0; i < candidates.length; i += withRow ? BATCH : candidates.length || 1) {
+      const batch = withRow ? candidates.slice(i, i + BATCH) : candidates;
+      const rows = withRow ? await mail.getMessages(sel.id, SelectedMailbox.ranges(batch)) : [];
+      const byUid = new Map<number, MessageRow>(rows.map((r) => [r.uid, r]));
+      for (const u of batch) {
+        const row = byUid.get(u) ?? null;
+        if (withRow && !row) continue;
+        const flags = current.get(u)!;
+        const meta = withMeta && row ? (JSON.parse(row.metadata) as ParsedMessage) : null;
+        const c: Candidate = { seq: sel.seqOf(u), flags, row, meta };
+        if (matches(args.key, c, env)) found.push({ uid: u, seq: c.seq, modseq: flags.modseq });
+      }
+    }
+    respond(ctx, args, found, tag, uid);
+    return ok('SEARCH completed');
+  },
+});
+
+function needsMeta(key: SearchKey): boolean {
+  switch (key.kind) {
+    case 'header': case 'body': return true;
+    case 'date': return key.field === 'sent';
+    case 'not': return needsMeta(key.key);
+    case 'or': return needsMeta(key.a) || needsMeta(key.b);
+    case 'and': return key.keys.some(needsMeta);
+    default: return false;
+  }
+}
+
+function respond(ctx: Ctx, args: SearchArgs, found: Array<{ uid: number; seq: number; modseq: number }>, tag: string, uid: boolean): void {
+  const nums = found.map((f) => (uid ? f.uid : f.seq));
+  const modseq = usesModseq(args.key) && found.length > 0 ? Math.max(...found.map((f) => f.modseq)) : null;
+  if (args.returns === null) {
+    ctx.untagged(`SEARCH${nums.map((n) => ' ' + n).join('')}${modseq !== null ? ` (MODSEQ ${modseq})` : ''}`);
+    return;
+  }
+  const opts = args.returns.length === 0 ? ['ALL'] : args.returns;
+  if (opts.includes('SAVE')) {
+    // RFC 5182 §2.4: with only MIN and/or MAX besides SAVE, just those messages are saved.
+    const onlyMinMax = opts.every((o) => o === 'SAVE' || o === 'MIN' || o === 'MAX') && opts.length > 1;
+    const picked = onlyMinMax && found.length > 0
+      ? [...new Set([opts.includes('MIN') ? found[0].uid : null, opts.includes('MAX') ? found[found.length - 1].uid : null])].filter((x): x is number => x !== null)
+      : found.map((f) => f.uid);
+    ctx.savedSearch = picked;
+    if (opts.length === 1) return;
+  }
+  let line = `ESEARCH (TAG "${tag}")${uid ? ' UID' : ''}`;
+  if (opts.includes('MIN') && nums.length > 0) line += ` MIN ${nums[0]}`;
+  if (opts.includes('MAX') && nums.length > 0) line += ` MAX ${nums[nums.length - 1]}`;
+  if (opts.includes('COUNT')) line += ` COUNT ${nums.length}`;
+  if (opts.includes('ALL') && nums.length > 0) line += ` ALL ${formatSet(nums)}`;
+  if (modseq !== null) line += ` MODSEQ ${modseq}`;
+  ctx.untagged(line);
+}

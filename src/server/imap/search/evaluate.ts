@@ -1,0 +1,135 @@
+/**
+ * SEARCH evaluation (RFC 3501 §6.4.4, RFC 9051 §6.4.4). Keys that need only flags, UIDs and
+ * sequence numbers run on the flag rows; keys on size, dates and header fields on the stored
+ * metadata (never the blob); TEXT uses the store's full-text index (MailStore.searchText),
+ * BODY the index narrowed by the parsed text parts. String matching is case-insensitive
+ * substring matching (RFC 3501 §6.4.4).
+ */
+import type { ParsedMessage } from '../../../mime/types.js';
+import type { MessageFlags, MessageRow } from '../../../store/types.js';
+import type { SearchKey } from '../../../protocol/imap/parse/search.js';
+import { dayOf } from '../../../protocol/imap/dates.js';
+import { inRanges, resolveRanges, type SeqSet } from '../../../protocol/imap/seqset.js';
+
+export interface Candidate {
+  seq: number;
+  flags: MessageFlags;
+  row: MessageRow | null;
+  meta: ParsedMessage | null;
+}
+
+export interface SearchEnv {
+  exists: number;
+  maxUid: number;
+  saved: number[];
+  now: number;
+  /** UIDs matching TEXT/BODY words, looked up once per distinct string. */
+  textHits: Map<string, Set<number>>;
+}
+
+/** True when evaluating `key` needs the full row (metadata) of every message. */
+export function needsRow(key: SearchKey): boolean {
+  switch (key.kind) {
+    case 'header': case 'body': case 'date': case 'size': case 'age': return true;
+    case 'not': return needsRow(key.key);
+    case 'or': return needsRow(key.a) || needsRow(key.b);
+    case 'and': return key.keys.some(needsRow);
+    default: return false;
+  }
+}
+
+/** UIDs every match must be among: the intersection of top-level TEXT/BODY hits; null = any. */
+export function requiredUids(key: SearchKey, env: SearchEnv): Set<number> | null {
+  const keys = key.kind === 'and' ? key.keys : [key];
+  let out: number[] | null = null;
+  for (const k of keys) {
+    if (k.kind !== 'text' && k.kind !== 'body') continue;
+    const hits: Set<number> = env.textHits.get(k.value) ?? new Set<number>();
+    out = out === null ? [...hits] : out.filter((u) => hits.has(u));
+  }
+  return out === null ? null : new Set(out);
+}
+
+/** The TEXT/BODY strings of the query (for the index look-ups). */
+export function textStrings(key: SearchKey, out: Set<string> = new Set()): Set<string> {
+  if (key.kind === 'text' || key.kind === 'body') out.add(key.value);
+  else if (key.kind === 'not') textStrings(key.key, out);
+  else if (key.kind === 'or') { textStrings(key.a, out); textStrings(key.b, out); }
+  else if (key.kind === 'and') for (const k of key.keys) textStrings(k, out);
+  return out;
+}
+
+export function usesModseq(key: SearchKey): boolean {
+  if (key.kind === 'modseq') return true;
+  if (key.kind === 'not') return usesModseq(key.key);
+  if (key.kind === 'or') return usesModseq(key.a) || usesModseq(key.b);
+  if (key.kind === 'and') return key.keys.some(usesModseq);
+  return false;
+}
+
+function hasFlag(m: MessageFlags, flag: string): boolean {
+  const f = flag.toLowerCase();
+  return m.flags.some((x) => x.toLowerCase() === f);
+}
+
+function inSet(set: SeqSet, n: number, max: number, saved: number[] | null): boolean {
+  if (set.kind === 'saved') return saved !== null && saved.includes(n);
+  return inRanges(resolveRanges(set.ranges, max), n);
+}
+
+function contains(hay: string | null | undefined, needle: string): boolean {
+  return hay !== null && hay !== undefined && hay.toLowerCase().includes(needle.toLowerCase());
+}
+
+function headerMatch(meta: ParsedMessage, field: string, value: string): boolean {
+  const decoded: Record<string, string> = { subject: meta.subject, from: meta.from, to: meta.to, cc: meta.cc };
+  let present = false;
+  for (const [name, raw] of meta.headers) {
+    if (name.toLowerCase() !== field) continue;
+    present = true;
+    if (contains(raw, value)) return true;
+  }
+  // RFC 3501 §6.4.4: HEADER with an empty string matches every message that has the field.
+  if (value === '') return present;
+  return present && contains(decoded[field], value);
+}
+
+export function matches(key: SearchKey, c: Candidate, env: SearchEnv): boolean {
+  switch (key.kind) {
+    case 'all': return true;
+    case 'flag': return hasFlag(c.flags, key.flag) === key.set;
+    // \Recent is never set here (RFC 9051 §2.3.2 drops it): nothing is new or recent, all is old.
+    case 'new': return false;
+    case 'recent': return !key.set;
+    case 'old': return true;
+    case 'seq': return inSet(key.set, c.seq, env.exists, null) || (key.set.kind === 'saved' && env.saved.includes(c.flags.uid));
+    case 'uid': return inSet(key.set, c.flags.uid, env.maxUid, env.saved);
+    case 'modseq': return c.flags.modseq >= key.n;
+    case 'not': return !matches(key.key, c, env);
+    case 'or': return matches(key.a, c, env) || matches(key.b, c, env);
+    case 'and': return key.keys.every((k) => matches(k, c, env));
+    case 'text': return env.textHits.get(key.value)?.has(c.flags.uid) ?? false;
+    case 'body': {
+      // The index covers header fields too: drop hits that only the header fields explain.
+      const hit = env.textHits.get(key.value)?.has(c.flags.uid) ?? false;
+      if (!hit || !c.meta || contains(c.meta.text, key.value)) return hit;
+      return !c.meta.headers.some(([, v]) => contains(v, key.value));
+    }
+    case 'header': return c.meta !== null && headerMatch(c.meta, key.field, key.value);
+    case 'size': {
+      const size = c.row?.size ?? 0;
+      return key.op === 'larger' ? size > key.n : size < key.n;
+    }
+    case 'age': {
+      const t = c.row?.internalDate ?? 0;
+      const limit = env.now - key.seconds * 1000;
+      return key.op === 'older' ? t <= limit : t >= limit;
+    }
+    case 'date': {
+      if (!c.row) return false;
+      const t = key.field === 'internal' ? c.row.internalDate : (c.meta?.sentDate ?? c.row.internalDate);
+      const day = dayOf(t);
+      return key.op === 'before' ? day < key.day : key.op === 'on' ? day === key.day : day >= key.day;
+    }
+  }
+}

@@ -1,0 +1,12 @@
+/** Sends the selected mailbox's pending changes as untagged responses (rules in selected.ts). */
+import type { Ctx } from './types.js';
+
+export async function sendUpdates(ctx: Ctx, allowExpunge: boolean): Promise<void> {
+  if (ctx.state.kind !== 'selected') return;
+  const lines = await ctx.state.mailbox.sync({
+    allowExpunge,
+    condstore: ctx.enabled.has('CONDSTORE') || ctx.enabled.has('QRESYNC'),
+    qresync: ctx.enabled.has('QRESYNC'),
+  });
+  for (const l of lines) ctx.untagged(l);
+}
