@@ -19,7 +19,8 @@ export function capabilities(ctx: Ctx): string[] {
   }
   const caps = ['IMAP4rev1', 'IMAP4rev2', 'LITERAL+', 'SASL-IR', 'ID', 'ENABLE', 'IDLE'];
   if (!ctx.tls) caps.push('STARTTLS');
-  if (ctx.plaintextAllowed()) caps.push('AUTH=PLAIN');
+  if (ctx.plaintextAllowed()) caps.push('AUTH=PLAIN', 'AUTH=LOGIN');
   else caps.push('LOGINDISABLED');
+  caps.push('AUTH=SCRAM-SHA-256', 'AUTH=CRAM-MD5');
   return caps;
 }

@@ -8,6 +8,7 @@ import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
 import { DEFAULT_LIMITS } from '../../protocol/imap/receiver.js';
 import type { RunningServer } from '../types.js';
+import { AuthFailureTracker } from '../../mail/auth-failures.js';
 import { Connection } from './connection.js';
 import type { ImapServerOptions, ServerEnv } from './types.js';
 
@@ -20,6 +21,7 @@ export async function startImapServer(options: ImapServerOptions): Promise<Runni
   const env: ServerEnv = {
     store: options.store, bus: options.bus, log: options.log, hostname: options.hostname,
     appendMessage: options.appendMessage, appendLimit, allowPlaintextOnLoopback: options.allowPlaintextOnLoopback,
+    authFailures: options.authFailures ?? new AuthFailureTracker(),
   };
   const secureContext = tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert });
   const connections = new Set<Connection>();

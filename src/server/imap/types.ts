@@ -5,6 +5,7 @@
  */
 import type { Account, Store } from '../../store/types.js';
 import type { ChangeBus } from '../../mail/changes.js';
+import type { AuthFailureTracker } from '../../mail/auth-failures.js';
 import type { Logger } from '../../lib/log.js';
 import type { BaseServerOptions } from '../types.js';
 import type { Reader } from '../../protocol/imap/reader.js';
@@ -26,6 +27,8 @@ export interface ImapServerOptions extends BaseServerOptions {
   /** How messages are stored by APPEND (mail/deliver appendMessage). */
   appendMessage: AppendFn;
   limits?: Partial<ReceiverLimits>;
+  /** Failed-login bookkeeping shared by every server of the process; default: a private one. */
+  authFailures?: AuthFailureTracker;
   /** RFC 7889 APPENDLIMIT, octets; default 64 MiB. */
   appendLimit?: number;
   /** Autologout timer (RFC 3501 §5.4: at least 30 minutes); default 30 minutes. */
@@ -59,6 +62,7 @@ export interface ServerEnv {
   readonly appendMessage: AppendFn;
   readonly appendLimit: number;
   readonly allowPlaintextOnLoopback: boolean;
+  readonly authFailures: AuthFailureTracker;
 }
 
 /** What a command handler sees of its session and connection. */
