@@ -9,8 +9,10 @@ import type { EnvelopeAddress, ParsedMessage } from '../../../src/mime/types.js'
 function addresses(v: string | undefined): EnvelopeAddress[] | null {
   if (!v) return null;
   return v.split(',').map((s) => {
-    const m = /^\s*(?:"?([^"<]*?)"?\s*)?<?([^<>@\s]+)@([^<>\s]+?)>?\s*$/.exec(s);
-    return m ? { name: m[1] || null, adl: null, mailbox: m[2], host: m[3] } : { name: null, adl: null, mailbox: s.trim(), host: 'missing-domain' };
+    const a = /^\s*"?([^"<]*?)"?\s*<([^@>]+)@([^>]+)>\s*$/.exec(s);
+    if (a) return { name: a[1] || null, adl: null, mailbox: a[2], host: a[3] };
+    const b = /^\s*([^@\s]+)@(\S+?)\s*$/.exec(s);
+    return b ? { name: null, adl: null, mailbox: b[1], host: b[2] } : { name: null, adl: null, mailbox: s.trim(), host: 'missing-domain' };
   });
 }
 

@@ -109,10 +109,11 @@ export function memoryStore(): Store {
         remove(src, src.rows.map((r) => r.uid));
         return;
       }
+      const old = src.name;
       for (const b of boxes) {
         if (b.accountId !== accountId) continue;
-        if (b.name === src.name) b.name = to;
-        else if (b.name.startsWith(src.name + '/')) b.name = to + b.name.slice(src.name.length);
+        if (b.name === old) b.name = to;
+        else if (b.name.startsWith(old + '/')) b.name = to + b.name.slice(old.length);
       }
     },
     async deleteMailbox(accountId, name) {

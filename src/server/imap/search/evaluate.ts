@@ -94,6 +94,22 @@ function headerMatch(meta: ParsedMessage, field: string, value: string): boolean
   return present && contains(decoded[field], value);
 }
 
+const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+
+/** RFC 3501 §6.4.4 SENT*: the Date: field's own calendar day, disregarding time and zone. */
+function sentDay(meta: ParsedMessage | null, fallback: number): number {
+  const raw = meta?.headers.find(([n]) => n.toLowerCase() === 'date')?.[1];
+  const m = raw ? /(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})/.exec(raw) : null;
+  const mon = m ? MONTHS.indexOf(m[2].toLowerCase()) : -1;
+  if (m && mon >= 0) {
+    let y = Number(m[3]);
+    if (y < 50) y += 2000;
+    else if (y < 1000) y += 1900; // RFC 5322 §4.3 obsolete two- and three-digit years
+    return Date.UTC(y, mon, Number(m[1]));
+  }
+  return dayOf(meta?.sentDate ?? fallback);
+}
+
 export function matches(key: SearchKey, c: Candidate, env: SearchEnv): boolean {
   switch (key.kind) {
     case 'all': return true;
@@ -127,8 +143,7 @@ export function matches(key: SearchKey, c: Candidate, env: SearchEnv): boolean {
     }
     case 'date': {
       if (!c.row) return false;
-      const t = key.field === 'internal' ? c.row.internalDate : (c.meta?.sentDate ?? c.row.internalDate);
-      const day = dayOf(t);
+      const day = key.field === 'internal' ? dayOf(c.row.internalDate) : sentDay(c.meta, c.row.internalDate);
       return key.op === 'before' ? day < key.day : key.op === 'on' ? day === key.day : day >= key.day;
     }
   }
