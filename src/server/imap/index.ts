@@ -10,6 +10,7 @@ import { DEFAULT_LIMITS } from '../../protocol/imap/receiver.js';
 import type { RunningServer } from '../types.js';
 import { AuthFailureTracker } from '../../mail/auth-failures.js';
 import { Connection } from './connection.js';
+import { RecentTracker } from './recent.js';
 import type { ImapServerOptions, ServerEnv } from './types.js';
 
 export type { ImapServerOptions, AppendFn } from './types.js';
@@ -21,7 +22,7 @@ export async function startImapServer(options: ImapServerOptions): Promise<Runni
   const env: ServerEnv = {
     store: options.store, bus: options.bus, log: options.log, hostname: options.hostname,
     appendMessage: options.appendMessage, appendLimit, allowPlaintextOnLoopback: options.allowPlaintextOnLoopback,
-    authFailures: options.authFailures ?? new AuthFailureTracker(),
+    authFailures: options.authFailures ?? new AuthFailureTracker(), recent: new RecentTracker(),
   };
   const secureContext = tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert });
   const connections = new Set<Connection>();

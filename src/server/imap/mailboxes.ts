@@ -58,6 +58,10 @@ export function hasChildren(names: Iterable<string>, name: string): boolean {
 /** STATUS items in request order (RFC 3501 §6.3.10, RFC 9051 §6.3.11, RFC 7162 §3.1.9). */
 export async function statusResponse(ctx: Ctx, mail: MailStore, box: Mailbox, items: StatusItem[]): Promise<Out> {
   const s = await mail.status(box.id);
+  if (items.includes('RECENT')) {
+    const sel = ctx.state.kind === 'selected' && ctx.state.mailbox.id === box.id ? ctx.state.mailbox : null;
+    s.recent = sel ? sel.recent.size : ctx.env.recent.unclaimed(box.id, (await mail.listFlags(box.id)).map((m) => m.uid));
+  }
   const values: Record<StatusItem, number> = {
     MESSAGES: s.messages, RECENT: s.recent, UIDNEXT: s.uidNext, UIDVALIDITY: s.uidValidity, UNSEEN: s.unseen,
     DELETED: s.deleted, SIZE: s.size, HIGHESTMODSEQ: s.highestModseq, APPENDLIMIT: ctx.env.appendLimit,

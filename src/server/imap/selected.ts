@@ -17,11 +17,14 @@ import type { ChangeBus } from '../../mail/changes.js';
 import { resolveRanges, formatSet, type SeqSet } from '../../protocol/imap/seqset.js';
 import { flagList } from '../../protocol/imap/writer.js';
 import { bad } from '../../protocol/imap/errors.js';
+import type { RecentTracker } from './recent.js';
 
 export interface SyncOptions {
   allowExpunge: boolean;
   condstore: boolean;
   qresync: boolean;
+  /** IMAP4rev2 enabled: no \Recent, no RECENT responses (RFC 9051 §2.3.2). */
+  rev2: boolean;
 }
 
 export class SelectedMailbox {
@@ -30,6 +33,8 @@ export class SelectedMailbox {
   /** Mailbox HIGHESTMODSEQ when the client was last brought up to date. */
   knownModseq = 0;
   dirty = false;
+  /** UIDs that are \Recent in this session (recent.ts). */
+  readonly recent = new Set<number>();
   private chain: Promise<unknown> = Promise.resolve();
   private unwatch: () => void = () => {};
 
@@ -37,6 +42,7 @@ export class SelectedMailbox {
     private readonly mail: MailStore,
     readonly mailbox: Mailbox,
     readonly readOnly: boolean,
+    private readonly tracker: RecentTracker,
   ) {}
 
   get id(): number {
@@ -44,11 +50,12 @@ export class SelectedMailbox {
   }
 
   /** Reads the mailbox (RFC 3501 §6.3.1) and starts listening for its changes. */
-  static async open(mail: MailStore, bus: ChangeBus, mailbox: Mailbox, readOnly: boolean, onChange: () => void): Promise<SelectedMailbox> {
-    const sel = new SelectedMailbox(mail, mailbox, readOnly);
+  static async open(mail: MailStore, bus: ChangeBus, tracker: RecentTracker, mailbox: Mailbox, readOnly: boolean, onChange: () => void): Promise<SelectedMailbox> {
+    const sel = new SelectedMailbox(mail, mailbox, readOnly, tracker);
     const fresh = (await mail.getMailboxById(mailbox.id)) ?? mailbox;
     sel.knownModseq = fresh.highestModseq;
     for (const m of await mail.listFlags(mailbox.id)) sel.add(m);
+    for (const u of tracker.claim(mailbox.id, sel.uids, readOnly)) sel.recent.add(u);
     sel.unwatch = bus.watchMailbox(mailbox.id, () => {
       sel.dirty = true;
       onChange();
@@ -66,6 +73,11 @@ export class SelectedMailbox {
 
   flagsOf(uid: number): MessageFlags | undefined {
     return this.state.get(uid);
+  }
+
+  /** Flags as the client sees them: \Recent first when it applies (RFC 3501 §2.3.2). */
+  shown(m: MessageFlags, rev2: boolean): string[] {
+    return !rev2 && this.recent.has(m.uid) ? ['\\Recent', ...m.flags] : m.flags;
   }
 
   /** All flag states in sequence order. */
@@ -116,7 +128,10 @@ export class SelectedMailbox {
   removeUids(uids: number[]): void {
     const gone = new Set(uids);
     this.uids = this.uids.filter((u) => !gone.has(u));
-    for (const u of uids) this.state.delete(u);
+    for (const u of uids) {
+      this.state.delete(u);
+      this.recent.delete(u);
+    }
   }
 
   /** Brings the client up to date; returns the untagged responses (without "* "). */
@@ -152,9 +167,13 @@ export class SelectedMailbox {
       this.state.set(row.uid, row);
       if (sameFlags(old.flags, row.flags) && !(opts.condstore && old.modseq !== row.modseq)) continue;
       const modseq = opts.condstore ? ` MODSEQ (${row.modseq})` : '';
-      out.push(`${this.seqOf(row.uid)} FETCH (UID ${row.uid} FLAGS ${flagList(row.flags)}${modseq})`);
+      out.push(`${this.seqOf(row.uid)} FETCH (UID ${row.uid} FLAGS ${flagList(this.shown(row, opts.rev2))}${modseq})`);
     }
-    if (this.uids.length !== before) out.push(`${this.uids.length} EXISTS`);
+    if (this.uids.length !== before) {
+      out.push(`${this.uids.length} EXISTS`);
+      for (const u of this.tracker.claim(this.mailbox.id, this.uids.slice(before), this.readOnly)) this.recent.add(u);
+      if (!opts.rev2) out.push(`${this.recent.size} RECENT`);
+    }
     if (gone.length === 0 || opts.allowExpunge) this.knownModseq = Math.max(this.knownModseq, box.highestModseq);
     return out;
   }

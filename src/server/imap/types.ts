@@ -12,6 +12,7 @@ import type { Reader } from '../../protocol/imap/reader.js';
 import type { Out } from '../../protocol/imap/writer.js';
 import type { ReceiverLimits } from '../../protocol/imap/receiver.js';
 import type { SelectedMailbox } from './selected.js';
+import type { RecentTracker } from './recent.js';
 
 /** Stores one message in a mailbox: parse once, blob + metadata + search text, publish. */
 export type AppendFn = (
@@ -63,6 +64,7 @@ export interface ServerEnv {
   readonly appendLimit: number;
   readonly allowPlaintextOnLoopback: boolean;
   readonly authFailures: AuthFailureTracker;
+  readonly recent: RecentTracker;
 }
 
 /** What a command handler sees of its session and connection. */

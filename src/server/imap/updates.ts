@@ -7,6 +7,7 @@ export async function sendUpdates(ctx: Ctx, allowExpunge: boolean): Promise<void
     allowExpunge,
     condstore: ctx.enabled.has('CONDSTORE') || ctx.enabled.has('QRESYNC'),
     qresync: ctx.enabled.has('QRESYNC'),
+    rev2: ctx.enabled.has('IMAP4REV2'),
   });
   for (const l of lines) ctx.untagged(l);
 }

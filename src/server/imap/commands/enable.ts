@@ -3,6 +3,7 @@
  * CONDSTORE, RFC 7162 §3.2.3), UTF8=ACCEPT (RFC 6855 §3) and IMAP4rev2. Unknown names are
  * ignored; the untagged ENABLED lists only what this command newly enabled.
  */
+import { enableCondstore } from '../condstore.js';
 import { defineCommand, ok } from '../types.js';
 
 const KNOWN = new Set(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT', 'IMAP4REV2']);
@@ -23,9 +24,9 @@ export const enable = defineCommand({
     for (const n of names) {
       const up = n.toUpperCase();
       if (!KNOWN.has(up) || ctx.enabled.has(up)) continue;
-      ctx.enabled.add(up);
       now.push(n);
-      if (up === 'QRESYNC' && !ctx.enabled.has('CONDSTORE')) ctx.enabled.add('CONDSTORE');
+      if (up === 'CONDSTORE' || up === 'QRESYNC') enableCondstore(ctx);
+      ctx.enabled.add(up);
     }
     ctx.untagged(`ENABLED${now.map((n) => ' ' + n).join('')}`);
     return ok('ENABLE completed');

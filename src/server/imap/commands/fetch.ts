@@ -8,6 +8,7 @@ import { bad, no } from '../../../protocol/imap/errors.js';
 import { readFetchArgs, type FetchArgs } from '../../../protocol/imap/parse/fetch.js';
 import { readSeqSet, resolveRanges, inRanges, formatSet, type SeqSet } from '../../../protocol/imap/seqset.js';
 import type { MessageFlags, MessageRow } from '../../../store/types.js';
+import { enableCondstore } from '../condstore.js';
 import { publish } from '../expunging.js';
 import { needsRow, renderFetch } from '../fetch/render.js';
 import { SelectedMailbox } from '../selected.js';
@@ -28,7 +29,7 @@ export const fetch = defineCommand({
     if (ctx.state.kind !== 'selected') throw no('No mailbox selected');
     const sel = ctx.state.mailbox;
     if (args.vanished && (!uid || !ctx.enabled.has('QRESYNC'))) throw bad('VANISHED needs UID FETCH and QRESYNC');
-    if (args.changedSince !== null) ctx.enabled.add('CONDSTORE');
+    if (args.changedSince !== null || args.items.some((i) => i.kind === 'modseq')) enableCondstore(ctx);
     let uids = sel.resolve(set, uid, ctx.savedSearch);
     const mail = ctx.env.store.mail;
     if (args.vanished && args.changedSince !== null && set.kind === 'ranges') {
@@ -62,6 +63,7 @@ export const fetch = defineCommand({
         if (!flags || seq === 0 || (rowNeeded && !row)) continue;
         const out = await renderFetch(ctx.env.store.blobs, {
           seq, flags, row, items: args.items, withUid: uid, withModseq, flagsChanged: seenNow.has(u),
+          shownFlags: sel.shown(flags, ctx.enabled.has('IMAP4REV2')),
         }, opts);
         ctx.untagged(out);
       }

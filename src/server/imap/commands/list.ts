@@ -33,9 +33,16 @@ export async function runList(ctx: Ctx, args: ListArgs, verb: 'LIST' | 'LSUB'): 
   const matchers = args.patterns.map((p) => patternMatcher(args.reference + p));
   const subscribedOnly = verb === 'LSUB' || args.select.subscribed;
   const sorted = names.sort((a, b) => (a === 'INBOX' ? -1 : b === 'INBOX' ? 1 : a < b ? -1 : a > b ? 1 : 0));
+  const subscribed = boxes.filter((b) => b.subscribed).map((b) => b.name);
   for (const name of sorted) {
     if (!matchers.some((m) => m(name))) continue;
     const box = all.get(name) ?? null;
+    if (verb === 'LSUB' && !box?.subscribed) {
+      // RFC 3501 §6.3.9: with "%", a parent of subscribed names the pattern skips is listed \Noselect.
+      const hidden = subscribed.some((n) => n.startsWith(name + '/') && !matchers.some((m) => m(n)));
+      if (hidden && args.patterns.some((p) => p.includes('%'))) ctx.untagged(new Out().raw('LSUB (\\Noselect) "/" ').mailbox(name, opts));
+      continue;
+    }
     if (subscribedOnly && !box?.subscribed) continue;
     if (args.select.specialUse && !box?.specialUse) continue;
     const attrs = attributes(box, names, name, args, verb);

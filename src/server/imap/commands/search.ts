@@ -10,6 +10,7 @@ import { readSearchArgs, type SearchArgs, type SearchKey } from '../../../protoc
 import { formatSet } from '../../../protocol/imap/seqset.js';
 import type { MessageRow } from '../../../store/types.js';
 import { matches, needsRow, requiredUids, textStrings, usesModseq, type Candidate, type SearchEnv } from '../search/evaluate.js';
+import { enableCondstore } from '../condstore.js';
 import { SelectedMailbox } from '../selected.js';
 import { defineCommand, ok, type Ctx } from '../types.js';
 
@@ -24,9 +25,10 @@ export const search = defineCommand({
     if (ctx.state.kind !== 'selected') throw no('No mailbox selected');
     const sel = ctx.state.mailbox;
     const mail = ctx.env.store.mail;
+    if (usesModseq(args.key)) enableCondstore(ctx);
     const current = new Map((await mail.listFlags(sel.id)).map((f) => [f.uid, f]));
     const env: SearchEnv = {
-      exists: sel.exists, maxUid: sel.uids[sel.uids.length - 1] ?? 0, saved: ctx.savedSearch, now: Date.now(),
+      exists: sel.exists, maxUid: sel.uids[sel.uids.length - 1] ?? 0, saved: ctx.savedSearch, now: Date.now(), recent: sel.recent,
       textHits: new Map(),
     };
     for (const s of textStrings(args.key)) env.textHits.set(s, new Set(await mail.searchText(sel.id, s)));
@@ -66,7 +68,13 @@ function needsMeta(key: SearchKey): boolean {
 
 function respond(ctx: Ctx, args: SearchArgs, found: Array<{ uid: number; seq: number; modseq: number }>, tag: string, uid: boolean): void {
   const nums = found.map((f) => (uid ? f.uid : f.seq));
-  const modseq = usesModseq(args.key) && found.length > 0 ? Math.max(...found.map((f) => f.modseq)) : null;
+  const opts0 = args.returns === null || args.returns.length === 0 ? ['ALL'] : args.returns;
+  // RFC 7162 §3.1.5 / RFC 4731 §3.2: with only MIN/MAX returned, MODSEQ covers just those messages.
+  const minMaxOnly = !opts0.includes('ALL') && !opts0.includes('COUNT');
+  const reported = minMaxOnly && found.length > 0
+    ? [opts0.includes('MIN') ? found[0] : null, opts0.includes('MAX') ? found[found.length - 1] : null].filter((f) => f !== null)
+    : found;
+  const modseq = usesModseq(args.key) && reported.length > 0 ? Math.max(...reported.map((f) => f.modseq)) : null;
   if (args.returns === null) {
     ctx.untagged(`SEARCH${nums.map((n) => ' ' + n).join('')}${modseq !== null ? ` (MODSEQ ${modseq})` : ''}`);
     return;

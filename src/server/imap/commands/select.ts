@@ -35,7 +35,7 @@ function selectCommand(name: 'SELECT' | 'EXAMINE'): RegisteredCommand {
       const box = await requireMailbox(ctx, mailbox);
       if (params.condstore) ctx.enabled.add('CONDSTORE');
       const readOnly = name === 'EXAMINE';
-      const sel = await SelectedMailbox.open(ctx.env.store.mail, ctx.env.bus, box, readOnly, () => onIdleChange(ctx));
+      const sel = await SelectedMailbox.open(ctx.env.store.mail, ctx.env.bus, ctx.env.recent, box, readOnly, () => onIdleChange(ctx));
       ctx.state = { kind: 'selected', account: ctx.state.account, mailbox: sel };
       ctx.savedSearch = [];
       await describe(ctx, sel, params);
@@ -55,7 +55,7 @@ async function describe(ctx: Ctx, sel: SelectedMailbox, params: SelectArgs): Pro
   ctx.untagged(`${sel.exists} EXISTS`);
   const rev2 = ctx.enabled.has('IMAP4REV2');
   if (!rev2) {
-    ctx.untagged('0 RECENT');
+    ctx.untagged(`${sel.recent.size} RECENT`);
     const firstUnseen = all.findIndex((m) => !m.flags.some((f) => f.toLowerCase() === '\\seen'));
     if (firstUnseen >= 0) ctx.untagged(`OK [UNSEEN ${firstUnseen + 1}] First unseen`);
   }
@@ -74,7 +74,7 @@ async function describe(ctx: Ctx, sel: SelectedMailbox, params: SelectArgs): Pro
     if (gone.length > 0) ctx.untagged(`VANISHED (EARLIER) ${formatSet(gone)}`);
     for (const row of changed) {
       const seq = sel.seqOf(row.uid);
-      if (seq > 0) ctx.untagged(`${seq} FETCH (UID ${row.uid} FLAGS ${flagList(row.flags)} MODSEQ (${row.modseq}))`);
+      if (seq > 0) ctx.untagged(`${seq} FETCH (UID ${row.uid} FLAGS ${flagList(sel.shown(row, rev2))} MODSEQ (${row.modseq}))`);
     }
   }
 }

@@ -9,6 +9,7 @@ import { readStoreArgs, type StoreArgs } from '../../../protocol/imap/parse/args
 import { formatSet } from '../../../protocol/imap/seqset.js';
 import { flagList } from '../../../protocol/imap/writer.js';
 import type { MessageFlags } from '../../../store/types.js';
+import { enableCondstore } from '../condstore.js';
 import { publish } from '../expunging.js';
 import { SelectedMailbox } from '../selected.js';
 import { defineCommand, ok } from '../types.js';
@@ -22,7 +23,7 @@ export const store = defineCommand({
     if (ctx.state.kind !== 'selected') throw no('No mailbox selected');
     const sel = ctx.state.mailbox;
     if (sel.readOnly) throw no('Mailbox is read-only', 'READ-ONLY');
-    if (args.unchangedSince !== null) ctx.enabled.add('CONDSTORE');
+    if (args.unchangedSince !== null) enableCondstore(ctx);
     const uids = sel.resolve(args.set, uid, ctx.savedSearch);
     if (uids.length === 0) return ok('STORE completed');
     const res = await ctx.env.store.mail.storeFlags(sel.id, SelectedMailbox.ranges(uids), args.mode, args.flags, args.unchangedSince ?? undefined);
@@ -38,7 +39,7 @@ export const store = defineCommand({
       if (!m) continue;
       const items: string[] = [];
       if (uid) items.push(`UID ${u}`);
-      if (!args.silent) items.push(`FLAGS ${flagList(m.flags)}`);
+      if (!args.silent) items.push(`FLAGS ${flagList(sel.shown(m, ctx.enabled.has('IMAP4REV2')))}`);
       if (condstore && (!args.silent || (args.unchangedSince !== null && updated.has(u)))) items.push(`MODSEQ (${m.modseq})`);
       if (!args.silent || items.some((i) => i.startsWith('MODSEQ'))) ctx.untagged(`${seq} FETCH (${items.join(' ')})`);
     }

@@ -21,6 +21,8 @@ export interface RenderInput {
   items: FetchItem[];
   withUid: boolean;
   withModseq: boolean;
+  /** The flags as shown to the client (with \Recent where it applies). */
+  shownFlags: string[];
   /** FLAGS must be sent because this fetch set \Seen. */
   flagsChanged: boolean;
 }
@@ -48,7 +50,7 @@ export async function renderFetch(blobs: BlobStore, input: RenderInput, opts: Wr
   for (const item of input.items) {
     switch (item.kind) {
       case 'uid': parts.push((o) => void o.raw(`UID ${flags.uid}`)); break;
-      case 'flags': parts.push((o) => void o.raw(`FLAGS ${flagList(flags.flags)}`)); break;
+      case 'flags': parts.push((o) => void o.raw(`FLAGS ${flagList(input.shownFlags)}`)); break;
       case 'modseq': parts.push((o) => void o.raw(`MODSEQ (${flags.modseq})`)); break;
       case 'internaldate': parts.push((o) => void o.raw(`INTERNALDATE "${formatDateTime((row as MessageRow).internalDate)}"`)); break;
       case 'size': parts.push((o) => void o.raw(`RFC822.SIZE ${(row as MessageRow).size}`)); break;
@@ -56,8 +58,10 @@ export async function renderFetch(blobs: BlobStore, input: RenderInput, opts: Wr
       case 'bodystructure': parts.push((o) => { o.raw('BODYSTRUCTURE '); writeBodyStructure(o, parsed().body, true, opts); }); break;
       case 'body': parts.push((o) => { o.raw('BODY '); writeBodyStructure(o, parsed().body, false, opts); }); break;
       case 'binary.size': parts.push(async (o) => {
-        const part = findPart(parsed(), item.part.length > 0 ? item.part : [1]);
-        const data = part ? decodeTransfer(part, await bytes(part.bodyStart, part.bodyEnd)) : Buffer.alloc(0);
+        // RFC 3516 §4.2: BINARY.SIZE[] is the whole message, which is not decoded.
+        const part = item.part.length > 0 ? findPart(parsed(), item.part) : null;
+        const data = item.part.length === 0 ? await bytes(0, parsed().size)
+          : part ? decodeTransfer(part, await bytes(part.bodyStart, part.bodyEnd)) : Buffer.alloc(0);
         o.raw(`BINARY.SIZE[${item.part.join('.')}] ${data.length}`);
       }); break;
       case 'section': parts.push(async (o) => {
@@ -69,7 +73,7 @@ export async function renderFetch(blobs: BlobStore, input: RenderInput, opts: Wr
       }); break;
     }
   }
-  if (input.flagsChanged && !names.has('flags')) parts.push((o) => void o.raw(`FLAGS ${flagList(flags.flags)}`));
+  if (input.flagsChanged && !names.has('flags')) parts.push((o) => void o.raw(`FLAGS ${flagList(input.shownFlags)}`));
   if (input.withModseq && !names.has('modseq')) parts.push((o) => void o.raw(`MODSEQ (${flags.modseq})`));
   for (let i = 0; i < parts.length; i++) {
     if (i > 0) out.raw(' ');

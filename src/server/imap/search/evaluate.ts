@@ -23,6 +23,8 @@ export interface SearchEnv {
   maxUid: number;
   saved: number[];
   now: number;
+  /** UIDs that are \Recent in this session. */
+  recent: Set<number>;
   /** UIDs matching TEXT/BODY words, looked up once per distinct string. */
   textHits: Map<string, Set<number>>;
 }
@@ -114,10 +116,10 @@ export function matches(key: SearchKey, c: Candidate, env: SearchEnv): boolean {
   switch (key.kind) {
     case 'all': return true;
     case 'flag': return hasFlag(c.flags, key.flag) === key.set;
-    // \Recent is never set here (RFC 9051 §2.3.2 drops it): nothing is new or recent, all is old.
-    case 'new': return false;
-    case 'recent': return !key.set;
-    case 'old': return true;
+    // RFC 3501 §6.4.4: NEW = RECENT UNSEEN, OLD = NOT RECENT.
+    case 'new': return env.recent.has(c.flags.uid) && !hasFlag(c.flags, '\\Seen');
+    case 'recent': return env.recent.has(c.flags.uid) === key.set;
+    case 'old': return !env.recent.has(c.flags.uid);
     case 'seq': return inSet(key.set, c.seq, env.exists, null) || (key.set.kind === 'saved' && env.saved.includes(c.flags.uid));
     case 'uid': return inSet(key.set, c.flags.uid, env.maxUid, env.saved);
     case 'modseq': return c.flags.modseq >= key.n;
