@@ -92,7 +92,7 @@ async function sectionBytes(msg: ParsedMessage, item: SectionItem, bytes: (s: nu
   } else {
     const src = sectionRange(msg, item);
     if (!src) data = Buffer.alloc(0);
-    else if (src.kind === 'range') data = await bytes(src.start, src.end);
+    else if (!src.filter) data = await bytes(src.start, src.end);
     else data = filterHeaders(await bytes(src.start, src.end), item.fields, item.text === 'HEADER.FIELDS.NOT');
   }
   if (item.partial) {

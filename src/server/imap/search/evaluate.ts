@@ -5,7 +5,7 @@
  * BODY the index narrowed by the parsed text parts. String matching is case-insensitive
  * substring matching (RFC 3501 §6.4.4).
  */
-import type { ParsedMessage } from '../../../mime/types.js';
+import type { EnvelopeAddress, ParsedMessage } from '../../../mime/types.js';
 import type { MessageFlags, MessageRow } from '../../../store/types.js';
 import type { SearchKey } from '../../../protocol/imap/parse/search.js';
 import { dayOf } from '../../../protocol/imap/dates.js';
@@ -83,7 +83,21 @@ function contains(hay: string | null | undefined, needle: string): boolean {
   return hay !== null && hay !== undefined && hay.toLowerCase().includes(needle.toLowerCase());
 }
 
+const ADDRESS_FIELDS: Record<string, keyof ParsedMessage['envelope']> = { from: 'from', to: 'to', cc: 'cc', bcc: 'bcc' };
+
+/** Address fields also match their parsed form ("name <local@domain>"), so comments and
+ *  quoting in the raw header do not hide an address (as Dovecot matches). */
+function addressMatch(meta: ParsedMessage, field: string, value: string): boolean {
+  const key = ADDRESS_FIELDS[field];
+  const list = key ? (meta.envelope[key] as EnvelopeAddress[] | null) : null;
+  if (!list) return false;
+  // RFC 5322 §3.2.2: comments and folding white space are not part of the address.
+  const bare = (s: string) => s.replace(/\([^()]*\)/g, '').replace(/\s+/g, '');
+  return list.some((a) => a.mailbox !== null && a.host !== null && contains(`${a.name ?? ''} <${bare(a.mailbox)}@${bare(a.host)}>`, value));
+}
+
 function headerMatch(meta: ParsedMessage, field: string, value: string): boolean {
+  if (value !== '' && addressMatch(meta, field, value)) return true;
   const decoded: Record<string, string> = { subject: meta.subject, from: meta.from, to: meta.to, cc: meta.cc };
   let present = false;
   for (const [name, raw] of meta.headers) {
