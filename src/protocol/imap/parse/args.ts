@@ -137,7 +137,7 @@ export function readSelectParams(r: Reader): SelectArgs {
       r.expect('(');
       const uidValidity = r.nzNumber('a UIDVALIDITY');
       r.sp();
-      const modseq = r.nzNumber('a mod-sequence');
+      const modseq = r.number('a mod-sequence', Number.MAX_SAFE_INTEGER);
       let knownUids: SeqSet | null = null;
       if (r.eat(' ')) {
         if (!r.peekChar('(')) {
