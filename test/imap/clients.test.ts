@@ -12,9 +12,10 @@ test('imapflow: login, list, append, fetch, flags, search, move, IDLE notificati
   const client = new ImapFlow({ host: '127.0.0.1', port: t.port, secure: false, auth: { user: USER, pass: PASS }, logger: false, doSTARTTLS: false });
   try {
     await client.connect();
-    await client.mailboxCreate('Archive');
+    await client.mailboxCreate('Projects');
     const boxes = await client.list();
-    assert.deepEqual(boxes.map((b) => b.path).sort(), ['Archive', 'INBOX']);
+    assert.deepEqual(boxes.map((b) => b.path).sort(), ['Archive', 'Drafts', 'INBOX', 'Junk', 'Projects', 'Sent', 'Trash']);
+    assert.equal(boxes.find((b) => b.path === 'Sent')?.specialUse, '\\Sent');
     const appended = await client.append('INBOX', MSG, ['\\Flagged']);
     assert.ok(appended && appended.uid === 1);
     const lock = await client.getMailboxLock('INBOX');
@@ -32,13 +33,13 @@ test('imapflow: login, list, append, fetch, flags, search, move, IDLE notificati
       await t.deliver('Subject: second\r\n\r\nx\r\n');
       await client.noop();
       assert.equal(await exists, 2);
-      const moved = await client.messageMove('1', 'Archive');
+      const moved = await client.messageMove('1', 'Projects');
       assert.ok(moved);
       assert.equal(client.mailbox && client.mailbox.exists, 1);
     } finally {
       lock.release();
     }
-    const st = await client.status('Archive', { messages: true, unseen: true });
+    const st = await client.status('Projects', { messages: true, unseen: true });
     assert.ok(st);
     assert.equal(st.messages, 1);
     assert.equal(st.unseen, 0);

@@ -51,15 +51,15 @@ test('SUBSCRIBE, LSUB, LIST (SUBSCRIBED), RETURN (STATUS), STATUS', async () => 
   const t = await startTestServer();
   try {
     const c = await t.connect();
-    await c.ok('CREATE Archive');
+    await c.ok('CREATE Old');
     await c.ok('CREATE Lists');
-    await c.ok('SUBSCRIBE Archive');
-    expectLines(await c.send('LSUB "" *'), [/^\* LSUB \(.*\) "\/" "INBOX"$/, /^\* LSUB \(.*\) "\/" "Archive"$/, /OK/]);
+    await c.ok('SUBSCRIBE Old');
+    expectLines(await c.send('LSUB "" *'), [/^\* LSUB \(.*\) "\/" "INBOX"$/, /^\* LSUB \(.*\) "\/" "Old"$/, /OK/]);
     const sub = await c.send('LIST (SUBSCRIBED) "" *');
     assert.ok(!sub.some((l) => l.includes('"Lists"')), sub.join('\n'));
-    expectLines(sub, [/\\Subscribed.*"Archive"/]);
-    await c.ok('UNSUBSCRIBE Archive');
-    assert.ok(!(await c.send('LSUB "" *')).some((l) => l.includes('Archive')));
+    expectLines(sub, [/\\Subscribed.*"Old"/]);
+    await c.ok('UNSUBSCRIBE Old');
+    assert.ok(!(await c.send('LSUB "" *')).some((l) => l.includes('"Old"')));
     await t.deliver('Subject: one\r\n\r\nbody\r\n');
     await t.deliver('Subject: two\r\n\r\nbody\r\n', { flags: ['\\Seen'] });
     expectLines(await c.send('STATUS INBOX (MESSAGES UNSEEN UIDNEXT UIDVALIDITY SIZE)'),

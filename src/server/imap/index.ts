@@ -9,6 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_LIMITS } from '../../protocol/imap/receiver.js';
 import type { RunningServer } from '../types.js';
 import { AuthFailureTracker } from '../../mail/auth-failures.js';
+import { appendMessage } from './append-message.js';
 import { Connection } from './connection.js';
 import { RecentTracker } from './recent.js';
 import type { ImapServerOptions, ServerEnv } from './types.js';
@@ -21,7 +22,7 @@ export async function startImapServer(options: ImapServerOptions): Promise<Runni
   const appendLimit = options.appendLimit ?? DEFAULT_APPEND_LIMIT;
   const env: ServerEnv = {
     store: options.store, bus: options.bus, log: options.log, hostname: options.hostname,
-    appendMessage: options.appendMessage, appendLimit, allowPlaintextOnLoopback: options.allowPlaintextOnLoopback,
+    appendMessage: options.appendMessage ?? appendMessage, appendLimit, allowPlaintextOnLoopback: options.allowPlaintextOnLoopback,
     authFailures: options.authFailures ?? new AuthFailureTracker(), recent: new RecentTracker(),
   };
   const secureContext = tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert });

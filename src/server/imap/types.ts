@@ -25,8 +25,8 @@ export type AppendFn = (
 export interface ImapServerOptions extends BaseServerOptions {
   /** Listener name for logs and RunningServer.name; default 'imap' or 'imaps'. */
   name?: string;
-  /** How messages are stored by APPEND (mail/deliver appendMessage). */
-  appendMessage: AppendFn;
+  /** How messages are stored by APPEND; default: parse once, store, publish (append-message.ts). */
+  appendMessage?: AppendFn;
   limits?: Partial<ReceiverLimits>;
   /** Failed-login bookkeeping shared by every server of the process; default: a private one. */
   authFailures?: AuthFailureTracker;

@@ -16,7 +16,11 @@ import { startImapServer, type ImapServerOptions } from '../../../src/server/ima
 import type { RunningServer, TlsMaterial } from '../../../src/server/types.js';
 import type { Account, Store } from '../../../src/store/types.js';
 import { memoryStore } from './memory-store.js';
-import { testAppend } from './deliver.js';
+import { appendMessage } from '../../../src/server/imap/append-message.js';
+import { openStore } from '../../../src/store/open.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 export const USER = 'alice@example.test';
 export const PASS = 'correct horse battery';
@@ -43,16 +47,25 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
+/** Which store the tests run on: IMAP_TEST_STORE=memory|sqlite (default sqlite, in a temp folder). */
+async function defaultStore(): Promise<{ store: Store; cleanup: () => void }> {
+  if (process.env.IMAP_TEST_STORE === 'memory') return { store: memoryStore(), cleanup: () => {} };
+  const dir = mkdtempSync(join(tmpdir(), 'posthorn-imap-'));
+  const store = await openStore({ url: `sqlite:${join(dir, 'posthorn.db')}`, dataDir: dir });
+  return { store, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
 export async function startTestServer(opts: { store?: Store; server?: Partial<ImapServerOptions> } = {}): Promise<TestServer> {
-  const store = opts.store ?? memoryStore();
+  const { store, cleanup } = opts.store ? { store: opts.store, cleanup: () => {} } : await defaultStore();
   const bus = new ChangeBus(store.events);
   hash ??= hashPassword(PASS);
+  if (!(await store.directory.isLocalDomain('example.test').catch(() => true))) await store.directory.addDomain('example.test');
   const account = (await store.directory.getAccount(USER)) ?? (await store.directory.addAccount({ address: USER, passwordHash: await hash }));
   const inbox = await store.mail.getMailbox(account.id, 'INBOX');
   assert.ok(inbox);
   const server = await startImapServer({
     host: '127.0.0.1', port: 0, implicitTls: false, hostname: 'imap.example.test', tls: await testTls(), store, bus,
-    log: silentLogger, allowPlaintextOnLoopback: true, appendMessage: testAppend,
+    log: silentLogger, allowPlaintextOnLoopback: true,
     authFailures: new AuthFailureTracker({ baseDelayMs: 1, maxDelayMs: 2 }), ...opts.server,
   });
   const clients: ImapClient[] = [];
@@ -61,7 +74,7 @@ export async function startTestServer(opts: { store?: Store; server?: Partial<Im
     async deliver(raw, o = {}) {
       const box = await store.mail.getMailbox(account.id, o.mailbox ?? 'INBOX');
       assert.ok(box, `mailbox ${o.mailbox}`);
-      const res = await testAppend({ store, bus }, box.id, Buffer.from(raw.replace(/\r?\n/g, '\r\n')), { flags: o.flags, internalDate: o.internalDate });
+      const res = await appendMessage({ store, bus }, box.id, Buffer.from(raw.replace(/\r?\n/g, '\r\n')), { flags: o.flags, internalDate: o.internalDate });
       return res.uid;
     },
     async connect(o = {}) {
@@ -75,6 +88,7 @@ export async function startTestServer(opts: { store?: Store; server?: Partial<Im
       await server.close();
       bus.close();
       await store.close();
+      cleanup();
     },
   };
   return t;

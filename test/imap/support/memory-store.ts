@@ -83,6 +83,7 @@ export function memoryStore(): Store {
       make(a.id, 'INBOX', true);
       return a;
     },
+    async isLocalDomain() { return true; },
     async getAccount(address: string) { return accounts.find((a) => a.address.toLowerCase() === address.toLowerCase()) ?? null; },
     async getAccountById(id: number) { return accounts.find((a) => a.id === id) ?? null; },
   } as unknown as Directory;
