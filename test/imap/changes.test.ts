@@ -5,6 +5,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { pgAvailable, pgBaseUrl } from '../support/pg.js';
+import { openStore } from '../../src/store/open.js';
 import { expectLines, startTestServer, type TestServer } from './support/harness.js';
 
 const MSG = 'Subject: x\r\n\r\nbody\r\n';
@@ -86,3 +90,33 @@ test('IDLE: EXISTS, flag changes and EXPUNGE arrive while idling; DONE ends it',
   expectLines(await b.until('i1'), [/^i1 OK IDLE terminated$/]);
   expectLines(await b.send('FETCH 2 UID'), [/^\* 2 FETCH \(UID 3\)$/]);
 }));
+
+test('PostgreSQL: IDLE on one connection hears an append made through another store handle (LISTEN/NOTIFY)', async (t) => {
+  if (!(await pgAvailable())) {
+    t.skip('PostgreSQL not reachable');
+    return;
+  }
+  const schema = `imap_${randomBytes(6).toString('hex')}`;
+  const url = `${pgBaseUrl()}?schema=${schema}`;
+  const nodeA = await openStore({ url, dataDir: '/nonexistent' });
+  const nodeB = await openStore({ url, dataDir: '/nonexistent' });
+  const a = await startTestServer({ store: nodeA });
+  const b = await startTestServer({ store: nodeB });
+  try {
+    const watcher = await b.connect();
+    await watcher.ok('SELECT INBOX');
+    watcher.write('i1 IDLE\r\n');
+    assert.match(await watcher.line(), /^\+ idling/);
+    await a.deliver(MSG);
+    assert.equal(await watcher.line(), '* 1 EXISTS');
+    watcher.write('DONE\r\n');
+    expectLines(await watcher.until('i1'), [/^i1 OK/]);
+    expectLines(await watcher.send('FETCH 1 BODY.PEEK[TEXT]'), [/^\* 1 FETCH \(BODY\[TEXT\] \{6\}\r\nbody\r\n\)$/]);
+  } finally {
+    await a.close();
+    await b.close();
+    const c = new pg.Client({ connectionString: pgBaseUrl() });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
+  }
+});
