@@ -92,6 +92,10 @@ export class Connection implements Ctx {
     }
   }
 
+  untaggedMany(lines: string[]): void {
+    if (lines.length > 0) this.write(`* ${lines.join('\r\n* ')}\r\n`);
+  }
+
   continuation(text: string): void {
     this.write(`+ ${text}\r\n`);
   }

@@ -82,6 +82,8 @@ export interface Ctx {
   savedSearch: number[];
   /** Writes an untagged response: "* " + the text + CRLF. */
   untagged(line: string | Out): void;
+  /** Writes many untagged responses in one socket write (large FETCH results). */
+  untaggedMany(lines: string[]): void;
   /** Resolves when the peer has read what was written so far (output backpressure). */
   drain(): Promise<void>;
   /** Writes a command continuation request "+ text". */

@@ -51,6 +51,10 @@ export const fetch = defineCommand({
       const mod = current ?? new Map((await mail.listFlags(sel.id)).map((f) => [f.uid, f]));
       uids = uids.filter((u) => (mod.get(u)?.modseq ?? 0) > since);
     }
+    if (!rowNeeded && current) {
+      await flagsOnly(ctx, sel, uids, current, args, uid, withModseq);
+      return ok('FETCH completed');
+    }
     for (let i = 0; i < uids.length; i += BATCH) {
       const batch = uids.slice(i, i + BATCH);
       const rows = rowNeeded ? await mail.getMessages(sel.id, SelectedMailbox.ranges(batch)) : null;
@@ -72,6 +76,32 @@ export const fetch = defineCommand({
     return ok('FETCH completed');
   },
 });
+
+/** The fast path for FETCH of FLAGS, UID and MODSEQ only: lines built as text, written in blocks. */
+async function flagsOnly(ctx: Ctx, sel: SelectedMailbox, uids: number[], current: Map<number, MessageFlags>, args: FetchArgs, uid: boolean, withModseq: boolean): Promise<void> {
+  const rev2 = ctx.enabled.has('IMAP4REV2');
+  let lines: string[] = [];
+  for (const u of uids) {
+    const f = current.get(u);
+    const seq = sel.seqOf(u);
+    if (!f || seq === 0) continue;
+    const parts: string[] = [];
+    if (uid && !args.items.some((i) => i.kind === 'uid')) parts.push(`UID ${u}`);
+    for (const item of args.items) {
+      if (item.kind === 'uid') parts.push(`UID ${u}`);
+      else if (item.kind === 'flags') parts.push(`FLAGS (${sel.shown(f, rev2).join(' ')})`);
+      else if (item.kind === 'modseq') parts.push(`MODSEQ (${f.modseq})`);
+    }
+    if (withModseq && !args.items.some((i) => i.kind === 'modseq')) parts.push(`MODSEQ (${f.modseq})`);
+    lines.push(`${seq} FETCH (${parts.join(' ')})`);
+    if (lines.length >= 1000) {
+      ctx.untaggedMany(lines);
+      lines = [];
+      await ctx.drain();
+    }
+  }
+  ctx.untaggedMany(lines);
+}
 
 /** Sets \Seen on the messages that lack it; returns the UIDs whose flags changed. */
 async function markSeen(ctx: Ctx, sel: SelectedMailbox, uids: number[]): Promise<Set<number>> {

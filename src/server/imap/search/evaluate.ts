@@ -40,24 +40,35 @@ export function needsRow(key: SearchKey): boolean {
   }
 }
 
-/** UIDs every match must be among: the intersection of top-level TEXT/BODY hits; null = any. */
+/** A key whose matches all lie among the full-text index hits for its string: TEXT, BODY, and
+ *  SUBJECT (the index holds the decoded subject; raw-only matches such as text inside an
+ *  encoded-word are not matches in Dovecot either). Returns that string, or null. */
+export function indexedString(k: SearchKey): string | null {
+  if (k.kind === 'text' || k.kind === 'body') return k.value;
+  if (k.kind === 'header' && k.field === 'subject' && k.value.trim() !== '') return k.value;
+  return null;
+}
+
+/** UIDs every match must be among: the intersection of the top-level indexed keys' hits; null = any. */
 export function requiredUids(key: SearchKey, env: SearchEnv): Set<number> | null {
   const keys = key.kind === 'and' ? key.keys : [key];
   let out: number[] | null = null;
   for (const k of keys) {
-    if (k.kind !== 'text' && k.kind !== 'body') continue;
-    const hits: Set<number> = env.textHits.get(k.value) ?? new Set<number>();
+    const value = indexedString(k);
+    if (value === null) continue;
+    const hits: Set<number> = env.textHits.get(value) ?? new Set<number>();
     out = out === null ? [...hits] : out.filter((u) => hits.has(u));
   }
   return out === null ? null : new Set(out);
 }
 
-/** The TEXT/BODY strings of the query (for the index look-ups). */
-export function textStrings(key: SearchKey, out: Set<string> = new Set()): Set<string> {
+/** The strings to look up in the index: TEXT/BODY anywhere, SUBJECT at the top level. */
+export function textStrings(key: SearchKey, out: Set<string> = new Set(), top = true): Set<string> {
+  if (top) for (const k of key.kind === 'and' ? key.keys : [key]) { const v = indexedString(k); if (v !== null) out.add(v); }
   if (key.kind === 'text' || key.kind === 'body') out.add(key.value);
-  else if (key.kind === 'not') textStrings(key.key, out);
-  else if (key.kind === 'or') { textStrings(key.a, out); textStrings(key.b, out); }
-  else if (key.kind === 'and') for (const k of key.keys) textStrings(k, out);
+  else if (key.kind === 'not') textStrings(key.key, out, false);
+  else if (key.kind === 'or') { textStrings(key.a, out, false); textStrings(key.b, out, false); }
+  else if (key.kind === 'and') for (const k of key.keys) textStrings(k, out, false);
   return out;
 }
 
