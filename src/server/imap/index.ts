@@ -9,7 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { DEFAULT_LIMITS } from '../../protocol/imap/receiver.js';
 import type { RunningServer } from '../types.js';
 import { AuthFailureTracker } from '../../mail/auth-failures.js';
-import { appendMessage } from './append-message.js';
+import { appendMessage } from '../../mail/deliver.js';
 import { Connection } from './connection.js';
 import { RecentTracker } from './recent.js';
 import type { ImapServerOptions, ServerEnv } from './types.js';

@@ -25,7 +25,7 @@ export type AppendFn = (
 export interface ImapServerOptions extends BaseServerOptions {
   /** Listener name for logs and RunningServer.name; default 'imap' or 'imaps'. */
   name?: string;
-  /** How messages are stored by APPEND; default: parse once, store, publish (append-message.ts). */
+  /** How messages are stored by APPEND; default mail/deliver appendMessage (parse once, store, publish). */
   appendMessage?: AppendFn;
   limits?: Partial<ReceiverLimits>;
   /** Failed-login bookkeeping shared by every server of the process; default: a private one. */

@@ -16,7 +16,7 @@ import { startImapServer, type ImapServerOptions } from '../../../src/server/ima
 import type { RunningServer, TlsMaterial } from '../../../src/server/types.js';
 import type { Account, Store } from '../../../src/store/types.js';
 import { memoryStore } from './memory-store.js';
-import { appendMessage } from '../../../src/server/imap/append-message.js';
+import { appendMessage } from '../../../src/mail/deliver.js';
 import { openStore } from '../../../src/store/open.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
