@@ -13,7 +13,6 @@ import { PASS, startTestServer, USER, type TestServer } from './support/harness.
 
 /** Script → why it fails today. Remove an entry as soon as the script passes. */
 const KNOWN_FAILING: Record<string, string> = {
-  'append-binary': 'RFC 3516 §4.3: a binary APPEND (literal8 with NUL octets) must be re-encoded so BODY[] carries no NUL; not done yet',
   'search-body': 'SEARCH TEXT must match every header field (X-Header:); the full-text index (mime searchTextOf) has only subject/from/to/cc/bcc and text',
   listext: 'subscriptions to deleted mailboxes (\\NonExistent \\Subscribed) need subscriptions kept apart from mailboxes in the store',
 };

@@ -8,6 +8,7 @@
 import { no } from '../../../protocol/imap/errors.js';
 import { readAppendArgs, type AppendMessage } from '../../../protocol/imap/parse/args.js';
 import { formatSet } from '../../../protocol/imap/seqset.js';
+import { binaryAppendSafe } from '../binary-append.js';
 import { requireMailbox } from '../mailboxes.js';
 import { defineCommand, ok } from '../types.js';
 
@@ -24,7 +25,8 @@ export const append = defineCommand({
     const uids: number[] = [];
     for (const m of messages) {
       const flags = m.flags.filter((f) => f.toLowerCase() !== '\\recent');
-      const res = await ctx.env.appendMessage({ store: ctx.env.store, bus: ctx.env.bus }, box.id, m.data, {
+      const data = m.binary ? binaryAppendSafe(m.data) : m.data;
+      const res = await ctx.env.appendMessage({ store: ctx.env.store, bus: ctx.env.bus }, box.id, data, {
         flags, internalDate: m.internalDate ?? undefined,
       });
       uids.push(res.uid);
