@@ -15,7 +15,7 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import { ImapReceiver, DEFAULT_LIMITS, type ReceiverEvent, type ReceiverLimits } from '../../protocol/imap/receiver.js';
 import type { Out } from '../../protocol/imap/writer.js';
 import { capabilities } from './capabilities.js';
-import { dispatch, renderCompletion, tooBig } from './dispatch.js';
+import { dispatch, renderCompletion, toCompletion, tooBig } from './dispatch.js';
 import type { Completion, Ctx, ServerEnv, SessionState } from './types.js';
 
 const MAX_QUEUED = 16;
@@ -183,7 +183,7 @@ export class Connection implements Ctx {
     if (this.lineHandler) {
       const fn = this.lineHandler;
       this.lineHandler = null;
-      const done = await fn(data).catch((err: unknown) => dispatchError(err));
+      const done = await fn(data).catch((err: unknown) => toCompletion(this, err));
       if (done !== 'pending') await this.finish(this.pendingTag, done);
       return;
     }
@@ -214,12 +214,4 @@ export class Connection implements Ctx {
     const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
     this.socket.write(Buffer.concat(bufs));
   }
-}
-
-function dispatchError(err: unknown): Completion {
-  const e = err as { status?: string; text?: string; code?: string | null };
-  if (e && (e.status === 'NO' || e.status === 'BAD') && typeof e.text === 'string') {
-    return { status: e.status, text: e.text, code: e.code ?? undefined };
-  }
-  throw err;
 }
