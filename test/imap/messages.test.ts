@@ -119,5 +119,10 @@ test('SEARCH: flags, headers, dates, sizes, OR/NOT, UID, TEXT, ESEARCH, SAVE', (
   expectLines(await c.send('FETCH $ UID'), [/^\* 3 FETCH \(UID 3\)$/]);
   expectLines(await c.send('SEARCH CHARSET KOI8-R ALL'), [/NO \[BADCHARSET/]);
   expectLines(await c.send('SEARCH BLAH'), [/BAD/]);
+  expectLines(await c.send('ENABLE IMAP4rev2'), [/BAD .*not valid in this state/]);
+  await c.ok('UNSELECT');
+  await c.ok('ENABLE IMAP4rev2');
+  await c.ok('SELECT INBOX');
+  expectLines(await c.send('SEARCH SEEN'), [/^\* ESEARCH \(TAG "t\d+"\) ALL 2$/]);
   expectLines(await c.send(`SEARCH ${'NOT '.repeat(100)}ALL`), [/BAD \[LIMIT\]/]);
 }));

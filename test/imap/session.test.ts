@@ -112,3 +112,49 @@ test('ENABLE, ID, NAMESPACE', async () => {
     await t.close();
   }
 });
+
+test('pipelined commands are answered in order; a flood of 2,000 NOOPs is served', async () => {
+  const t = await startTestServer();
+  try {
+    const c = await t.connect();
+    c.write(Array.from({ length: 2000 }, (_, i) => `p${i} NOOP\r\n`).join(''));
+    for (let i = 0; i < 2000; i++) assert.equal(await c.line(), `p${i} OK NOOP completed`);
+  } finally {
+    await t.close();
+  }
+});
+
+test('STARTTLS: commands sent with it in plaintext are discarded (RFC 3501 §6.2.1)', async () => {
+  const t = await startTestServer();
+  try {
+    const c = await t.connect({ login: false });
+    c.write('s1 STARTTLS\r\ns2 LOGIN x y\r\n');
+    assert.match(await c.line(), /^s1 OK/);
+    const { default: tls } = await import('node:tls');
+    c.socket.removeAllListeners('data');
+    const secure = tls.connect({ socket: c.socket, rejectUnauthorized: false });
+    await new Promise((r) => secure.once('secureConnect', r));
+    const got: string[] = [];
+    secure.on('data', (d: Buffer) => got.push(d.toString()));
+    secure.write('s3 NOOP\r\n');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(got.join(''), 's3 OK NOOP completed\r\n');
+    secure.destroy();
+  } finally {
+    await t.close();
+  }
+});
+
+test('autologout before authentication, and BYE when the server stops', async () => {
+  const t = await startTestServer({ server: { preAuthTimeoutMs: 200 } });
+  try {
+    const c = await t.connect({ login: false });
+    assert.match(await c.line(), /^\* BYE Autologout/);
+    const d = await t.connect();
+    const closing = t.server.close();
+    assert.match(await d.line(), /^\* BYE Server shutting down/);
+    await closing;
+  } finally {
+    await t.close().catch(() => undefined);
+  }
+});

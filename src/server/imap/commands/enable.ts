@@ -10,7 +10,8 @@ const KNOWN = new Set(['CONDSTORE', 'QRESYNC', 'UTF8=ACCEPT', 'IMAP4REV2']);
 
 export const enable = defineCommand({
   name: 'ENABLE',
-  states: ['authenticated', 'selected'],
+  // RFC 5161 §3.1 / RFC 9051 §6.3.1: valid only in the authenticated state.
+  states: ['authenticated'],
   parse(r) {
     const names: string[] = [];
     do {

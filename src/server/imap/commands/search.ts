@@ -50,7 +50,9 @@ export const search = defineCommand({
         if (matches(args.key, c, env)) found.push({ uid: u, seq: c.seq, modseq: flags.modseq });
       }
     }
-    respond(ctx, args, found, tag, uid);
+    // RFC 9051 §6.4.4: under IMAP4rev2 every SEARCH is answered with ESEARCH (RETURN () = ALL).
+    const effective = args.returns === null && ctx.enabled.has('IMAP4REV2') ? { ...args, returns: [] } : args;
+    respond(ctx, effective, found, tag, uid);
     return ok('SEARCH completed');
   },
 });
