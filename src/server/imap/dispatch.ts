@@ -13,6 +13,7 @@ import type { Completion, Ctx } from './types.js';
 
 /** RFC 3501 §7.4.1: no EXPUNGE while answering FETCH, STORE or SEARCH (the UID forms may). */
 const NO_EXPUNGE = new Set(['FETCH', 'STORE', 'SEARCH']);
+const POLL = new Set(['NOOP', 'CHECK', 'SELECT', 'EXAMINE']);
 
 export async function dispatch(ctx: Ctx, data: Buffer, finish: (tag: string, done: Completion | 'pending') => Promise<void>): Promise<void> {
   let tag = '*';
@@ -34,7 +35,9 @@ export async function dispatch(ctx: Ctx, data: Buffer, finish: (tag: string, don
     if (err instanceof HeadError) tag = err.tag;
     done = toCompletion(ctx, err);
   }
-  if (done !== 'pending' && ctx.state.kind === 'selected' && name !== 'LOGOUT') {
+  // The bus marks the mailbox dirty when anything changed it; NOOP and CHECK also poll the
+  // store, as the bus is at-most-once (mail/changes.ts).
+  if (done !== 'pending' && ctx.state.kind === 'selected' && name !== 'LOGOUT' && (ctx.state.mailbox.dirty || POLL.has(name))) {
     await sendUpdates(ctx, uid || !NO_EXPUNGE.has(name));
   }
   await finish(tag, done);

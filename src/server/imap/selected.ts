@@ -175,6 +175,8 @@ export class SelectedMailbox {
       if (!opts.rev2) out.push(`${this.recent.size} RECENT`);
     }
     if (gone.length === 0 || opts.allowExpunge) this.knownModseq = Math.max(this.knownModseq, box.highestModseq);
+    else this.dirty = true; // expunges held back: report them at the next legal point
+
     return out;
   }
 
