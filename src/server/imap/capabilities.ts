@@ -21,6 +21,6 @@ export function capabilities(ctx: Ctx): string[] {
   if (!ctx.tls) caps.push('STARTTLS');
   if (ctx.plaintextAllowed()) caps.push('AUTH=PLAIN', 'AUTH=LOGIN');
   else caps.push('LOGINDISABLED');
-  caps.push('AUTH=SCRAM-SHA-256', 'AUTH=CRAM-MD5');
+  if (ctx.env.advertiseSecretMechanisms) caps.push('AUTH=SCRAM-SHA-256', 'AUTH=CRAM-MD5');
   return caps;
 }

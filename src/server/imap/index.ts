@@ -24,6 +24,7 @@ export async function startImapServer(options: ImapServerOptions): Promise<Runni
     store: options.store, bus: options.bus, log: options.log, hostname: options.hostname,
     appendMessage: options.appendMessage ?? appendMessage, appendLimit, allowPlaintextOnLoopback: options.allowPlaintextOnLoopback,
     authFailures: options.authFailures ?? new AuthFailureTracker(), recent: new RecentTracker(),
+    advertiseSecretMechanisms: options.advertiseSecretMechanisms ?? false,
   };
   const secureContext = tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert });
   const connections = new Set<Connection>();

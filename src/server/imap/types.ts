@@ -28,6 +28,10 @@ export interface ImapServerOptions extends BaseServerOptions {
   /** How messages are stored by APPEND; default mail/deliver appendMessage (parse once, store, publish). */
   appendMessage?: AppendFn;
   limits?: Partial<ReceiverLimits>;
+  /** Advertise SCRAM-SHA-256 and CRAM-MD5. They work only for accounts with a shared secret,
+   *  and clients pick the strongest advertised mechanism without falling back, so the
+   *  default is false (they are still accepted when a client asks for them). */
+  advertiseSecretMechanisms?: boolean;
   /** Failed-login bookkeeping shared by every server of the process; default: a private one. */
   authFailures?: AuthFailureTracker;
   /** RFC 7889 APPENDLIMIT, octets; default 64 MiB. */
@@ -65,6 +69,7 @@ export interface ServerEnv {
   readonly allowPlaintextOnLoopback: boolean;
   readonly authFailures: AuthFailureTracker;
   readonly recent: RecentTracker;
+  readonly advertiseSecretMechanisms: boolean;
 }
 
 /** What a command handler sees of its session and connection. */
