@@ -70,3 +70,20 @@ test('SUBSCRIBE, LSUB, LIST (SUBSCRIBED), RETURN (STATUS), STATUS', async () => 
     await t.close();
   }
 });
+
+test('CREATE-SPECIAL-USE and QUOTA', async () => {
+  const t = await startTestServer();
+  try {
+    const c = await t.connect();
+    expectLines(await c.send('CREATE Everything (USE (\\All))'), [/^t\d+ OK/]);
+    expectLines(await c.send('LIST "" Everything'), [/^\* LIST \(.*\\All.*\) "\/" "Everything"$/]);
+    expectLines(await c.send('CREATE Odd (USE (\\Bogus))'), [/^t\d+ NO \[USEATTR\]/]);
+    expectLines(await c.send('GETQUOTAROOT INBOX'), [/^\* QUOTAROOT "INBOX" ""$/, /^\* QUOTA "" \(\)$/, /OK/]);
+    await t.store.directory.updateAccount(t.account.address, { quota: 10 * 1024 * 1024 });
+    await t.deliver(`Subject: big\r\n\r\n${'x'.repeat(4000)}\r\n`);
+    expectLines(await c.send('GETQUOTA ""'), [/^\* QUOTA "" \(STORAGE 4 10240\)$/, /OK/]);
+    expectLines(await c.send('GETQUOTA "other"'), [/NO \[NONEXISTENT\]/]);
+  } finally {
+    await t.close();
+  }
+});

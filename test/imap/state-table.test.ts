@@ -9,9 +9,9 @@ const EXPECTED: Record<StateKind, string[]> = {
   // RFC 3501 §6.1 any state, §6.2 not authenticated
   'not-authenticated': [...ANY, 'STARTTLS', 'AUTHENTICATE', 'LOGIN'],
   // §6.3 authenticated (also valid in selected)
-  authenticated: [...ANY, 'ENABLE', 'SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'NAMESPACE', 'STATUS', 'APPEND', 'IDLE'],
+  authenticated: [...ANY, 'ENABLE', 'SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'NAMESPACE', 'STATUS', 'APPEND', 'IDLE', 'GETQUOTA', 'GETQUOTAROOT'],
   // §6.4 selected
-  selected: [...ANY, 'SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'NAMESPACE', 'STATUS', 'APPEND', 'IDLE',
+  selected: [...ANY, 'SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'NAMESPACE', 'STATUS', 'APPEND', 'IDLE', 'GETQUOTA', 'GETQUOTAROOT',
     'CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'SEARCH', 'FETCH', 'STORE', 'COPY', 'MOVE'],
   logout: [],
 };

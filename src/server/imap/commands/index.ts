@@ -15,6 +15,8 @@ import { del } from './delete.js';
 import { enable } from './enable.js';
 import { expunge } from './expunge.js';
 import { fetch } from './fetch.js';
+import { getquota } from './getquota.js';
+import { getquotaroot } from './getquotaroot.js';
 import { id } from './id.js';
 import { idle } from './idle.js';
 import { list } from './list.js';
@@ -36,7 +38,7 @@ import { unsubscribe } from './unsubscribe.js';
 const ALL: RegisteredCommand[] = [
   capability, noop, logout, starttls, login, authenticate, enable, id, namespace, list, lsub, status,
   create, del, rename, subscribe, unsubscribe, select, examine, append, check, close, unselect, expunge,
-  fetch, store, copy, move, search, idle,
+  fetch, store, copy, move, search, idle, getquota, getquotaroot,
 ];
 
 export const COMMANDS: ReadonlyMap<string, RegisteredCommand> = new Map(ALL.map((c) => [c.name, c]));
