@@ -120,3 +120,18 @@ test('PostgreSQL: IDLE on one connection hears an append made through another st
     await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
   }
 });
+
+test('a selected mailbox deleted by another session ends that session with BYE', async () => {
+  const t = await startTestServer();
+  try {
+    const a = await t.connect();
+    const b = await t.connect();
+    await a.ok('CREATE Doomed');
+    await b.ok('SELECT Doomed');
+    await a.ok('DELETE Doomed');
+    b.write('n1 NOOP\r\n');
+    assert.match(await b.line(), /^\* BYE Selected mailbox was deleted/);
+  } finally {
+    await t.close();
+  }
+});

@@ -33,6 +33,8 @@ export class SelectedMailbox {
   /** Mailbox HIGHESTMODSEQ when the client was last brought up to date. */
   knownModseq = 0;
   dirty = false;
+  /** The mailbox was deleted by someone else: the session must end (as Dovecot does). */
+  deleted = false;
   /** UIDs that are \Recent in this session (recent.ts). */
   readonly recent = new Set<number>();
   private chain: Promise<unknown> = Promise.resolve();
@@ -144,7 +146,10 @@ export class SelectedMailbox {
   private async doSync(opts: SyncOptions): Promise<string[]> {
     this.dirty = false;
     const box = await this.mail.getMailboxById(this.mailbox.id);
-    if (!box) return [];
+    if (!box) {
+      this.deleted = true;
+      return [];
+    }
     const { changed, expunged } = await this.mail.changesSince(this.mailbox.id, this.knownModseq);
     const out: string[] = [];
     const gone = expunged.filter((u) => this.state.has(u)).sort((a, b) => a - b);

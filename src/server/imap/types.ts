@@ -97,6 +97,8 @@ export interface Ctx {
   awaitLine(fn: (line: Buffer) => Promise<Completion | 'pending'>): void;
   /** Sends the tagged OK for STARTTLS and upgrades the socket (RFC 3501 §6.2.1). */
   startTls(tag: string): Promise<void>;
+  /** Ends the session with an untagged BYE carrying `bye`. */
+  close(bye?: string): void;
   /** Plaintext passwords allowed now (TLS, or loopback when configured). */
   plaintextAllowed(): boolean;
   /** Capability list for the current state. */

@@ -1,4 +1,5 @@
-/** Sends the selected mailbox's pending changes as untagged responses (rules in selected.ts). */
+/** Sends the selected mailbox's pending changes as untagged responses (rules in selected.ts);
+ *  ends the session when the mailbox itself is gone. */
 import type { Ctx } from './types.js';
 
 export async function sendUpdates(ctx: Ctx, allowExpunge: boolean): Promise<void> {
@@ -10,4 +11,5 @@ export async function sendUpdates(ctx: Ctx, allowExpunge: boolean): Promise<void
     rev2: ctx.enabled.has('IMAP4REV2'),
   });
   for (const l of lines) ctx.untagged(l);
+  if (ctx.state.mailbox.deleted) ctx.close('Selected mailbox was deleted, have to disconnect');
 }
