@@ -4,17 +4,13 @@
  * §3.1.5: the highest mod-sequence of the matches is reported). Only messages the client
  * knows of (the session's sequence map) are searched.
  */
-import type { ParsedMessage } from '../../../mime/types.js';
 import { no } from '../../../protocol/imap/errors.js';
-import { readSearchArgs, type SearchArgs, type SearchKey } from '../../../protocol/imap/parse/search.js';
+import { readSearchArgs, type SearchArgs } from '../../../protocol/imap/parse/search.js';
 import { formatSet } from '../../../protocol/imap/seqset.js';
-import type { MessageRow } from '../../../store/types.js';
-import { matches, needsRow, requiredUids, textStrings, usesModseq, type Candidate, type SearchEnv } from '../search/evaluate.js';
+import { usesModseq } from '../search/evaluate.js';
+import { runSearch, type Found } from '../search/run.js';
 import { enableCondstore } from '../condstore.js';
-import { SelectedMailbox } from '../selected.js';
 import { defineCommand, ok, type Ctx } from '../types.js';
-
-const BATCH = 500;
 
 export const search = defineCommand({
   name: 'SEARCH',
@@ -24,32 +20,8 @@ export const search = defineCommand({
   async handle(ctx, args, { tag, uid }) {
     if (ctx.state.kind !== 'selected') throw no('No mailbox selected');
     const sel = ctx.state.mailbox;
-    const mail = ctx.env.store.mail;
     if (usesModseq(args.key)) enableCondstore(ctx);
-    const current = new Map((await mail.listFlags(sel.id)).map((f) => [f.uid, f]));
-    const env: SearchEnv = {
-      exists: sel.exists, maxUid: sel.uids[sel.uids.length - 1] ?? 0, saved: ctx.savedSearch, now: Date.now(), recent: sel.recent,
-      textHits: new Map(),
-    };
-    for (const s of textStrings(args.key)) env.textHits.set(s, new Set(await mail.searchText(sel.id, s)));
-    const required = requiredUids(args.key, env);
-    const candidates = sel.uids.filter((u) => current.has(u) && (!required || required.has(u)));
-    const withRow = needsRow(args.key);
-    const withMeta = needsMeta(args.key);
-    const found: Array<{ uid: number; seq: number; modseq: number }> = [];
-    for (let i = 0; i < candidates.length; i += withRow ? BATCH : candidates.length || 1) {
-      const batch = withRow ? candidates.slice(i, i + BATCH) : candidates;
-      const rows = withRow ? await mail.getMessages(sel.id, SelectedMailbox.ranges(batch)) : [];
-      const byUid = new Map<number, MessageRow>(rows.map((r) => [r.uid, r]));
-      for (const u of batch) {
-        const row = byUid.get(u) ?? null;
-        if (withRow && !row) continue;
-        const flags = current.get(u)!;
-        const meta = withMeta && row ? (JSON.parse(row.metadata) as ParsedMessage) : null;
-        const c: Candidate = { seq: sel.seqOf(u), flags, row, meta };
-        if (matches(args.key, c, env)) found.push({ uid: u, seq: c.seq, modseq: flags.modseq });
-      }
-    }
+    const found = await runSearch(ctx, sel, args.key);
     // RFC 9051 §6.4.4: under IMAP4rev2 every SEARCH is answered with ESEARCH (RETURN () = ALL).
     const effective = args.returns === null && ctx.enabled.has('IMAP4REV2') ? { ...args, returns: [] } : args;
     respond(ctx, effective, found, tag, uid);
@@ -57,18 +29,7 @@ export const search = defineCommand({
   },
 });
 
-function needsMeta(key: SearchKey): boolean {
-  switch (key.kind) {
-    case 'header': case 'body': return true;
-    case 'date': return key.field === 'sent';
-    case 'not': return needsMeta(key.key);
-    case 'or': return needsMeta(key.a) || needsMeta(key.b);
-    case 'and': return key.keys.some(needsMeta);
-    default: return false;
-  }
-}
-
-function respond(ctx: Ctx, args: SearchArgs, found: Array<{ uid: number; seq: number; modseq: number }>, tag: string, uid: boolean): void {
+function respond(ctx: Ctx, args: SearchArgs, found: Found[], tag: string, uid: boolean): void {
   const nums = found.map((f) => (uid ? f.uid : f.seq));
   const opts0 = args.returns === null || args.returns.length === 0 ? ['ALL'] : args.returns;
   // RFC 7162 §3.1.5 / RFC 4731 §3.2: with only MIN/MAX returned, MODSEQ covers just those messages.
