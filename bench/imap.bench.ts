@@ -1,7 +1,7 @@
 /**
  * IMAP benchmarks on a 100,000-message mailbox (SQLite store in a temp folder): the wall time
  * a client sees for SELECT, `FETCH 1:* (UID FLAGS)`, `UID SEARCH SUBJECT "x"` and
- * `SEARCH TEXT "x"`, each from sending the command to its tagged OK. Messages are stored
+ * `SEARCH TEXT "x"` and `SORT (DATE) UTF-8 ALL`, each from sending the command to its tagged OK. Messages are stored
  * through the store in batches (the time to fill is reported too, not part of the figures).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -103,6 +103,7 @@ export async function run(): Promise<void> {
     report('FETCH 1:* (UID FLAGS)', await c.cmd('FETCH 1:* (UID FLAGS)'));
     report('UID SEARCH SUBJECT "x"', await c.cmd('UID SEARCH SUBJECT "x"'));
     report('SEARCH TEXT "x"', await c.cmd('SEARCH TEXT "x"'));
+    report('SORT (DATE) UTF-8 ALL', await c.cmd('SORT (DATE) UTF-8 ALL'));
     report('NOOP (no changes)', await c.cmd('NOOP'));
     report('FETCH 1:100 (ENVELOPE BODYSTRUCTURE)', await c.cmd('FETCH 1:100 (ENVELOPE BODYSTRUCTURE)'));
     socket.destroy();

@@ -126,3 +126,15 @@ test('SEARCH: flags, headers, dates, sizes, OR/NOT, UID, TEXT, ESEARCH, SAVE', (
   expectLines(await c.send('SEARCH SEEN'), [/^\* ESEARCH \(TAG "t\d+"\) ALL 2$/]);
   expectLines(await c.send(`SEARCH ${'NOT '.repeat(100)}ALL`), [/BAD \[LIMIT\]/]);
 }));
+
+test('SORT: subject (base subject), reverse date, arrival; UID SORT', () => withMessages(0, async (t) => {
+  await t.deliver('Subject: Re: [list] beta\r\nDate: Tue, 2 Jan 2024 00:00:00 +0000\r\n\r\nx\r\n', { internalDate: 3 });
+  await t.deliver('Subject: alpha (fwd)\r\nDate: Wed, 3 Jan 2024 00:00:00 +0000\r\n\r\nx\r\n', { internalDate: 1 });
+  await t.deliver('Subject: Fwd: Gamma\r\nDate: Mon, 1 Jan 2024 00:00:00 +0000\r\n\r\nx\r\n', { internalDate: 2 });
+  const c = await t.connect();
+  await c.ok('SELECT INBOX');
+  expectLines(await c.send('SORT (SUBJECT) UTF-8 ALL'), [/^\* SORT 2 1 3$/]);
+  expectLines(await c.send('SORT (REVERSE DATE) UTF-8 ALL'), [/^\* SORT 2 1 3$/]);
+  expectLines(await c.send('UID SORT (ARRIVAL) US-ASCII NOT SUBJECT beta'), [/^\* SORT 2 3$/]);
+  expectLines(await c.send('SORT (NAME) UTF-8 ALL'), [/BAD/]);
+}));
