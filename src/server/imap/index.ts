@@ -24,7 +24,7 @@ export async function startImapServer(options: ImapServerOptions): Promise<Runni
     store: options.store, bus: options.bus, log: options.log, hostname: options.hostname,
     appendMessage: options.appendMessage ?? appendMessage, appendLimit, allowPlaintextOnLoopback: options.allowPlaintextOnLoopback,
     authFailures: options.authFailures ?? new AuthFailureTracker(), recent: new RecentTracker(),
-    advertiseSecretMechanisms: options.advertiseSecretMechanisms ?? false,
+    advertiseSecretMechanisms: options.advertiseSecretMechanisms ?? false, idlePollMs: options.idlePollMs ?? 30_000,
   };
   const secureContext = tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert });
   const connections = new Set<Connection>();

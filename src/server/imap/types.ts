@@ -38,6 +38,8 @@ export interface ImapServerOptions extends BaseServerOptions {
   appendLimit?: number;
   /** Autologout timer (RFC 3501 §5.4: at least 30 minutes); default 30 minutes. */
   idleTimeoutMs?: number;
+  /** While IDLE, also look at the store this often (the bus is at-most-once); default 30 s. */
+  idlePollMs?: number;
   /** Autologout before authentication; default 60 s. */
   preAuthTimeoutMs?: number;
 }
@@ -70,6 +72,7 @@ export interface ServerEnv {
   readonly authFailures: AuthFailureTracker;
   readonly recent: RecentTracker;
   readonly advertiseSecretMechanisms: boolean;
+  readonly idlePollMs: number;
 }
 
 /** What a command handler sees of its session and connection. */

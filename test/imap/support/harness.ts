@@ -140,7 +140,7 @@ export class ImapClient {
   private async more(): Promise<void> {
     if (this.closed) throw new Error(`connection closed; pending: ${this.buf.toString('latin1')}`);
     await new Promise<void>((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`timeout; pending: ${this.buf.toString('latin1')}`)), 5000);
+      const t = setTimeout(() => reject(new Error(`timeout; pending: ${this.buf.toString("latin1")}`)), 15000);
       this.waiters.push(() => { clearTimeout(t); resolve(); });
     });
   }
