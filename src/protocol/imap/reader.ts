@@ -162,7 +162,7 @@ export class Reader {
   stringBytes(): Buffer {
     const c = this.peek();
     if (c === DQUOTE) return this.quoted();
-    if (c === 0x7b || c === 0x7e) return this.literal().data;
+    if (c === 0x7b || (c === 0x7e && this.buf[this.pos + 1] === 0x7b)) return this.literal().data;
     throw bad('Expected a string');
   }
 
@@ -173,7 +173,8 @@ export class Reader {
   /** RFC 3501 §9 astring = 1*ASTRING-CHAR / string. */
   astring(what = 'a string'): string {
     const c = this.peek();
-    if (c === DQUOTE || c === 0x7b || c === 0x7e) return this.string();
+    // "~" starts a literal8 only before "{"; otherwise it is an ordinary ATOM-CHAR.
+    if (c === DQUOTE || c === 0x7b || (c === 0x7e && this.buf[this.pos + 1] === 0x7b)) return this.string();
     return this.astringAtom(what);
   }
 

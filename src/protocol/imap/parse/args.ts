@@ -17,7 +17,13 @@ export const SEPARATOR = '/';
  *  unless the session enabled UTF-8 (RFC 6855 §3, RFC 9051 §5.1). */
 export function readMailbox(r: Reader, utf8: boolean): string {
   const raw = r.astring('a mailbox name');
-  return normaliseMailbox(utf8 ? raw : decodeMutf7(raw));
+  if (utf8) return normaliseMailbox(raw);
+  try {
+    return normaliseMailbox(decodeMutf7(raw));
+  } catch (e) {
+    // Well-formed syntax naming a mailbox that cannot exist: NO, not BAD (as Dovecot answers).
+    throw no(`Invalid mailbox name: ${(e as Error).message}`, 'CANNOT');
+  }
 }
 
 export function normaliseMailbox(name: string): string {
@@ -78,7 +84,15 @@ export function readListArgs(r: Reader, utf8: boolean): ListArgs {
     if (args.select.recursiveMatch && !args.select.subscribed && !args.select.specialUse) throw bad('RECURSIVEMATCH alone');
     r.sp();
   }
-  const dec = (s: string) => (utf8 ? s : decodeMutf7(s));
+  // A pattern that is not valid modified UTF-7 matches nothing: it is kept as given (RFC 3501 §6.3.8 gives no error for it).
+  const dec = (s: string) => {
+    if (utf8) return s;
+    try {
+      return decodeMutf7(s);
+    } catch {
+      return s;
+    }
+  };
   args.reference = dec(r.astring('a reference name'));
   r.sp();
   if (r.peekChar('(')) {
@@ -123,7 +137,7 @@ export function readSelectParams(r: Reader): SelectArgs {
       r.expect('(');
       const uidValidity = r.nzNumber('a UIDVALIDITY');
       r.sp();
-      const modseq = r.nzNumber('a mod-sequence');
+      const modseq = r.number('a mod-sequence', Number.MAX_SAFE_INTEGER);
       let knownUids: SeqSet | null = null;
       if (r.eat(' ')) {
         if (!r.peekChar('(')) {

@@ -67,17 +67,26 @@ export function readSearchArgs(r: Reader): SearchArgs {
   if (r.eatWord('CHARSET')) {
     r.sp();
     charset = r.astring('a charset');
-    // RFC 3501 §6.4.4: an unsupported charset gets NO [BADCHARSET (supported)].
-    if (!/^(US-ASCII|UTF-8)$/i.test(charset)) throw new ImapError('NO', 'Unsupported charset', 'BADCHARSET (US-ASCII UTF-8)');
+    checkCharset(charset);
     r.sp();
   }
+  return { returns, charset, key: readSearchKeys(r) };
+}
+
+/** 1*search-key separated by SP, to the end of the command (RFC 3501 §9 search). */
+export function readSearchKeys(r: Reader): SearchKey {
   const counter = { n: 0 };
   const keys: SearchKey[] = [readKey(r, 0, counter)];
   while (!r.atEnd()) {
     r.sp();
     keys.push(readKey(r, 0, counter));
   }
-  return { returns, charset, key: keys.length === 1 ? keys[0] : { kind: 'and', keys } };
+  return keys.length === 1 ? keys[0] : { kind: 'and', keys };
+}
+
+/** search-charset: only US-ASCII and UTF-8 (RFC 3501 §6.4.4: otherwise NO [BADCHARSET]). */
+export function checkCharset(charset: string): void {
+  if (!/^(US-ASCII|UTF-8)$/i.test(charset)) throw new ImapError('NO', 'Unsupported charset', 'BADCHARSET (US-ASCII UTF-8)');
 }
 
 function readKey(r: Reader, depth: number, counter: { n: number }): SearchKey {

@@ -1,0 +1,116 @@
+/**
+ * IMAP benchmarks on a 100,000-message mailbox (SQLite store in a temp folder): the wall time
+ * a client sees for SELECT, `FETCH 1:* (UID FLAGS)`, `UID SEARCH SUBJECT "x"` and
+ * `SEARCH TEXT "x"` and `SORT (DATE) UTF-8 ALL`, each from sending the command to its tagged OK. Messages are stored
+ * through the store in batches (the time to fill is reported too, not part of the figures).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+import { hashPassword } from '../src/auth/password.js';
+import { silentLogger } from '../src/lib/log.js';
+import { ChangeBus } from '../src/mail/changes.js';
+import { parseMessage } from '../src/mime/parse.js';
+import { searchTextOf } from '../src/mime/search-text.js';
+import { startImapServer } from '../src/server/imap/index.js';
+import { openStore } from '../src/store/open.js';
+import type { NewMessage } from '../src/store/types.js';
+import { testTls } from '../test/imap/support/harness.js';
+
+const COUNT = 100_000;
+const BATCH = 1000;
+const DISTINCT = 200;
+
+function message(i: number): Buffer {
+  const subject = i % 1000 === 0 ? `report x ${i}` : `bench ${i}`;
+  return Buffer.from(`From: Bench <bench@example.test>\r\nTo: user@example.test\r\nSubject: ${subject}\r\nDate: Mon, 1 Jan 2024 10:00:00 +0000\r\nMessage-ID: <${i}@example.test>\r\n\r\nHello ${i % 7 === 0 ? 'x' : 'y'} world, line one\r\nline two\r\n`);
+}
+
+/** A tiny pipelining-free client: sends one command, resolves at its tagged response. */
+class Client {
+  private buf = '';
+  private waiting: ((s: string) => void) | null = null;
+  private tag = 0;
+  constructor(private readonly s: net.Socket) {
+    s.setEncoding('latin1');
+    s.on('data', (d: string) => {
+      this.buf += d;
+      this.check();
+    });
+  }
+  private want = '';
+  private check(): void {
+    if (!this.waiting) return;
+    const i = this.buf.indexOf(`\r\n${this.want} `);
+    const at = this.buf.startsWith(`${this.want} `) ? 0 : i === -1 ? -1 : i + 2;
+    if (at === -1) return;
+    const end = this.buf.indexOf('\r\n', at);
+    if (end === -1) return;
+    const out = this.buf.slice(0, end);
+    this.buf = this.buf.slice(end + 2);
+    const w = this.waiting;
+    this.waiting = null;
+    w(out);
+  }
+  async cmd(text: string): Promise<{ ms: number; bytes: number }> {
+    this.want = `b${++this.tag}`;
+    const start = performance.now();
+    const done = new Promise<string>((resolve) => (this.waiting = resolve));
+    this.s.write(`${this.want} ${text}\r\n`);
+    this.check();
+    const out = await done;
+    if (!out.slice(out.lastIndexOf(this.want)).startsWith(`${this.want} OK`)) throw new Error(`${text}: ${out.slice(-200)}`);
+    return { ms: performance.now() - start, bytes: out.length };
+  }
+}
+
+export async function run(): Promise<void> {
+  const dir = mkdtempSync(join(tmpdir(), 'posthorn-imap-bench-'));
+  const store = await openStore({ url: `sqlite:${join(dir, 'posthorn.db')}`, dataDir: dir });
+  const bus = new ChangeBus(store.events);
+  try {
+    await store.directory.addDomain('example.test');
+    const acc = await store.directory.addAccount({ address: 'bench@example.test', passwordHash: await hashPassword('bench password') });
+    const inbox = await store.mail.getMailbox(acc.id, 'INBOX');
+    if (!inbox) throw new Error('no INBOX');
+    const fillStart = performance.now();
+    const templates: Array<Omit<NewMessage, 'internalDate' | 'flags'>> = [];
+    for (let i = 0; i < DISTINCT; i++) {
+      const raw = message(i);
+      const parsed = parseMessage(raw);
+      templates.push({ blobId: await store.blobs.put(raw), size: raw.length, metadata: JSON.stringify(parsed), searchText: searchTextOf(parsed) });
+    }
+    for (let i = 0; i < COUNT; i += BATCH) {
+      await store.mail.append(Array.from({ length: BATCH }, (_, k) => ({
+        mailboxId: inbox.id,
+        message: { ...templates[(i + k) % DISTINCT], internalDate: Date.UTC(2024, 0, 1) + i + k, flags: (i + k) % 3 === 0 ? ['\\Seen'] : [] },
+      })));
+    }
+    console.log(`fill ${COUNT} messages: ${((performance.now() - fillStart) / 1000).toFixed(1)} s`);
+    const server = await startImapServer({
+      host: '127.0.0.1', port: 0, implicitTls: false, hostname: 'bench', tls: await testTls(), store, bus, log: silentLogger,
+      allowPlaintextOnLoopback: true,
+    });
+    const socket = net.connect({ port: server.address.port, host: '127.0.0.1' });
+    await new Promise((r) => socket.once('connect', r));
+    socket.setNoDelay(true);
+    const c = new Client(socket);
+    await new Promise((r) => setTimeout(r, 50));
+    await c.cmd('LOGIN bench@example.test "bench password"');
+    const report = (label: string, r: { ms: number; bytes: number }) => console.log(`${label}: ${r.ms.toFixed(0)} ms`);
+    report('SELECT INBOX (100k)', await c.cmd('SELECT INBOX'));
+    report('FETCH 1:* (UID FLAGS)', await c.cmd('FETCH 1:* (UID FLAGS)'));
+    report('UID SEARCH SUBJECT "x"', await c.cmd('UID SEARCH SUBJECT "x"'));
+    report('SEARCH TEXT "x"', await c.cmd('SEARCH TEXT "x"'));
+    report('SORT (DATE) UTF-8 ALL', await c.cmd('SORT (DATE) UTF-8 ALL'));
+    report('NOOP (no changes)', await c.cmd('NOOP'));
+    report('FETCH 1:100 (ENVELOPE BODYSTRUCTURE)', await c.cmd('FETCH 1:100 (ENVELOPE BODYSTRUCTURE)'));
+    socket.destroy();
+    await server.close();
+  } finally {
+    bus.close();
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

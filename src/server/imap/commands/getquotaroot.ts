@@ -1,0 +1,23 @@
+/** GETQUOTAROOT (RFC 9208 §4.3): every mailbox of an account is under the root "". */
+import { readMailbox } from '../../../protocol/imap/parse/args.js';
+import { Out } from '../../../protocol/imap/writer.js';
+import { requireMailbox } from '../mailboxes.js';
+import { quotaLine } from '../quota.js';
+import { defineCommand, ok } from '../types.js';
+
+export const getquotaroot = defineCommand({
+  name: 'GETQUOTAROOT',
+  states: ['authenticated', 'selected'],
+  parse(r, ctx) {
+    r.sp();
+    const mailbox = readMailbox(r, ctx.utf8);
+    r.end();
+    return mailbox;
+  },
+  async handle(ctx, mailbox) {
+    const box = await requireMailbox(ctx, mailbox);
+    ctx.untagged(new Out().raw('QUOTAROOT ').mailbox(box.name, { utf8: ctx.utf8 }).raw(' ""'));
+    ctx.untagged(await quotaLine(ctx));
+    return ok('GETQUOTAROOT completed');
+  },
+});

@@ -1,0 +1,62 @@
+/**
+ * SEARCH and UID SEARCH (RFC 3501 §6.4.4, RFC 9051 §6.4.4) with ESEARCH results (RFC 4731:
+ * RETURN MIN/MAX/COUNT/ALL), SEARCHRES (RFC 5182: RETURN SAVE and "$"), MODSEQ (RFC 7162
+ * §3.1.5: the highest mod-sequence of the matches is reported). Only messages the client
+ * knows of (the session's sequence map) are searched.
+ */
+import { no } from '../../../protocol/imap/errors.js';
+import { readSearchArgs, type SearchArgs } from '../../../protocol/imap/parse/search.js';
+import { formatSet } from '../../../protocol/imap/seqset.js';
+import { usesModseq } from '../search/evaluate.js';
+import { runSearch, type Found } from '../search/run.js';
+import { enableCondstore } from '../condstore.js';
+import { defineCommand, ok, type Ctx } from '../types.js';
+
+export const search = defineCommand({
+  name: 'SEARCH',
+  states: ['selected'],
+  uid: true,
+  parse: (r): SearchArgs => readSearchArgs(r),
+  async handle(ctx, args, { tag, uid }) {
+    if (ctx.state.kind !== 'selected') throw no('No mailbox selected');
+    const sel = ctx.state.mailbox;
+    if (usesModseq(args.key)) enableCondstore(ctx);
+    const found = await runSearch(ctx, sel, args.key);
+    // RFC 9051 §6.4.4: under IMAP4rev2 every SEARCH is answered with ESEARCH (RETURN () = ALL).
+    const effective = args.returns === null && ctx.enabled.has('IMAP4REV2') ? { ...args, returns: [] } : args;
+    respond(ctx, effective, found, tag, uid);
+    return ok('SEARCH completed');
+  },
+});
+
+function respond(ctx: Ctx, args: SearchArgs, found: Found[], tag: string, uid: boolean): void {
+  const nums = found.map((f) => (uid ? f.uid : f.seq));
+  const opts0 = args.returns === null || args.returns.length === 0 ? ['ALL'] : args.returns;
+  // RFC 7162 §3.1.5 / RFC 4731 §3.2: with only MIN/MAX returned, MODSEQ covers just those messages.
+  const minMaxOnly = !opts0.includes('ALL') && !opts0.includes('COUNT');
+  const reported = minMaxOnly && found.length > 0
+    ? [opts0.includes('MIN') ? found[0] : null, opts0.includes('MAX') ? found[found.length - 1] : null].filter((f) => f !== null)
+    : found;
+  const modseq = usesModseq(args.key) && reported.length > 0 ? Math.max(...reported.map((f) => f.modseq)) : null;
+  if (args.returns === null) {
+    ctx.untagged(`SEARCH${nums.map((n) => ' ' + n).join('')}${modseq !== null ? ` (MODSEQ ${modseq})` : ''}`);
+    return;
+  }
+  const opts = args.returns.length === 0 ? ['ALL'] : args.returns;
+  if (opts.includes('SAVE')) {
+    // RFC 5182 §2.4: with only MIN and/or MAX besides SAVE, just those messages are saved.
+    const onlyMinMax = opts.every((o) => o === 'SAVE' || o === 'MIN' || o === 'MAX') && opts.length > 1;
+    const picked = onlyMinMax && found.length > 0
+      ? [...new Set([opts.includes('MIN') ? found[0].uid : null, opts.includes('MAX') ? found[found.length - 1].uid : null])].filter((x): x is number => x !== null)
+      : found.map((f) => f.uid);
+    ctx.savedSearch = picked;
+    if (opts.length === 1) return;
+  }
+  let line = `ESEARCH (TAG "${tag}")${uid ? ' UID' : ''}`;
+  if (opts.includes('MIN') && nums.length > 0) line += ` MIN ${nums[0]}`;
+  if (opts.includes('MAX') && nums.length > 0) line += ` MAX ${nums[nums.length - 1]}`;
+  if (opts.includes('COUNT')) line += ` COUNT ${nums.length}`;
+  if (opts.includes('ALL') && nums.length > 0) line += ` ALL ${formatSet(nums)}`;
+  if (modseq !== null) line += ` MODSEQ ${modseq}`;
+  ctx.untagged(line);
+}

@@ -1,0 +1,217 @@
+/**
+ * One IMAP connection: the socket (plain, upgraded by STARTTLS, or TLS from the first byte),
+ * the receiver, and the session state. Commands run strictly one after another in arrival
+ * order; the socket is paused while more than a few are waiting (a command flood costs
+ * bounded memory) and while the peer does not read our output.
+ *
+ * Invariants:
+ *  - Untagged updates about other sessions' changes are written only by dispatch.ts (at the
+ *    legal points) and by IDLE.
+ *  - After STARTTLS, nothing received before the handshake is used (RFC 3501 §6.2.1).
+ *  - Autologout: RFC 3501 §5.4 — at least 30 minutes of inactivity once authenticated.
+ */
+import type { Socket } from 'node:net';
+import { TLSSocket, type SecureContext } from 'node:tls';
+import { ImapReceiver, DEFAULT_LIMITS, type ReceiverEvent, type ReceiverLimits } from '../../protocol/imap/receiver.js';
+import type { Out } from '../../protocol/imap/writer.js';
+import { capabilities } from './capabilities.js';
+import { dispatch, renderCompletion, toCompletion, tooBig } from './dispatch.js';
+import type { Completion, Ctx, ServerEnv, SessionState } from './types.js';
+
+const MAX_QUEUED = 16;
+
+export interface ConnectionOptions {
+  env: ServerEnv;
+  secureContext: SecureContext;
+  limits: ReceiverLimits;
+  idleTimeoutMs: number;
+  preAuthTimeoutMs: number;
+  onClose: (c: Connection) => void;
+}
+
+export class Connection implements Ctx {
+  state: SessionState = { kind: 'not-authenticated' };
+  readonly enabled = new Set<string>();
+  savedSearch: number[] = [];
+  onIdleChange: (() => void) | null = null;
+  readonly env: ServerEnv;
+  readonly remoteAddress: string;
+  readonly loopback: boolean;
+  private socket: Socket;
+  private receiver: ImapReceiver;
+  private readonly queue: ReceiverEvent[] = [];
+  private busy = false;
+  private lineHandler: ((line: Buffer) => Promise<Completion | 'pending'>) | null = null;
+  private pendingTag = '';
+  private timer: NodeJS.Timeout | null = null;
+  private closed = false;
+
+  constructor(socket: Socket, readonly tls: boolean, private readonly opts: ConnectionOptions) {
+    this.env = opts.env;
+    this.socket = socket;
+    this.remoteAddress = socket.remoteAddress ?? '';
+    this.loopback = /^(127\.|::1$|::ffff:127\.)/.test(this.remoteAddress);
+    this.receiver = new ImapReceiver({ ...DEFAULT_LIMITS, ...opts.limits });
+    this.attach(socket);
+  }
+
+  get utf8(): boolean {
+    return this.enabled.has('UTF8=ACCEPT') || this.enabled.has('IMAP4REV2');
+  }
+
+  /** RFC 3501 §7.1.1 greeting with the capability list. */
+  greet(): void {
+    this.write(`* OK [CAPABILITY ${this.capabilities().join(' ')}] ${this.env.hostname} Posthorn IMAP ready\r\n`);
+    this.touch();
+  }
+
+  capabilities(): string[] {
+    return capabilities(this);
+  }
+
+  plaintextAllowed(): boolean {
+    return this.tls || (this.loopback && this.env.allowPlaintextOnLoopback);
+  }
+
+  untagged(line: string | Out): void {
+    if (typeof line === 'string') this.write(`* ${line}\r\n`);
+    else this.writeParts(['* ', ...line.parts, '\r\n']);
+  }
+
+  async drain(): Promise<void> {
+    if (this.socket.writableNeedDrain && !this.socket.destroyed) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.socket.off('drain', done);
+          this.socket.off('close', done);
+          resolve();
+        };
+        this.socket.once('drain', done);
+        this.socket.once('close', done);
+      });
+    }
+  }
+
+  untaggedMany(lines: string[]): void {
+    if (lines.length > 0) this.write(`* ${lines.join('\r\n* ')}\r\n`);
+  }
+
+  continuation(text: string): void {
+    this.write(`+ ${text}\r\n`);
+  }
+
+  awaitLine(fn: (line: Buffer) => Promise<Completion | 'pending'>): void {
+    this.lineHandler = fn;
+  }
+
+  async startTls(tag: string): Promise<void> {
+    this.write(`${tag} OK Begin TLS negotiation now\r\n`);
+    const plain = this.socket;
+    plain.removeAllListeners('data');
+    this.receiver.reset();
+    this.queue.length = 0;
+    const secure = new TLSSocket(plain, { isServer: true, secureContext: this.opts.secureContext });
+    await new Promise<void>((resolve, reject) => {
+      secure.once('secure', resolve);
+      secure.once('error', reject);
+    });
+    this.socket = secure;
+    (this as { tls: boolean }).tls = true;
+    this.attach(secure);
+  }
+
+  /** Ends the session: optional BYE, then close. */
+  close(bye?: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (bye) this.write(`* BYE ${bye}\r\n`);
+    this.state = { kind: 'logout' };
+    this.cleanup();
+    this.socket.end();
+    setTimeout(() => this.socket.destroy(), 2000).unref();
+  }
+
+  private cleanup(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const st = this.state as SessionState;
+    if (st.kind === 'selected') st.mailbox.close();
+    this.lineHandler = null;
+    this.onIdleChange = null;
+    this.opts.onClose(this);
+  }
+
+  private attach(socket: Socket): void {
+    socket.on('data', (chunk: Buffer) => {
+      this.touch();
+      for (const ev of this.receiver.push(chunk)) this.queue.push(ev);
+      if (this.queue.length > MAX_QUEUED) socket.pause();
+      void this.pump();
+    });
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => {
+      if (!this.closed) {
+        this.closed = true;
+        const st = this.state;
+        this.state = { kind: 'logout' };
+        if (st.kind === 'selected') st.mailbox.close();
+        this.cleanup();
+      }
+    });
+  }
+
+  private async pump(): Promise<void> {
+    if (this.busy) return;
+    this.busy = true;
+    try {
+      while (this.queue.length > 0 && !this.closed) {
+        const ev = this.queue.shift() as ReceiverEvent;
+        if (ev.type === 'continue') this.continuation('Ready for literal data');
+        else if (ev.type === 'too-big') this.write(tooBig(ev.tag, ev.what));
+        else await this.command(ev.data);
+        await this.drain();
+        if (this.queue.length <= MAX_QUEUED / 2) this.socket.resume();
+      }
+    } catch (err) {
+      this.env.log.error({ err }, 'imap connection failed');
+      this.close('Internal server error');
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async command(data: Buffer): Promise<void> {
+    if (this.lineHandler) {
+      const fn = this.lineHandler;
+      this.lineHandler = null;
+      const done = await fn(data).catch((err: unknown) => toCompletion(this, err));
+      if (done !== 'pending') await this.finish(this.pendingTag, done);
+      return;
+    }
+    await dispatch(this, data, (tag, done) => this.finish(tag, done));
+  }
+
+  private async finish(tag: string, done: Completion | 'pending'): Promise<void> {
+    this.pendingTag = tag;
+    if (done === 'pending') return;
+    if (this.closed) return;
+    this.write(renderCompletion(tag, done));
+    if (this.state.kind === 'logout') this.close();
+  }
+
+  private touch(): void {
+    if (this.timer) clearTimeout(this.timer);
+    const ms = this.state.kind === 'not-authenticated' ? this.opts.preAuthTimeoutMs : this.opts.idleTimeoutMs;
+    this.timer = setTimeout(() => this.close('Autologout; idle for too long'), ms);
+    this.timer.unref();
+  }
+
+  write(s: string): void {
+    if (!this.socket.destroyed && this.socket.writable) this.socket.write(s);
+  }
+
+  private writeParts(parts: Array<string | Buffer>): void {
+    if (this.socket.destroyed || !this.socket.writable) return;
+    const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
+    this.socket.write(Buffer.concat(bufs));
+  }
+}

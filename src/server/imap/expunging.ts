@@ -1,0 +1,23 @@
+/**
+ * Expunging in the selected mailbox, shared by EXPUNGE, UID EXPUNGE (RFC 4315 §2.1), CLOSE
+ * and MOVE: removes the messages in the store, publishes the change, and (unless silent, as
+ * for CLOSE, RFC 3501 §6.4.2) reports them — EXPUNGE per message in ascending order with the
+ * running shift, or one VANISHED under QRESYNC (RFC 7162 §3.2.10).
+ */
+import { formatSet } from '../../protocol/imap/seqset.js';
+import type { SelectedMailbox } from './selected.js';
+import type { Ctx } from './types.js';
+
+export async function reportExpunged(ctx: Ctx, sel: SelectedMailbox, uids: number[]): Promise<void> {
+  const known = uids.filter((u) => sel.seqOf(u) > 0).sort((a, b) => a - b);
+  if (known.length === 0) return;
+  if (ctx.enabled.has('QRESYNC')) ctx.untagged(`VANISHED ${formatSet(known)}`);
+  else known.forEach((u, i) => ctx.untagged(`${sel.seqOf(u) - i} EXPUNGE`));
+  sel.removeUids(known);
+}
+
+export async function publish(ctx: Ctx, sel: SelectedMailbox, type: 'expunge' | 'flags', uids: number[]): Promise<void> {
+  if (uids.length === 0) return;
+  const box = await ctx.env.store.mail.getMailboxById(sel.id);
+  await ctx.env.bus.publish({ type, accountId: sel.mailbox.accountId, mailboxId: sel.id, uids, modseq: box?.highestModseq ?? 0 });
+}

@@ -1,0 +1,220 @@
+/**
+ * The selected mailbox of one session: its sequence-number map (RFC 3501 §2.3.1.2) and the
+ * flags the client was last told, and the rules for telling it about changes.
+ *
+ * Invariants:
+ *  - `uids` is ascending; sequence number n is uids[n - 1]. It changes only in sync() (and in
+ *    the session's own EXPUNGE/MOVE via removeUids), never while a command is answering.
+ *  - Other sessions' changes reach the client only through sync(), which the dispatcher calls
+ *    at legal points (RFC 3501 §7.4.1, RFC 9051 §7.5.1): after command completion, NOOP,
+ *    CHECK, IDLE. With allowExpunge false (FETCH, STORE, SEARCH) expunges are held back,
+ *    and the mod-sequence mark is not advanced so they are found again next time.
+ *  - Under QRESYNC expunges are reported as VANISHED (RFC 7162 §3.2.10); flag changes carry
+ *    UID, and MODSEQ once CONDSTORE is on (RFC 7162 §3.1.4, §3.2.4).
+ */
+import type { Mailbox, MailStore, MessageFlags, UidRanges } from '../../store/types.js';
+import type { ChangeBus } from '../../mail/changes.js';
+import { resolveRanges, formatSet, type SeqSet } from '../../protocol/imap/seqset.js';
+import { flagList } from '../../protocol/imap/writer.js';
+import { bad } from '../../protocol/imap/errors.js';
+import type { RecentTracker } from './recent.js';
+
+export interface SyncOptions {
+  allowExpunge: boolean;
+  condstore: boolean;
+  qresync: boolean;
+  /** IMAP4rev2 enabled: no \Recent, no RECENT responses (RFC 9051 §2.3.2). */
+  rev2: boolean;
+}
+
+export class SelectedMailbox {
+  uids: number[] = [];
+  private readonly state = new Map<number, MessageFlags>();
+  /** Mailbox HIGHESTMODSEQ when the client was last brought up to date. */
+  knownModseq = 0;
+  dirty = false;
+  /** The mailbox was deleted by someone else: the session must end (as Dovecot does). */
+  deleted = false;
+  /** UIDs that are \Recent in this session (recent.ts). */
+  readonly recent = new Set<number>();
+  private chain: Promise<unknown> = Promise.resolve();
+  private unwatch: () => void = () => {};
+
+  private constructor(
+    private readonly mail: MailStore,
+    readonly mailbox: Mailbox,
+    readonly readOnly: boolean,
+    private readonly tracker: RecentTracker,
+  ) {}
+
+  get id(): number {
+    return this.mailbox.id;
+  }
+
+  /** Reads the mailbox (RFC 3501 §6.3.1) and starts listening for its changes. */
+  static async open(mail: MailStore, bus: ChangeBus, tracker: RecentTracker, mailbox: Mailbox, readOnly: boolean, onChange: () => void): Promise<SelectedMailbox> {
+    const sel = new SelectedMailbox(mail, mailbox, readOnly, tracker);
+    const fresh = (await mail.getMailboxById(mailbox.id)) ?? mailbox;
+    sel.knownModseq = fresh.highestModseq;
+    for (const m of await mail.listFlags(mailbox.id)) sel.add(m);
+    for (const u of tracker.claim(mailbox.id, sel.uids, readOnly)) sel.recent.add(u);
+    sel.unwatch = bus.watchMailbox(mailbox.id, () => {
+      sel.dirty = true;
+      onChange();
+    });
+    return sel;
+  }
+
+  close(): void {
+    this.unwatch();
+  }
+
+  get exists(): number {
+    return this.uids.length;
+  }
+
+  flagsOf(uid: number): MessageFlags | undefined {
+    return this.state.get(uid);
+  }
+
+  /** Flags as the client sees them: \Recent first when it applies (RFC 3501 §2.3.2). */
+  shown(m: MessageFlags, rev2: boolean): string[] {
+    return !rev2 && this.recent.has(m.uid) ? ['\\Recent', ...m.flags] : m.flags;
+  }
+
+  /** All flag states in sequence order. */
+  all(): MessageFlags[] {
+    return this.uids.map((u) => this.state.get(u) as MessageFlags);
+  }
+
+  seqOf(uid: number): number {
+    let lo = 0;
+    let hi = this.uids.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = this.uids[mid];
+      if (v === uid) return mid + 1;
+      if (v < uid) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    return 0;
+  }
+
+  /** The UIDs a sequence set names, ascending (RFC 3501 §9 seq-number, uniqueid). */
+  resolve(set: SeqSet, uid: boolean, saved: number[]): number[] {
+    if (set.kind === 'saved') return saved.filter((u) => this.state.has(u));
+    const out = new Set<number>();
+    if (uid) {
+      const max = this.uids.length > 0 ? this.uids[this.uids.length - 1] : 0;
+      for (const [a, b] of resolveRanges(set.ranges, max)) {
+        for (let i = lowerBound(this.uids, a); i < this.uids.length && this.uids[i] <= b; i++) out.add(this.uids[i]);
+      }
+    } else {
+      // RFC 9051 §9 seq-number: "*" is the number of messages in a non-empty mailbox.
+      if (this.uids.length === 0 && set.ranges.every((r) => r[0] === '*' || r[1] === '*')) return [];
+      for (const [a, b] of resolveRanges(set.ranges, this.uids.length)) {
+        // A sequence number beyond EXISTS is a protocol error (Dovecot: BAD Invalid messageset).
+        if (b > this.uids.length || a < 1) throw bad('Invalid message sequence number');
+        for (let s = a; s <= b; s++) out.add(this.uids[s - 1]);
+      }
+    }
+    return [...out].sort((x, y) => x - y);
+  }
+
+  /** Records flags this session itself changed (it reports them in its own responses). */
+  update(rows: MessageFlags[]): void {
+    for (const r of rows) if (this.state.has(r.uid)) this.state.set(r.uid, r);
+  }
+
+  /** Drops UIDs this session expunged and already reported. */
+  removeUids(uids: number[]): void {
+    const gone = new Set(uids);
+    this.uids = this.uids.filter((u) => !gone.has(u));
+    for (const u of uids) {
+      this.state.delete(u);
+      this.recent.delete(u);
+    }
+  }
+
+  /** Brings the client up to date; returns the untagged responses (without "* "). */
+  sync(opts: SyncOptions): Promise<string[]> {
+    const run = this.chain.then(() => this.doSync(opts));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private async doSync(opts: SyncOptions): Promise<string[]> {
+    this.dirty = false;
+    const box = await this.mail.getMailboxById(this.mailbox.id);
+    if (!box) {
+      this.deleted = true;
+      return [];
+    }
+    const { changed, expunged } = await this.mail.changesSince(this.mailbox.id, this.knownModseq);
+    const out: string[] = [];
+    const gone = expunged.filter((u) => this.state.has(u)).sort((a, b) => a - b);
+    if (gone.length > 0 && opts.allowExpunge) {
+      if (opts.qresync) out.push(`VANISHED ${formatSet(gone)}`);
+      else {
+        // RFC 3501 §7.4.1: each EXPUNGE renumbers the messages after it; ascending order
+        // with a running shift gives the numbers the client expects.
+        gone.forEach((u, i) => out.push(`${this.seqOf(u) - i} EXPUNGE`));
+      }
+      this.removeUids(gone);
+    }
+    const before = this.uids.length;
+    for (const row of changed) {
+      const old = this.state.get(row.uid);
+      if (!old) {
+        if (!gone.includes(row.uid) && row.uid > (this.uids[this.uids.length - 1] ?? 0)) this.add(row);
+        continue;
+      }
+      this.state.set(row.uid, row);
+      if (sameFlags(old.flags, row.flags) && !(opts.condstore && old.modseq !== row.modseq)) continue;
+      const modseq = opts.condstore ? ` MODSEQ (${row.modseq})` : '';
+      out.push(`${this.seqOf(row.uid)} FETCH (UID ${row.uid} FLAGS ${flagList(this.shown(row, opts.rev2))}${modseq})`);
+    }
+    if (this.uids.length !== before) {
+      out.push(`${this.uids.length} EXISTS`);
+      for (const u of this.tracker.claim(this.mailbox.id, this.uids.slice(before), this.readOnly)) this.recent.add(u);
+      if (!opts.rev2) out.push(`${this.recent.size} RECENT`);
+    }
+    if (gone.length === 0 || opts.allowExpunge) this.knownModseq = Math.max(this.knownModseq, box.highestModseq);
+    else this.dirty = true; // expunges held back: report them at the next legal point
+
+    return out;
+  }
+
+  private add(m: MessageFlags): void {
+    this.uids.push(m.uid);
+    this.state.set(m.uid, m);
+  }
+
+  /** Turns ascending UIDs into store ranges. */
+  static ranges(uids: number[]): UidRanges {
+    const out: UidRanges = [];
+    for (const u of uids) {
+      const last = out[out.length - 1];
+      if (last && last[1] === u - 1) last[1] = u;
+      else out.push([u, u]);
+    }
+    return out;
+  }
+}
+
+function lowerBound(arr: number[], v: number): number {
+  let lo = 0;
+  let hi = arr.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (arr[mid] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export function sameFlags(a: string[], b: string[]): boolean {
+  if (a.length !== b.length) return false;
+  const s = new Set(a.map((f) => f.toLowerCase()));
+  return b.every((f) => s.has(f.toLowerCase()));
+}

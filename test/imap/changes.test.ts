@@ -1,0 +1,137 @@
+/**
+ * Two sessions on one mailbox (RFC 3501 §7.4.1, RFC 7162): appends, flag changes and
+ * expunges of one reach the other only at legal points; never an EXPUNGE during FETCH,
+ * STORE or SEARCH; VANISHED under QRESYNC; IDLE hears changes as they happen.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { pgAvailable, pgBaseUrl } from '../support/pg.js';
+import { openStore } from '../../src/store/open.js';
+import { expectLines, startTestServer, type TestServer } from './support/harness.js';
+
+const MSG = 'Subject: x\r\n\r\nbody\r\n';
+
+async function twoSessions(n: number, fn: (t: TestServer, a: Awaited<ReturnType<TestServer['connect']>>, b: Awaited<ReturnType<TestServer['connect']>>) => Promise<void>): Promise<void> {
+  const t = await startTestServer();
+  try {
+    for (let i = 0; i < n; i++) await t.deliver(MSG);
+    const a = await t.connect();
+    const b = await t.connect();
+    await a.ok('SELECT INBOX');
+    await b.ok('SELECT INBOX');
+    await fn(t, a, b);
+  } finally {
+    await t.close();
+  }
+}
+
+test('new mail and flag changes reach the other session at NOOP', () => twoSessions(2, async (t, a, b) => {
+  await t.deliver(MSG);
+  await a.ok('STORE 1 +FLAGS.SILENT (\\Answered)');
+  expectLines(await b.send('NOOP'), [/^\* 1 FETCH \(UID 1 FLAGS \((?:\\Recent ?)?\\Answered\)\)$/, /^\* 3 EXISTS$/, /^t\d+ OK/]);
+  assert.equal((await b.send('NOOP')).length, 1);
+}));
+
+test('no EXPUNGE during FETCH, STORE or SEARCH; sent at NOOP with the right numbers', () => twoSessions(4, async (_t, a, b) => {
+  await a.ok('STORE 2,3 +FLAGS.SILENT (\\Deleted)');
+  expectLines(await a.send('EXPUNGE'), [/^\* 2 EXPUNGE$/, /^\* 2 EXPUNGE$/, /OK/]);
+  for (const cmd of ['FETCH 1:4 UID', 'STORE 4 +FLAGS (\\Seen)', 'SEARCH ALL']) {
+    const lines = await b.send(cmd);
+    assert.ok(!lines.some((l) => / EXPUNGE$/.test(l)), `${cmd}:\n${lines.join('\n')}`);
+  }
+  expectLines(await b.send('FETCH 4 UID'), [/^\* 4 FETCH \(UID 4\)$/]);
+  expectLines(await b.send('NOOP'), [/^\* 2 EXPUNGE$/, /^\* 2 EXPUNGE$/, /^t\d+ OK/]);
+  expectLines(await b.send('FETCH 2 UID'), [/^\* 2 FETCH \(UID 4\)$/]);
+  // UID commands may carry expunges (RFC 3501 §7.4.1).
+  await a.ok('STORE 1 +FLAGS.SILENT (\\Deleted)');
+  await a.ok('EXPUNGE');
+  expectLines(await b.send('UID FETCH 4 UID'), [/^\* 2 FETCH \(UID 4\)$/, /^\* 1 EXPUNGE$/, /OK/]);
+}));
+
+test('QRESYNC: VANISHED instead of EXPUNGE; SELECT with QRESYNC reports what changed', async () => {
+  const t = await startTestServer();
+  try {
+    for (let i = 0; i < 3; i++) await t.deliver(MSG);
+    const a = await t.connect();
+    const b = await t.connect();
+    await b.ok('ENABLE QRESYNC');
+    const sel = await b.ok('SELECT INBOX');
+    const uidValidity = /UIDVALIDITY (\d+)/.exec(sel.join('\n'))?.[1];
+    const modseq = Number(/HIGHESTMODSEQ (\d+)/.exec(sel.join('\n'))?.[1]);
+    await a.ok('SELECT INBOX');
+    await a.ok('STORE 2 +FLAGS.SILENT (\\Deleted)');
+    await a.ok('EXPUNGE');
+    await a.ok('STORE 1 +FLAGS.SILENT (\\Flagged)');
+    expectLines(await b.send('NOOP'), [/^\* VANISHED 2$/, /^\* 1 FETCH \(UID 1 FLAGS \((?:\\Recent ?)?\\Flagged\) MODSEQ \(\d+\)\)$/, /OK/]);
+    const c = await t.connect();
+    await c.ok('ENABLE QRESYNC');
+    expectLines(await c.send(`SELECT INBOX (QRESYNC (${uidValidity} ${modseq} 1:3))`), [
+      /^\* VANISHED \(EARLIER\) 2$/, /^\* 1 FETCH \(UID 1 FLAGS \((?:\\Recent ?)?\\Flagged\) MODSEQ \(\d+\)\)$/, /OK \[READ-WRITE\]/,
+    ]);
+    expectLines(await c.send(`UID FETCH 1:* FLAGS (CHANGEDSINCE ${modseq} VANISHED)`), [/^\* VANISHED \(EARLIER\) 2$/, /^\* 1 FETCH \(UID 1 FLAGS \((?:\\Recent ?)?\\Flagged\) MODSEQ/, /OK/]);
+  } finally {
+    await t.close();
+  }
+});
+
+test('IDLE: EXISTS, flag changes and EXPUNGE arrive while idling; DONE ends it', () => twoSessions(2, async (t, a, b) => {
+  b.write('i1 IDLE\r\n');
+  assert.match(await b.line(), /^\+ idling/);
+  await t.deliver(MSG);
+  assert.equal(await b.line(), '* 3 EXISTS');
+  assert.equal(await b.line(), '* 1 RECENT');
+  await a.ok('STORE 1 +FLAGS.SILENT (\\Deleted)');
+  assert.equal(await b.line(), '* 1 FETCH (UID 1 FLAGS (\\Deleted))');
+  await a.ok('EXPUNGE');
+  assert.equal(await b.line(), '* 1 EXPUNGE');
+  b.write('DONE\r\n');
+  expectLines(await b.until('i1'), [/^i1 OK IDLE terminated$/]);
+  expectLines(await b.send('FETCH 2 UID'), [/^\* 2 FETCH \(UID 3\)$/]);
+}));
+
+test('PostgreSQL: IDLE on one connection hears an append made through another store handle (LISTEN/NOTIFY)', async (t) => {
+  if (!(await pgAvailable())) {
+    t.skip('PostgreSQL not reachable');
+    return;
+  }
+  const schema = `imap_${randomBytes(6).toString('hex')}`;
+  const url = `${pgBaseUrl()}?schema=${schema}`;
+  const nodeA = await openStore({ url, dataDir: '/nonexistent' });
+  const nodeB = await openStore({ url, dataDir: '/nonexistent' });
+  const a = await startTestServer({ store: nodeA });
+  const b = await startTestServer({ store: nodeB });
+  try {
+    const watcher = await b.connect();
+    await watcher.ok('SELECT INBOX');
+    watcher.write('i1 IDLE\r\n');
+    assert.match(await watcher.line(), /^\+ idling/);
+    await a.deliver(MSG);
+    assert.equal(await watcher.line(), '* 1 EXISTS');
+    watcher.write('DONE\r\n');
+    expectLines(await watcher.until('i1'), [/^i1 OK/]);
+    expectLines(await watcher.send('FETCH 1 BODY.PEEK[TEXT]'), [/^\* 1 FETCH \(BODY\[TEXT\] \{6\}\r\nbody\r\n\)$/]);
+  } finally {
+    await a.close();
+    await b.close();
+    const c = new pg.Client({ connectionString: pgBaseUrl() });
+    await c.connect();
+    await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
+  }
+});
+
+test('a selected mailbox deleted by another session ends that session with BYE', async () => {
+  const t = await startTestServer();
+  try {
+    const a = await t.connect();
+    const b = await t.connect();
+    await a.ok('CREATE Doomed');
+    await b.ok('SELECT Doomed');
+    await a.ok('DELETE Doomed');
+    b.write('n1 NOOP\r\n');
+    assert.match(await b.line(), /^\* BYE Selected mailbox was deleted/);
+  } finally {
+    await t.close();
+  }
+});
