@@ -16,6 +16,7 @@ import { AuthFailureTracker } from '../mail/authenticate.js';
 import { durationMs } from '../config/values.js';
 import { startPop3Server, ConnectionLimiter } from '../server/pop3/index.js';
 import { startSmtpFromConfig } from '../server/smtp/from-config.js';
+import { startImapServer } from '../server/imap/index.js';
 
 export type ServerStarter = (base: BaseServerOptions, config: Config) => Promise<RunningServer>;
 
@@ -48,13 +49,22 @@ const pop3: ServerStarter = (base, config) =>
     connectionLimiter: (pop3Limiter ??= new ConnectionLimiter(10_000, config.pop3.max_connections_per_ip)),
   });
 
+const imap: ServerStarter = (base, config) =>
+  startImapServer({
+    ...base,
+    idleTimeoutMs: durationMs(config.imap.idle_timeout),
+    authFailures: sharedAuthFailures(),
+  });
+
 export const serverStarters: Partial<Record<ListenerName, ServerStarter>> = {
   smtp: (base, config) => startSmtpFromConfig('smtp', base, config, sharedAuthFailures()),
   submission: (base, config) => startSmtpFromConfig('submission', base, config, sharedAuthFailures()),
   submissions: (base, config) => startSmtpFromConfig('submissions', base, config, sharedAuthFailures()),
   pop3,
   pop3s: pop3,
-  // imap, imaps, http: wired in as they land.
+  imap,
+  imaps: imap,
+  // http: wired in when it lands.
 };
 
 export interface ServiceContext {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** The `posthorn` command: administration, the servers and the mail client (program.ts). */
+import './threadpool.js';
 import { runCli } from './program.js';
 
 const code = await runCli(process.argv.slice(2), {

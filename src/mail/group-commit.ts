@@ -38,6 +38,10 @@ export class GroupCommitter {
     this.running = true;
     try {
       while (this.queue.length > 0) {
+        // Let I/O callbacks run first: a SQLite commit blocks the event loop while it
+        // fsyncs, so deliveries that finished their blob writes meanwhile are still waiting
+        // in the poll phase. One turn of the loop lets them join this batch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
         const batch: Pending[] = [];
         let count = 0;
         while (this.queue.length > 0 && (batch.length === 0 || count + this.queue[0].items.length <= this.maxBatch)) {

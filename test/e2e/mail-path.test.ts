@@ -1,7 +1,7 @@
 /**
  * The path of one message through `posthorn serve`, as a user sees it: another server hands
  * mail for a local user to port 25; the user submits mail on 587 after AUTH; both are then
- * read back over POP3 byte for byte. Then SIGTERM stops the server cleanly.
+ * listed over IMAP and read back over POP3 byte for byte. Then SIGTERM stops the server cleanly.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ test('mail in on port 25 and 587, read back over POP3, clean stop on SIGTERM', a
   try {
     assert.equal(posthorn(data.dir, ['domain', 'add', 'example.test']).status, 0);
     assert.equal(posthorn(data.dir, ['user', 'add', 'alice@example.test', '--password-stdin'], 'correct-horse-9\n').status, 0);
-    const s = await serve(data.dir, ['smtp', 'submission', 'pop3']);
+    const s = await serve(data.dir, ['smtp', 'submission', 'pop3', 'imap']);
     try {
       const body = 'From: bob@remote.test\r\nTo: alice@example.test\r\nSubject: across the wire\r\n\r\nfirst line\r\n..a dotted line\r\n';
       const mx = await Talk.open(s.ports.smtp);
@@ -49,6 +49,22 @@ test('mail in on port 25 and 587, read back over POP3, clean stop on SIGTERM', a
       assert.match(await sub.until(/^\d{3} 2\.0\.0/), /^250 /m);
       sub.send('QUIT\r\n');
       sub.close();
+
+      const imap = await Talk.open(s.ports.imap);
+      await imap.until(/^\* OK /);
+      imap.send('a1 LOGIN alice@example.test correct-horse-9\r\n');
+      await imap.until(/^a1 OK /);
+      imap.send('a2 SELECT INBOX\r\n');
+      const selected = await imap.until(/^a2 /);
+      assert.match(selected, /^\* 2 EXISTS$/m);
+      assert.match(selected, /^a2 OK \[READ-WRITE\]/m);
+      imap.send('a3 UID FETCH 1:* (FLAGS ENVELOPE)\r\n');
+      const listing = await imap.until(/^a3 /);
+      assert.match(listing, /"across the wire"/);
+      assert.match(listing, /"note to self"/);
+      imap.send('a4 LOGOUT\r\n');
+      await imap.until(/^a4 OK/);
+      imap.close();
 
       const pop = await Talk.open(s.ports.pop3);
       await pop.until(/^\+OK /);
