@@ -278,6 +278,8 @@ export type MailboxEvent =
  * Carries mailbox events between processes sharing the store (PostgreSQL LISTEN/NOTIFY; in
  * process for SQLite). mail/'s change bus publishes through it; delivery is at-most-once,
  * in order per publisher, so subscribers re-read state rather than trust event contents.
+ * Subscribers of the publishing store instance receive the event during publish() itself;
+ * other instances (nodes) receive it asynchronously.
  * The store itself publishes nothing: writers publish after their change committed. Over
  * PostgreSQL an event whose `uids` would not fit a NOTIFY payload arrives with `uids: []`.
  */

@@ -8,9 +8,11 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import type { LockHandle, Locks } from '../types.js';
+import { endClient, idleUnref } from './config.js';
 
 export class PgLocks implements Locks {
   private client: pg.Client | null = null;
+  private busy: ReturnType<typeof idleUnref> | null = null;
   private connecting: Promise<pg.Client> | null = null;
   private readonly held = new Set<string>();
   private closed = false;
@@ -34,6 +36,7 @@ export class PgLocks implements Locks {
       c.on('error', lost);
       c.on('end', lost);
       await c.connect();
+      this.busy = idleUnref(c);
       this.client = c;
       return c;
     })().finally(() => {
@@ -50,7 +53,7 @@ export class PgLocks implements Locks {
     let ok = false;
     try {
       c = await this.connection();
-      const r = await c.query<{ ok: boolean }>('SELECT pg_try_advisory_lock($1::bigint) AS ok', [this.lockId(key)]);
+      const r = await this.query(c, 'SELECT pg_try_advisory_lock($1::bigint) AS ok', [this.lockId(key)]);
       ok = r.rows[0]?.ok === true;
     } finally {
       if (!ok) this.held.delete(key);
@@ -62,10 +65,15 @@ export class PgLocks implements Locks {
         if (released) return;
         released = true;
         if (this.client === c && this.held.delete(key)) {
-          await c.query('SELECT pg_advisory_unlock($1::bigint)', [this.lockId(key)]).catch(() => undefined);
+          await this.query(c, 'SELECT pg_advisory_unlock($1::bigint) AS ok', [this.lockId(key)]).catch(() => undefined);
         }
       },
     };
+  }
+
+  private query(c: pg.Client, text: string, values: unknown[]): Promise<pg.QueryResult<{ ok: boolean }>> {
+    const run = () => c.query<{ ok: boolean }>(text, values);
+    return this.busy && this.client === c ? this.busy.busy(run) : run();
   }
 
   async close(): Promise<void> {
@@ -73,6 +81,6 @@ export class PgLocks implements Locks {
     const c = this.client;
     this.client = null;
     this.held.clear();
-    await c?.end().catch(() => undefined);
+    if (c) await endClient(c);
   }
 }

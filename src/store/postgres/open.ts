@@ -28,7 +28,7 @@ export async function openPostgresStore(opts: { url: string }): Promise<Store> {
       await c.end();
     }
   }
-  const pool = new pg.Pool({ ...config, max: 10 });
+  const pool = new pg.Pool({ ...config, max: 10, allowExitOnIdle: true });
   pool.on('error', () => undefined); // an idle client died; the pool replaces it
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   const events = new PgEvents(config, schema, pool);

@@ -61,6 +61,14 @@ export function sharedCases(ctx: Ctx): void {
     for (let i = 0; i < 100 && got.length < 2; i++) await sleep(20);
     off();
     assert.deepEqual(got, [e1, e2]);
+    // the publisher's own subscribers: at once, exactly once
+    const local: MailboxEvent[] = [];
+    const offLocal = a.events.subscribe((e) => local.push(e));
+    await a.events.publish(e1);
+    assert.deepEqual(local, [e1]);
+    await sleep(100);
+    offLocal();
+    assert.deepEqual(local, [e1]);
   });
 
   test('queue: claims are exclusive, leases expire, attempts are recorded', async () => {
