@@ -21,7 +21,7 @@ function rcpt(over: Partial<QueuedRecipient>): QueuedRecipient {
 }
 
 test('a failure DSN parses back into every RFC 3464 field', () => {
-  const r1 = reportFor(rcpt({ orcpt: 'rfc822;Bob+2Bx@Corporate.test' }), 'failed');
+  const r1 = reportFor(rcpt({ orcpt: 'rfc822;Bob+x@Corporate.test' }), 'failed');
   const r2 = reportFor(rcpt({ id: 2, address: 'carol@corporate.test', lastReply: '554 no such thing', remoteMta: null }), 'failed');
   const dsn = buildDsn({ reportingMta: 'mail.localisp.test', to: 'alice@localisp.test', envid: 'QQ314159', arrival: t0, recipients: [r1, r2], original, ret: null, now: t0 + 120_000 });
   assert.equal(dsn.body, '7BIT');

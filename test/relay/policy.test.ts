@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decide, defaultPolicy, doublingSchedule, parseDuration, retryDelay, wantsNotice, type AttemptOutcome } from '../../src/mta/queue/policy.js';
+import { decide, defaultPolicy, doublingSchedule, policyFromConfig, retryDelay, wantsNotice, type AttemptOutcome } from '../../src/mta/queue/policy.js';
 
 const MIN = 60_000;
 const HOUR = 60 * MIN;
@@ -15,13 +15,10 @@ test('retry waits: 5 min doubling up to 1 h, then every hour', () => {
   assert.equal(retryDelay(3, { ...defaultPolicy, retrySchedule: [1000, 2000] }), 2000);
 });
 
-test('durations', () => {
-  assert.equal(parseDuration('5m'), 5 * MIN);
-  assert.equal(parseDuration('4h'), 4 * HOUR);
-  assert.equal(parseDuration('5d'), 120 * HOUR);
-  assert.equal(parseDuration('250ms'), 250);
-  assert.equal(parseDuration(30), 30_000);
-  assert.throws(() => parseDuration('soon'));
+test('the policy from configuration values', () => {
+  const p = policyFromConfig({ retry: ['1s', '2s'], delay_warning: '4h', max_age: '5d' });
+  assert.deepEqual(p, { retrySchedule: [1000, 2000], delayWarningMs: 4 * HOUR, maxAgeMs: 120 * HOUR });
+  assert.equal(policyFromConfig({ retry: [], delay_warning: '0s', max_age: '1d' }).delayWarningMs, 0);
 });
 
 test('a temporary failure defers; the next attempt follows the schedule', () => {

@@ -18,7 +18,7 @@ export type DsnAction = 'failed' | 'delayed' | 'delivered' | 'relayed';
 export interface DsnRecipientReport {
   /** The envelope recipient as we had it (Final-Recipient). */
   address: string;
-  /** RFC 3461 ORCPT as received ('rfc822;xtext'), or null. */
+  /** RFC 3461 ORCPT, xtext-decoded as protocol/smtp parses it ('rfc822;a@b'), or null. */
   orcpt: string | null;
   action: DsnAction;
   /** RFC 3463 status, e.g. '5.1.1'. */
@@ -66,11 +66,6 @@ export function statusOfReply(reply: string | null, fallback = '4.0.0'): string 
   return b ? `${b[1]}.0.0` : fallback;
 }
 
-/** RFC 3461 §4: xtext decoding ('+2B' → '+'). */
-export function decodeXtext(s: string): string {
-  return s.replace(/\+([0-9A-Fa-f]{2})/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
-}
-
 /** A per-recipient report from a queue row and the action being reported. */
 export function reportFor(r: QueuedRecipient, action: DsnAction, willRetryUntil?: number): DsnRecipientReport {
   const fallback = action === 'failed' ? '5.0.0' : action === 'delayed' ? '4.0.0' : '2.0.0';
@@ -102,8 +97,8 @@ function recipientFields(r: DsnRecipientReport): string[] {
   const f: string[] = [];
   if (r.orcpt) {
     const semi = r.orcpt.indexOf(';');
-    // RFC 3464 §2.3.1 with the ORCPT of RFC 3461 §4.2 (xtext-decoded).
-    f.push(semi > 0 ? `Original-Recipient: ${clean(r.orcpt.slice(0, semi))};${clean(decodeXtext(r.orcpt.slice(semi + 1)))}` : `Original-Recipient: rfc822;${clean(decodeXtext(r.orcpt))}`);
+    // RFC 3464 §2.3.1 with the ORCPT of RFC 3461 §4.2 (stored xtext-decoded).
+    f.push(semi > 0 ? `Original-Recipient: ${clean(r.orcpt.slice(0, semi))};${clean(r.orcpt.slice(semi + 1))}` : `Original-Recipient: rfc822;${clean(r.orcpt)}`);
   }
   f.push(`Final-Recipient: rfc822;${clean(r.address)}`); // §2.3.2
   f.push(`Action: ${r.action}`); // §2.3.3

@@ -10,6 +10,7 @@
  * support accepts a recipient that asked for SUCCESS). A bounce (null reverse-path) is
  * never answered with another notice (RFC 3461 §6.2, RFC 5321 §6.1).
  */
+import { durationMs } from '../../config/values.js';
 import type { QueuedMessage, QueuedRecipient, RecipientState } from '../../store/types.js';
 
 const MINUTE = 60_000;
@@ -40,13 +41,9 @@ export function doublingSchedule(firstMs: number, capMs: number): number[] {
   return out;
 }
 
-/** '90s', '5m', '4h', '5d', '250ms' or a bare number of seconds → milliseconds. */
-export function parseDuration(text: string | number): number {
-  if (typeof text === 'number') return text * 1000;
-  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h|d)?\s*$/.exec(text);
-  if (!m) throw new Error(`invalid duration '${text}' (use e.g. 30s, 5m, 4h, 5d)`);
-  const unit = { ms: 1, s: 1000, m: MINUTE, h: HOUR, d: DAY }[m[2] ?? 's'] ?? 1000;
-  return Math.round(Number(m[1]) * unit);
+/** The policy from the loaded configuration's `queue` section (durations as strings). */
+export function policyFromConfig(queue: { retry: string[]; delay_warning: string; max_age: string }): QueuePolicy {
+  return { retrySchedule: queue.retry.map(durationMs), delayWarningMs: durationMs(queue.delay_warning), maxAgeMs: durationMs(queue.max_age) };
 }
 
 /** The wait after the `attempts`-th failed attempt (attempts ≥ 1). */

@@ -14,7 +14,8 @@ import { ProtocolError } from '../../lib/errors.js';
 import { canonicalDomain } from '../../lib/address.js';
 import { dnsErrorKind, lookupOrEmpty, type DnsResolver, type MxRecord } from './resolver.js';
 
-export type TlsPolicy = 'opportunistic' | 'required' | 'none';
+/** `outbound.tls`: STARTTLS used when offered, demanded (else the attempt is deferred), or never. */
+export type TlsPolicy = 'opportunistic' | 'required' | 'off';
 
 export interface SmtpAuth {
   user: string;
