@@ -19,6 +19,8 @@ export interface DnsResolver {
   resolve4(name: string): Promise<string[]>;
   resolve6(name: string): Promise<string[]>;
   resolveTxt(name: string): Promise<string[][]>;
+  /** Any record type (mailauth's resolver for auth/verify uses this form). */
+  resolve(name: string, rrtype: string): Promise<unknown>;
 }
 
 export interface ResolverOptions {
