@@ -4,7 +4,9 @@
  * mailauth's dkimSign.
  *
  * Key files: DATA/dkim/<domain>/<selector>.key (PKCS#8 PEM, mode 0600) with the record text
- * beside it in <selector>.txt. A domain with several keys signs with the newest.
+ * beside it in <selector>.txt. A domain signs with its newest key of each algorithm, so an
+ * ed25519 and an RSA key give the two signatures RFC 8463 §3 recommends, and a newer key of
+ * the same algorithm replaces the older one (rotation).
  * Invariants: signing only prepends DKIM-Signature fields; the message bytes are unchanged.
  */
 import { createPrivateKey, createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
@@ -69,9 +71,9 @@ export async function saveDkimKey(dataDir: string, key: DkimKey): Promise<string
   return file;
 }
 
-/** Every domain's newest key under DATA/dkim/, by domain (lower case). */
-export async function loadDkimKeys(dataDir: string): Promise<Map<string, DkimKey>> {
-  const out = new Map<string, DkimKey>();
+/** Every domain's signing keys under DATA/dkim/ (newest of each algorithm), by domain. */
+export async function loadDkimKeys(dataDir: string): Promise<Map<string, DkimKey[]>> {
+  const out = new Map<string, DkimKey[]>();
   const root = join(dataDir, 'dkim');
   let domains: string[];
   try {
@@ -80,15 +82,16 @@ export async function loadDkimKeys(dataDir: string): Promise<Map<string, DkimKey
     return out;
   }
   for (const domain of domains) {
-    let newest: { key: DkimKey; mtime: number } | null = null;
+    const newest = new Map<DkimAlgorithm, { key: DkimKey; mtime: number }>();
     const files = await readdir(join(root, domain)).catch(() => [] as string[]);
     for (const f of files.filter((n) => n.endsWith('.key'))) {
       const path = join(root, domain, f);
       const [pem, st] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
       const key: DkimKey = { domain: domain.toLowerCase(), selector: f.slice(0, -4), algorithm: algorithmOf(createPrivateKey(pem)), privateKey: pem };
-      if (!newest || st.mtimeMs > newest.mtime) newest = { key, mtime: st.mtimeMs };
+      const cur = newest.get(key.algorithm);
+      if (!cur || st.mtimeMs > cur.mtime) newest.set(key.algorithm, { key, mtime: st.mtimeMs });
     }
-    if (newest) out.set(newest.key.domain, newest.key);
+    if (newest.size > 0) out.set(domain.toLowerCase(), [...newest.values()].map((n) => n.key).sort((a, b) => a.algorithm.localeCompare(b.algorithm)));
   }
   return out;
 }

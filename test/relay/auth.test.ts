@@ -86,13 +86,14 @@ test('keys saved under DATA/dkim/ load back, newest per domain, private and not 
     assert.equal((await stat(f1)).mode & 0o777, 0o600);
     assert.match(await readFile(join(dir, 'dkim', 'localisp.test', 'ed1.txt'), 'utf8'), /^ed1\._domainkey\.localisp\.test\. IN TXT "v=DKIM1; k=ed25519; p=/);
     await assert.rejects(saveDkimKey(dir, ed), { code: 'EEXIST' });
-    const f2 = await saveDkimKey(dir, rsa);
+    await saveDkimKey(dir, rsa);
+    const ed2 = { ...generateDkimKey('localisp.test', 'ed2', 'ed25519') };
+    const f3 = await saveDkimKey(dir, ed2);
     await utimes(f1, new Date(1000), new Date(1000));
-    const keys = await loadDkimKeys(dir);
-    assert.equal(keys.get('localisp.test')?.selector, 'rsa1');
-    assert.equal(keys.get('localisp.test')?.algorithm, 'rsa');
-    await utimes(f2, new Date(500), new Date(500));
-    assert.equal((await loadDkimKeys(dir)).get('localisp.test')?.selector, 'ed1');
+    const sel = async () => (await loadDkimKeys(dir)).get('localisp.test')?.map((k) => `${k.algorithm}:${k.selector}`);
+    assert.deepEqual(await sel(), ['ed25519:ed2', 'rsa:rsa1'], 'newest key of each algorithm');
+    await utimes(f3, new Date(500), new Date(500));
+    assert.deepEqual(await sel(), ['ed25519:ed1', 'rsa:rsa1']);
     assert.equal((await loadDkimKeys(join(dir, 'nothing'))).size, 0);
   } finally {
     await rm(dir, { recursive: true, force: true });
