@@ -100,3 +100,17 @@ test('more than 30 Received headers is a loop (5.4.6)', () => {
   assert.doesNotThrow(() => checkLoop(hops(30)));
   assert.throws(() => checkLoop(hops(31)), (e: unknown) => e instanceof ProtocolError && e.enhanced === '5.4.6' && e.code === 554);
 });
+
+test('the project MIME parser reads the DSN as multipart/report with its three parts', async () => {
+  const { parseMessage } = await import('../../src/mime/parse.js');
+  const dsn = buildDsn({ reportingMta: 'mail.localisp.test', to: 'alice@localisp.test', envid: null, arrival: t0, recipients: [reportFor(rcpt({}), 'failed')], original, ret: null, now: t0 });
+  const p = parseMessage(dsn.bytes);
+  assert.deepEqual(p.defects, []);
+  assert.equal(`${p.body.type}/${p.body.subtype}`, 'multipart/report');
+  assert.equal(p.body.params['report-type'], 'delivery-status');
+  assert.deepEqual(p.body.children?.map((c) => `${c.type}/${c.subtype}`), ['text/plain', 'message/delivery-status', 'message/rfc822']);
+  const status = dsn.bytes.subarray(p.body.children![1].bodyStart, p.body.children![1].bodyEnd).toString();
+  assert.match(status, /^Reporting-MTA: dns;mail\.localisp\.test\r\nArrival-Date: .*\r\n\r\nFinal-Recipient: rfc822;bob@corporate\.test\r\nAction: failed\r\nStatus: 5\.1\.1\r\n/);
+  assert.equal(p.body.children![2].message?.envelope.subject, 'Lunch');
+  assert.equal(p.subject, 'Undelivered Mail Returned to Sender');
+});
