@@ -158,3 +158,13 @@ test('AUTH PLAIN to a smarthost', async () => {
   assert.equal(bad.results[0][0].kind, 'temporary');
   assert.match(bad.results[0][0].reply, /535 5\.7\.8/);
 });
+
+test('CHUNKING without PIPELINING: BDAT after the RCPT replies; with both, one write', async () => {
+  const a = await run({ extensions: ['CHUNKING'] }, [message(), message()]);
+  assert.equal(a.sink.transactions.length, 2);
+  assert.ok(a.results.flat().every((r) => r.kind === 'accepted'));
+  const b = await run({ extensions: ['PIPELINING', 'CHUNKING'], rcpt: (x) => (x.startsWith('bob') ? '550 5.1.1 no' : '250 ok') }, [message(), message({ recipients: [{ id: 9, address: 'bob@corporate.test', notify: null, orcpt: null }] }), message()]);
+  assert.deepEqual(b.results.map((r) => r.map((x) => x.kind)), [['permanent', 'accepted'], ['permanent'], ['permanent', 'accepted']]);
+  assert.equal(b.sink.transactions.length, 2);
+  assert.ok(b.sink.transactions.every((t) => t.via === 'BDAT' && Buffer.compare(t.data, text) === 0));
+});

@@ -153,7 +153,7 @@ export class QueueScheduler {
       }
     }
     // Split each destination's messages over its connections, then run them all.
-    const per = o.maxPerDestination ?? 4;
+    const per = o.maxPerDestination ?? 20;
     const jobs: Work[] = [];
     for (const w of works.values()) {
       const n = Math.min(per, w.items.length);

@@ -123,13 +123,18 @@ export async function sendMessage(s: OpenSession, msg: OutboundMessage, reset: b
   };
   try {
     const useBdat = caps.chunking;
+    // RFC 3030 §4.2 with RFC 2920: BDAT may be pipelined too, so with both extensions the
+    // whole transaction is one write and one round trip.
+    const bdatPipelined = useBdat && caps.pipelining;
     const commands = [mailCommand(msg, s, prep.data.length, prep.body, prep.utf8), ...msg.recipients.map((r) => rcptCommand(r, s))];
     if (!useBdat) commands.push('DATA\r\n');
     if (reset) commands.unshift('RSET\r\n');
     let dataReply: Reply | null = null;
     if (caps.pipelining) {
       // RFC 2920 §3.1: RSET, MAIL, RCPTs and DATA may go in one group; replies come in order.
-      conn.write(commands.map((c) => Buffer.from(c, 'utf8')));
+      const group: Buffer[] = commands.map((c) => Buffer.from(c, 'utf8'));
+      if (bdatPipelined) group.push(Buffer.from(`BDAT ${prep.data.length} LAST\r\n`), prep.data);
+      conn.write(group);
     }
     const next = async (i: number): Promise<Reply> => {
       if (!caps.pipelining) conn.write(commands[i]);
@@ -138,7 +143,10 @@ export async function sendMessage(s: OpenSession, msg: OutboundMessage, reset: b
     let i = 0;
     if (reset) {
       const r = await next(i++);
-      if (r.code !== 250) return all(msg, s, kindOf(r.code) === 'permanent' ? 'temporary' : kindOf(r.code), replyToString(r));
+      if (r.code !== 250) {
+        conn.close(); // the rest of a pipelined group would be out of step
+        return all(msg, s, 'temporary', replyToString(r));
+      }
     }
     const mail = await next(i++);
     const accepted: number[] = [];
@@ -150,13 +158,16 @@ export async function sendMessage(s: OpenSession, msg: OutboundMessage, reset: b
       else set(r.id, rr);
     }
     if (!useBdat && (caps.pipelining || (mail.code === 250 && accepted.length > 0))) dataReply = await next(i++);
+    // A pipelined BDAT is answered whatever happened before it (an error if no recipient).
+    const bdatReply = bdatPipelined ? await conn.reply() : null;
     if (accepted.length === 0) {
       // RFC 2920 §3.1: DATA accepted with no valid recipient: end the empty message.
       if (dataReply?.code === 354) { conn.write('.\r\n'); await conn.reply(); }
       return msg.recipients.map((r) => outcome.get(r.id)!);
     }
     let final: Reply;
-    if (useBdat) {
+    if (bdatReply) final = bdatReply;
+    else if (useBdat) {
       // RFC 3030 §2: BDAT <size> LAST, the octets exactly, no dot-stuffing.
       conn.write([Buffer.from(`BDAT ${prep.data.length} LAST\r\n`), prep.data]);
       final = await conn.reply();
