@@ -11,8 +11,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, mkdtemp, readFile, rm, writeFile, chown } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { QueueScheduler } from '../src/mta/queue/scheduler.js';
@@ -22,21 +21,12 @@ import { silentLogger } from '../src/lib/log.js';
 import type { BlobStore, QueueStore } from '../src/store/types.js';
 import { MemoryBlobs, MemoryQueue } from '../test/relay/memory-store.js';
 import { startSink } from '../test/relay/smtp-sink.js';
+import { freePort, postfixAvailable, startPostfix, type PostfixInstance } from '../test/relay/postfix-instance.js';
 
 const N = Number(process.env.RELAY_BENCH_MESSAGES ?? 2000);
 const DOMAINS = Array.from({ length: 10 }, (_, i) => `dest${i}.test`);
 const RCPTS = Array.from({ length: 100 }, (_, i) => `user${i}@${DOMAINS[i % 10]}`);
 const BODY = Buffer.from(`From: bench@localisp.test\r\nTo: someone@dest.test\r\nSubject: relay bench\r\nMessage-ID: <bench@localisp.test>\r\n\r\n${'The quick brown fox jumps over the lazy dog.\r\n'.repeat(20)}`);
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -89,60 +79,36 @@ async function posthorn(sinkPort: number): Promise<number> {
   }
 }
 
-/** A private Postfix instance (own config and queue dirs) relaying everything to the sink. */
+/** A private Postfix instance relaying everything to the same sink. */
 async function postfix(sinkPort: number): Promise<void> {
-  const dir = await mkdtemp(join(tmpdir(), 'pfbench-'));
-  await chmod(dir, 0o755);
-  const smtpdPort = await freePort();
-  const etc = join(dir, 'etc');
-  await Promise.all(['etc', 'spool', 'data'].map((d) => mkdir(join(dir, d))));
-  const pw = spawnSync('id', ['-u', 'postfix'], { encoding: 'utf8' });
-  await chown(join(dir, 'data'), Number(pw.stdout.trim()), -1);
-  const master = (await readFile('/etc/postfix/master.cf', 'utf8'))
-    .replace(/^smtp\s+inet\s.*$/m, `127.0.0.1:${smtpdPort} inet n - n - - smtpd`)
-    .replace(/^(\S+\s+(?:unix|unix-dgram|fifo|pass)\s+\S+\s+\S+\s+)y/gm, '$1n');
-  await writeFile(join(etc, 'master.cf'), master);
-  const main = (defer: boolean) => [
-    'compatibility_level = 3.6', `queue_directory = ${join(dir, 'spool')}`, `data_directory = ${join(dir, 'data')}`,
-    'mail_owner = postfix', 'setgid_group = postdrop', 'myhostname = pfbench.test', 'mydestination =', 'local_recipient_maps =',
-    'alias_maps =', 'alias_database =', 'inet_interfaces = 127.0.0.1', 'inet_protocols = ipv4', 'smtp_bind_address = 127.0.0.1',
-    'mynetworks = 127.0.0.0/8', 'smtpd_relay_restrictions = permit_mynetworks, reject', 'disable_dns_lookups = yes',
-    'smtp_dns_support_level = disabled', `relayhost = [127.0.0.1]:${sinkPort}`, 'default_destination_concurrency_limit = 20',
-    `maillog_file = ${join(dir, 'postfix.log')}`, `maillog_file_prefixes = ${dir}`, ...(defer ? ['defer_transports = smtp relay'] : []), '',
-  ].join('\n');
-  const pf = (...args: string[]) => spawnSync('/usr/sbin/postfix', ['-c', etc, ...args], { encoding: 'utf8' });
-  const sent = async () => ((await readFile(join(dir, 'postfix.log'), 'utf8').catch(() => '')).match(/status=sent/g) ?? []).length;
+  let pf: PostfixInstance;
+  try {
+    // 1. queue → sink: hold the mail (defer_transports), then flush it and time the deliveries
+    pf = await startPostfix({ relayTo: sinkPort, extra: ['defer_transports = smtp relay'] });
+  } catch {
+    console.log('postfix: could not start a private instance (skipped)');
+    return;
+  }
   const waitSent = async (n: number, limitMs: number) => {
     const t0 = performance.now();
-    while ((await sent()) < n && performance.now() - t0 < limitMs) await sleep(50);
-    return (performance.now() - t0) / 1000;
+    while ((await pf.sent()) < n && performance.now() - t0 < limitMs) await sleep(50);
   };
   try {
-    // 1. queue → sink: hold the mail, then flush it and time the deliveries
-    await writeFile(join(etc, 'main.cf'), main(true));
-    if (pf('start').status !== 0) { console.log('postfix: could not start a private instance (skipped)'); return; }
-    await sleep(500);
-    const src = (m: number) => spawnSync('/usr/sbin/smtp-source', ['-m', String(m), '-s', '20', '-f', 'bench@localisp.test', '-t', RCPTS[0], `127.0.0.1:${smtpdPort}`]);
+    const src = (m: number) => spawnSync('/usr/sbin/smtp-source', ['-m', String(m), '-s', '20', '-f', 'bench@localisp.test', '-t', RCPTS[0], `127.0.0.1:${pf.smtpdPort}`]);
     src(N);
-    await writeFile(join(etc, 'main.cf'), main(false));
-    pf('reload');
-    await sleep(300);
+    await pf.reconfigure([]);
     const t0 = performance.now();
-    spawnSync('/usr/sbin/postqueue', ['-c', etc, '-f']);
+    spawnSync('/usr/sbin/postqueue', ['-c', pf.etc, '-f']);
     await waitSent(N, 120_000);
-    const q2s = (await sent()) / ((performance.now() - t0) / 1000);
-    console.log(`postfix queue → sink: ${q2s.toFixed(0)} msg/s (${await sent()} of ${N})`);
+    console.log(`postfix queue → sink: ${((await pf.sent()) / ((performance.now() - t0) / 1000)).toFixed(0)} msg/s (${await pf.sent()} of ${N})`);
     // 2. end to end: smtp-source → postfix smtpd → queue → sink
-    const before = await sent();
+    const before = await pf.sent();
     const t1 = performance.now();
     src(N);
     await waitSent(before + N, 120_000);
-    const e2e = ((await sent()) - before) / ((performance.now() - t1) / 1000);
-    console.log(`postfix smtp-source → postfix → sink: ${e2e.toFixed(0)} msg/s`);
+    console.log(`postfix smtp-source → postfix → sink: ${(((await pf.sent()) - before) / ((performance.now() - t1) / 1000)).toFixed(0)} msg/s`);
   } finally {
-    pf('stop');
-    await sleep(300);
-    await rm(dir, { recursive: true, force: true });
+    await pf.stop();
   }
 }
 
@@ -151,7 +117,7 @@ export async function run(): Promise<void> {
   console.log(`sink: ${sink.label}; load: ${N} messages, 100 recipients on 10 domains`);
   try {
     await posthorn(sink.port);
-    if (existsSync('/usr/sbin/postfix') && existsSync('/usr/sbin/smtp-source') && process.getuid?.() === 0 && !process.env.NO_PF) await postfix(sink.port);
+    if (postfixAvailable() && existsSync('/usr/sbin/smtp-source') && !process.env.NO_PF) await postfix(sink.port);
     else console.log('postfix: not installed (or not root): comparison skipped');
   } finally {
     await sink.stop();
