@@ -219,3 +219,18 @@ test('start/kick/stop: a kicked scheduler delivers new mail without waiting for 
     await e.close();
   }
 });
+
+test('SRS: a forwarded message from a foreign sender leaves with an SRS0 reverse-path', async () => {
+  const srs = { options: { secrets: ['k'], domain: 'localisp.test' }, isLocalDomain: async (d: string) => d === 'localisp.test' };
+  const e = await env({}, { srs });
+  try {
+    await e.enqueue(body(), ['bob@corporate.test'], { sender: 'someone@elsewhere.test' });
+    await e.enqueue(body(), ['bob@corporate.test']);
+    await e.sched.runOnce();
+    const froms = e.corp.transactions.map((t) => t.mailFrom.split(' ')[0]).sort();
+    assert.match(froms[0], /^FROM:<SRS0=[^=]{4}=[A-Z2-7]{2}=elsewhere\.test=someone@localisp\.test>$/);
+    const { srsReverse } = await import('../../src/auth/srs.js');
+    assert.deepEqual(srsReverse(froms[0].slice(6, -1), srs.options), { ok: true, address: 'someone@elsewhere.test' });
+    assert.equal(froms[1], 'FROM:<alice@localisp.test>');
+  } finally { await e.close(); }
+});

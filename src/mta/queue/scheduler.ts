@@ -14,6 +14,7 @@ import type { Logger } from '../../lib/log.js';
 import { ProtocolError } from '../../lib/errors.js';
 import { domainOf } from '../../lib/address.js';
 import { signMessage, type DkimKey } from '../../auth/dkim.js';
+import { srsForward, type SrsOptions } from '../../auth/srs.js';
 import { resolveDestination, type Destination, type RoutingConfig } from '../transport/routes.js';
 import type { DnsResolver } from '../transport/resolver.js';
 import { deliverBatch } from '../transport/deliver.js';
@@ -40,6 +41,9 @@ export interface SchedulerOptions {
   maxPerDestination?: number;
   /** Recipients claimed per pass. */
   batchSize?: number;
+  /** SRS for mail whose reverse-path is not in one of our domains (forwards, lists): the
+   *  next hop's SPF check sees our domain, bounces come back to us to be reversed. */
+  srs?: { options: SrsOptions; isLocalDomain(domain: string): Promise<boolean> };
   /** DKIM keys by domain (auth/dkim loadDkimKeys). */
   dkimKeys?: Map<string, DkimKey[]>;
   log: Logger;
@@ -129,6 +133,7 @@ export class QueueScheduler {
         continue;
       }
       const data = await this.sign(original);
+      const sender = await this.envelopeSender(msg.sender);
       const byDomain = new Map<string, typeof pending>();
       for (const r of pending) {
         const d = domainOf(r.address).toLowerCase();
@@ -149,7 +154,7 @@ export class QueueScheduler {
         const existing = w.items.find((it) => it.msg.id === msg.id);
         const outRcpts = rcpts.map((r) => ({ id: r.id, address: r.address, notify: r.notify, orcpt: r.orcpt }));
         if (existing) existing.out.recipients.push(...outRcpts);
-        else w.items.push({ msg, original, out: { sender: msg.sender, recipients: outRcpts, data, envid: msg.envid, ret: msg.ret, body: msg.body, smtputf8: msg.smtputf8 } });
+        else w.items.push({ msg, original, out: { sender, recipients: outRcpts, data, envid: msg.envid, ret: msg.ret, body: msg.body, smtputf8: msg.smtputf8 } });
       }
     }
     // Split each destination's messages over its connections, then run them all.
@@ -166,6 +171,12 @@ export class QueueScheduler {
 
   private ctx() {
     return { queue: this.o.queue, blobs: this.o.blobs, hostname: this.o.hostname, policy: this.o.policy };
+  }
+
+  private async envelopeSender(sender: string): Promise<string> {
+    const srs = this.o.srs;
+    if (!srs || sender === '' || (await srs.isLocalDomain(domainOf(sender)))) return sender;
+    return srsForward(sender, srs.options);
   }
 
   private async sign(original: Buffer): Promise<Buffer> {
