@@ -9,10 +9,13 @@
 import type { BlobStore, QueuedMessage, QueuedRecipient, QueueStore } from '../../store/types.js';
 import { needsSmtpUtf8 } from '../../protocol/smtp/path.js';
 import { buildDsn, reportFor, type DsnAction } from './dsn.js';
+import type { AttemptRecorder } from './batch.js';
 import { decide, type AttemptOutcome, type Decision, type QueuePolicy } from './policy.js';
 
 export interface RecordContext {
   queue: QueueStore;
+  /** Where outcomes are written (group commit when the store can batch). */
+  recorder: AttemptRecorder;
   blobs: BlobStore;
   hostname: string;
   policy: QueuePolicy;
@@ -38,11 +41,11 @@ export async function enqueueNotice(ctx: RecordContext, msg: QueuedMessage, orig
 
 export async function recordAttempts(ctx: RecordContext, msg: QueuedMessage, original: Buffer, attempts: RecipientAttempt[], now: number): Promise<void> {
   const decided = attempts.map((a) => ({ ...a, d: decide(msg, a.recipient, a.outcome, now, ctx.policy) }));
-  const write = (a: RecipientAttempt & { d: Decision }) => ctx.queue.recordAttempt(a.recipient.id, {
+  const write = (a: RecipientAttempt & { d: Decision }) => ctx.recorder.record(a.recipient.id, {
     state: a.d.state, reply: a.outcome.reply, remoteMta: a.outcome.remoteMta, at: now, nextAttempt: a.d.nextAttempt, delayNotified: a.d.delayNotified,
   });
   // 1. acceptances, before anything else
-  for (const a of decided.filter((x) => x.outcome.kind === 'accepted')) await write(a);
+  await Promise.all(decided.filter((x) => x.outcome.kind === 'accepted').map(write));
   // 2. the notice (one DSN for all recipients of this attempt that need one), committed
   const notices = decided.filter((x) => x.d.notice !== null);
   if (notices.length > 0) {
@@ -53,5 +56,5 @@ export async function recordAttempts(ctx: RecordContext, msg: QueuedMessage, ori
     await enqueueNotice(ctx, msg, original, reports, now);
   }
   // 3. everything else
-  for (const a of decided.filter((x) => x.outcome.kind !== 'accepted')) await write(a);
+  await Promise.all(decided.filter((x) => x.outcome.kind !== 'accepted').map(write));
 }

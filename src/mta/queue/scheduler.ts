@@ -23,6 +23,7 @@ import type { OutboundMessage, RecipientOutcome } from '../transport/transaction
 import { checkLoop, headerSection } from './loop.js';
 import type { AttemptOutcome, QueuePolicy } from './policy.js';
 import { recordAttempts, type RecipientAttempt } from './record.js';
+import { AttemptRecorder } from './batch.js';
 
 export interface SchedulerOptions {
   queue: QueueStore;
@@ -79,8 +80,11 @@ export class QueueScheduler {
   private running: Promise<number> | null = null;
   private again = false;
   private stopped = true;
+  private readonly recorder: AttemptRecorder;
 
-  constructor(private readonly o: SchedulerOptions) {}
+  constructor(private readonly o: SchedulerOptions) {
+    this.recorder = new AttemptRecorder(o.queue);
+  }
 
   private now(): number {
     return (this.o.now ?? Date.now)();
@@ -170,7 +174,7 @@ export class QueueScheduler {
   }
 
   private ctx() {
-    return { queue: this.o.queue, blobs: this.o.blobs, hostname: this.o.hostname, policy: this.o.policy };
+    return { queue: this.o.queue, recorder: this.recorder, blobs: this.o.blobs, hostname: this.o.hostname, policy: this.o.policy };
   }
 
   private async envelopeSender(sender: string): Promise<string> {
