@@ -6,6 +6,7 @@ import { QueueScheduler, type SchedulerOptions } from '../../src/mta/queue/sched
 import { defaultPolicy } from '../../src/mta/queue/policy.js';
 import { generateDkimKey } from '../../src/auth/dkim.js';
 import { silentLogger } from '../../src/lib/log.js';
+import { ProtocolError } from '../../src/lib/errors.js';
 import { MemoryBlobs, MemoryQueue } from './memory-store.js';
 import { startSink, type Sink, type SinkOptions } from './smtp-sink.js';
 import { header, parsePart, splitMultipart, statusGroups } from './mime-check.js';
@@ -232,5 +233,26 @@ test('SRS: a forwarded message from a foreign sender leaves with an SRS0 reverse
     const { srsReverse } = await import('../../src/auth/srs.js');
     assert.deepEqual(srsReverse(froms[0].slice(6, -1), srs.options), { ok: true, address: 'someone@elsewhere.test' });
     assert.equal(froms[1], 'FROM:<alice@localisp.test>');
+  } finally { await e.close(); }
+});
+
+test('recipients in our own domains are delivered locally, never over the network', async () => {
+  const got: string[] = [];
+  const local = {
+    isLocalDomain: async (d: string) => d === 'localisp.test',
+    deliver: async (_raw: Buffer, sender: string, rcpt: string) => {
+      if (rcpt.startsWith('gone')) throw new ProtocolError(550, '5.1.1', 'no such user');
+      got.push(`${sender}>${rcpt}`);
+    },
+  };
+  const e = await env({ rcpt: (a) => (a.startsWith('ghost') ? '550 5.1.1 no' : '250 ok') }, { local });
+  try {
+    await e.enqueue(body(), ['ghost@corporate.test', 'carol@localisp.test', 'gone@localisp.test']);
+    await e.sched.runOnce();
+    await e.sched.runOnce(); // the bounce to alice@localisp.test is delivered locally too
+    // one notice for the local failure, one for the remote one (RFC 3464 §2: several DSNs may report on one message)
+    assert.deepEqual(got, ['alice@localisp.test>carol@localisp.test', '>alice@localisp.test', '>alice@localisp.test']);
+    assert.equal(e.home.connections, 0);
+    assert.equal((await e.queue.list()).length, 0);
   } finally { await e.close(); }
 });

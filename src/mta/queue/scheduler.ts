@@ -45,6 +45,10 @@ export interface SchedulerOptions {
   /** SRS for mail whose reverse-path is not in one of our domains (forwards, lists): the
    *  next hop's SPF check sees our domain, bounces come back to us to be reversed. */
   srs?: { options: SrsOptions; isLocalDomain(domain: string): Promise<boolean> };
+  /** Our own domains are delivered locally, never through the network (a bounce to one
+   *  of our users, mail queued for a domain that became local). `deliver` resolves when the
+   *  message is durably stored, or throws a ProtocolError (5xx: fail, else retry). */
+  local?: { isLocalDomain(domain: string): Promise<boolean>; deliver(raw: Buffer, sender: string, recipient: string): Promise<void> };
   /** DKIM keys by domain (auth/dkim loadDkimKeys). */
   dkimKeys?: Map<string, DkimKey[]>;
   log: Logger;
@@ -144,6 +148,10 @@ export class QueueScheduler {
         byDomain.set(d, [...(byDomain.get(d) ?? []), r]);
       }
       for (const [domain, rcpts] of byDomain) {
+        if (o.local && (await o.local.isLocalDomain(domain))) {
+          await this.deliverLocally(msg, original, rcpts);
+          continue;
+        }
         if (!dests.has(domain)) dests.set(domain, resolveDestination(domain, { localNames: [o.hostname], ...o.routing }, o.resolver));
         let dest: Destination;
         try {
@@ -175,6 +183,19 @@ export class QueueScheduler {
 
   private ctx() {
     return { queue: this.o.queue, recorder: this.recorder, blobs: this.o.blobs, hostname: this.o.hostname, policy: this.o.policy };
+  }
+
+  private async deliverLocally(msg: QueuedMessage, original: Buffer, rcpts: QueuedMessage['recipients']): Promise<void> {
+    const attempts: RecipientAttempt[] = [];
+    for (const recipient of rcpts) {
+      try {
+        await this.o.local!.deliver(original, msg.sender, recipient.address);
+        attempts.push({ recipient, outcome: { kind: 'accepted', reply: '250 2.0.0 delivered locally', remoteMta: null, hopHasDsn: true } });
+      } catch (e) {
+        attempts.push({ recipient, outcome: fromErr(e) });
+      }
+    }
+    await recordAttempts(this.ctx(), msg, original, attempts, this.now());
   }
 
   private async envelopeSender(sender: string): Promise<string> {
