@@ -24,6 +24,14 @@ export interface QueueRunnerContext {
   resolver?: DnsResolver;
   /** Smarthost credentials (no configuration key yet). */
   relayAuth?: SmtpAuth | null;
+  /** SRS secrets (no configuration key yet): when given, forwarded mail from foreign
+   *  senders leaves with an SRS0 reverse-path in `hostname`'s parent domain or `srsDomain`. */
+  srsSecrets?: string[];
+  srsDomain?: string;
+  /** Local delivery for our own domains (mta/ingest); without it they go by MX like any. */
+  deliverLocal?: (raw: Buffer, sender: string, recipient: string) => Promise<void>;
+  /** Source address for outbound connections (multi-homed hosts). */
+  localAddress?: string;
 }
 
 export interface RunningQueue {
@@ -48,6 +56,7 @@ export function routingFromConfig(config: Config, relayAuth: SmtpAuth | null = n
 
 export async function startQueueRunner(ctx: QueueRunnerContext): Promise<RunningQueue> {
   const { config } = ctx;
+  const isLocalDomain = (d: string) => ctx.store.directory.isLocalDomain(d);
   const resolver = ctx.resolver ?? createResolver({ servers: config.dns.servers, timeoutMs: durationMs(config.dns.timeout) });
   const scheduler = new QueueScheduler({
     queue: ctx.store.queue,
@@ -56,7 +65,9 @@ export async function startQueueRunner(ctx: QueueRunnerContext): Promise<Running
     nodeId: config.queue.node_id || `${osHostname()}:${process.pid}`,
     routing: routingFromConfig(config, ctx.relayAuth ?? null),
     resolver,
-    session: { connectTimeoutMs: durationMs(config.outbound.connect_timeout), commandTimeoutMs: durationMs(config.outbound.command_timeout) },
+    session: { connectTimeoutMs: durationMs(config.outbound.connect_timeout), commandTimeoutMs: durationMs(config.outbound.command_timeout), localAddress: ctx.localAddress },
+    srs: ctx.srsSecrets?.length ? { options: { secrets: ctx.srsSecrets, domain: ctx.srsDomain ?? config.hostname.split('.').slice(1).join('.') }, isLocalDomain } : undefined,
+    local: ctx.deliverLocal ? { isLocalDomain, deliver: ctx.deliverLocal } : undefined,
     policy: policyFromConfig(config.queue),
     leaseMs: durationMs(config.queue.lease),
     pollIntervalMs: durationMs(config.queue.poll_interval),
