@@ -256,3 +256,10 @@ test('recipients in our own domains are delivered locally, never over the networ
     assert.equal((await e.queue.list()).length, 0);
   } finally { await e.close(); }
 });
+
+test('the DKIM signing domain comes from the From address, not its display name', async () => {
+  const { fromDomain } = await import('../../src/mta/queue/scheduler.js');
+  assert.equal(fromDomain(Buffer.from('From: "bob@evil.test" <Alice@LocalISP.test>\r\n\r\n')), 'localisp.test');
+  assert.equal(fromDomain(Buffer.from('Subject: x\r\nFrom: alice@localisp.test\r\n\r\n')), 'localisp.test');
+  assert.equal(fromDomain(Buffer.from('Subject: x\r\n\r\nFrom: body@x.test\r\n')), null);
+});

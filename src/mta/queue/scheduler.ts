@@ -65,10 +65,13 @@ const fromErr = (e: unknown): AttemptOutcome => {
   return { kind: p.code >= 500 ? 'permanent' : 'temporary', reply: `${p.code} ${p.enhanced} ${p.text}`, remoteMta: null };
 };
 
-/** The From header's domain (for the DKIM d= that DMARC aligns with), lower case. */
-function fromDomain(data: Buffer): string | null {
+/** The From header's domain (for the DKIM d= that DMARC aligns with), lower case: the
+ *  angle-addr when there is one (a display name may contain '@'), else the bare address. */
+export function fromDomain(data: Buffer): string | null {
   const h = headerSection(data).toString('latin1').replace(/\r\n[ \t]/g, ' ');
-  const m = /^From:[^\r\n]*@([A-Za-z0-9.-]+)/im.exec(h);
+  const from = /^From:([^\r\n]*)/im.exec(h)?.[1];
+  if (!from) return null;
+  const m = /<[^<>]*@([A-Za-z0-9.-]+)>/.exec(from) ?? /@([A-Za-z0-9.-]+)/.exec(from);
   return m ? m[1].toLowerCase() : null;
 }
 
