@@ -114,3 +114,13 @@ test('the project MIME parser reads the DSN as multipart/report with its three p
   assert.equal(p.body.children![2].message?.envelope.subject, 'Lunch');
   assert.equal(p.subject, 'Undelivered Mail Returned to Sender');
 });
+
+test('SMTPUTF8 mail is reported with RFC 6533 global types and UTF-8 addresses', () => {
+  const o = Buffer.from('From: jürgen@localisp.test\r\nSubject: Grüße\r\n\r\nHallo\r\n', 'utf8');
+  const dsn = buildDsn({ reportingMta: 'mx', to: 'jürgen@localisp.test', envid: null, arrival: t0, recipients: [reportFor(rcpt({ address: 'zoë@corporate.test' }), 'failed')], original: o, ret: 'HDRS', now: t0, utf8: true });
+  assert.equal(dsn.body, '8BITMIME');
+  const parts = splitMultipart(parsePart(dsn.bytes));
+  assert.equal(header(parts[1], 'content-type'), 'message/global-delivery-status');
+  assert.deepEqual(statusGroups(parts[1].body)[1].get('final-recipient'), ['utf-8;zoë@corporate.test']);
+  assert.equal(header(parts[2], 'content-type'), 'message/global-headers');
+});

@@ -44,6 +44,9 @@ export interface DsnInput {
   now: number;
   /** Above this size only the header is returned (default 10 MiB). */
   maxReturnBytes?: number;
+  /** The original needed SMTPUTF8: report with RFC 6533's message/global-* types, which
+   *  carry UTF-8 addresses as they are. */
+  utf8?: boolean;
 }
 
 export interface BuiltDsn {
@@ -93,14 +96,21 @@ function fold(line: string): string {
   return out.join('\r\n');
 }
 
-function recipientFields(r: DsnRecipientReport): string[] {
+/** An address field value: 'rfc822;addr', or under RFC 6533 §3 'utf-8;addr' when the
+ *  address is not ASCII (only in message/global-delivery-status). */
+function addr(type: string, a: string, utf8: boolean): string {
+  if (utf8 && /[^\x00-\x7f]/.test(a)) return `utf-8;${a.replace(/[\r\n]/g, ' ')}`;
+  return `${clean(type)};${clean(a)}`;
+}
+
+function recipientFields(r: DsnRecipientReport, utf8: boolean): string[] {
   const f: string[] = [];
   if (r.orcpt) {
     const semi = r.orcpt.indexOf(';');
     // RFC 3464 §2.3.1 with the ORCPT of RFC 3461 §4.2 (stored xtext-decoded).
-    f.push(semi > 0 ? `Original-Recipient: ${clean(r.orcpt.slice(0, semi))};${clean(r.orcpt.slice(semi + 1))}` : `Original-Recipient: rfc822;${clean(r.orcpt)}`);
+    f.push(`Original-Recipient: ${semi > 0 ? addr(r.orcpt.slice(0, semi), r.orcpt.slice(semi + 1), utf8) : addr('rfc822', r.orcpt, utf8)}`);
   }
-  f.push(`Final-Recipient: rfc822;${clean(r.address)}`); // §2.3.2
+  f.push(`Final-Recipient: ${addr('rfc822', r.address, utf8)}`); // §2.3.2
   f.push(`Action: ${r.action}`); // §2.3.3
   f.push(`Status: ${r.status}`); // §2.3.4
   if (r.remoteMta) f.push(`Remote-MTA: dns;${clean(r.remoteMta)}`); // §2.3.5
@@ -139,14 +149,14 @@ export function buildDsn(input: DsnInput): BuiltDsn {
   const perMessage = [`Reporting-MTA: dns;${input.reportingMta}`];
   if (input.envid) perMessage.push(`Original-Envelope-Id: ${clean(input.envid)}`); // §2.2.1
   perMessage.push(`Arrival-Date: ${formatDate(input.arrival)}`); // §2.2.5
-  const status = [perMessage.join('\r\n'), ...input.recipients.map((r) => recipientFields(r).join('\r\n'))].join('\r\n\r\n');
+  const status = [perMessage.join('\r\n'), ...input.recipients.map((r) => recipientFields(r, input.utf8 === true).join('\r\n'))].join('\r\n\r\n');
 
   // RFC 3461 §4.3: RET=HDRS asks for headers only; the full message only in 'failed'
   // reports, and only when it is not too large.
   const full = input.ret !== 'HDRS' && input.recipients.some((r) => r.action === 'failed') && input.original.length <= (input.maxReturnBytes ?? 10 * 1024 * 1024);
   const returned = full ? input.original : headerSection(input.original);
   const human = humanText(input);
-  const eight = has8bit(returned) || /[^\x00-\x7f]/.test(human + input.to);
+  const eight = has8bit(returned) || /[^\x00-\x7f]/.test(human + input.to + status);
   const header = [
     `From: Mail Delivery System <MAILER-DAEMON@${input.reportingMta}>`,
     `To: <${input.to}>`,
@@ -160,9 +170,10 @@ export function buildDsn(input: DsnInput): BuiltDsn {
   ].join('\r\n');
   const parts = [
     ['Content-Type: text/plain; charset=utf-8', 'Content-Description: Notification', '', human].join('\r\n'),
-    ['Content-Type: message/delivery-status', 'Content-Description: Delivery report', '', status, ''].join('\r\n'),
+    // RFC 6533 §6.1-6.3: the global types for mail that needed SMTPUTF8.
+    [`Content-Type: message/${input.utf8 ? 'global-delivery-status' : 'delivery-status'}`, 'Content-Description: Delivery report', '', status, ''].join('\r\n'),
     [
-      `Content-Type: ${full ? 'message/rfc822' : 'text/rfc822-headers'}`,
+      `Content-Type: ${full ? (input.utf8 ? 'message/global' : 'message/rfc822') : input.utf8 ? 'message/global-headers' : 'text/rfc822-headers'}`,
       `Content-Description: ${full ? 'Undelivered message' : 'Message headers'}`,
       ...(eight ? ['Content-Transfer-Encoding: 8bit'] : []),
       '',

@@ -29,7 +29,7 @@ export interface RecipientAttempt {
 /** Enqueues one DSN for `reports` of `msg` (null sender, isBounce: never bounced itself). */
 export async function enqueueNotice(ctx: RecordContext, msg: QueuedMessage, original: Buffer, reports: Array<{ r: QueuedRecipient; action: DsnAction }>, now: number): Promise<number> {
   const dsn = buildDsn({
-    reportingMta: ctx.hostname, to: msg.sender, envid: msg.envid, arrival: msg.arrival, original, ret: msg.ret, now,
+    reportingMta: ctx.hostname, to: msg.sender, envid: msg.envid, arrival: msg.arrival, original, ret: msg.ret, now, utf8: msg.smtputf8,
     recipients: reports.map(({ r, action }) => reportFor(r, action, msg.arrival + ctx.policy.maxAgeMs)),
   });
   const blobId = await ctx.blobs.put(dsn.bytes);
