@@ -8,6 +8,7 @@
  * or 5xx greeting, TLS trouble) — it never leaves a socket open behind it.
  */
 import type { Reply } from '../../protocol/smtp/reply.js';
+import { parseEhlo } from '../../protocol/smtp/client.js';
 import { replyToString } from '../../protocol/smtp/reply.js';
 import { ConnectionError, SmtpConnection } from './connection.js';
 import type { HopTarget, SmtpAuth, TlsPolicy } from './routes.js';
@@ -52,22 +53,20 @@ export interface OpenSession {
 
 /** RFC 5321 §4.1.1.1 / RFC 1869 §4.3: EHLO reply lines after the first are keywords. */
 export function parseCapabilities(r: Reply | null): Capabilities {
-  const caps: Capabilities = { esmtp: r !== null, pipelining: false, size: null, chunking: false, binarymime: false, eightbitmime: false, smtputf8: false, dsn: false, starttls: false, auth: [] };
-  for (const line of r?.lines.slice(1) ?? []) {
-    const [kw, ...args] = line.trim().split(/\s+/);
-    switch (kw.toUpperCase()) {
-      case 'PIPELINING': caps.pipelining = true; break;
-      case 'SIZE': caps.size = args[0] && /^\d+$/.test(args[0]) ? Number(args[0]) : 0; break;
-      case 'CHUNKING': caps.chunking = true; break;
-      case 'BINARYMIME': caps.binarymime = true; break;
-      case '8BITMIME': caps.eightbitmime = true; break;
-      case 'SMTPUTF8': caps.smtputf8 = true; break;
-      case 'DSN': caps.dsn = true; break;
-      case 'STARTTLS': caps.starttls = true; break;
-      case 'AUTH': caps.auth = args.map((a) => a.toUpperCase()); break;
-    }
-  }
-  return caps;
+  const ext = r ? parseEhlo(r) : new Map<string, string>();
+  const size = ext.get('SIZE');
+  return {
+    esmtp: r !== null,
+    pipelining: ext.has('PIPELINING'), // RFC 2920
+    size: size === undefined ? null : /^\d+$/.test(size) ? Number(size) : 0, // RFC 1870 §4
+    chunking: ext.has('CHUNKING'), // RFC 3030
+    binarymime: ext.has('BINARYMIME'),
+    eightbitmime: ext.has('8BITMIME'), // RFC 6152
+    smtputf8: ext.has('SMTPUTF8'), // RFC 6531
+    dsn: ext.has('DSN'), // RFC 3461
+    starttls: ext.has('STARTTLS'), // RFC 3207
+    auth: (ext.get('AUTH') ?? '').split(/\s+/).filter(Boolean).map((a) => a.toUpperCase()), // RFC 4954
+  };
 }
 
 const text = (r: Reply): string => replyToString(r);

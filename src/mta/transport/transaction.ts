@@ -12,10 +12,10 @@
  * after the hop's 2xx to the end of the data; a transaction cut short leaves the rest
  * 'temporary'; the session is left ready for RSET (or dead).
  */
-import { encodeXtext } from '../../protocol/smtp/params.js';
-import { formatPath, needsSmtpUtf8 } from '../../protocol/smtp/path.js';
+import { dotStuff, mailCommand, rcptCommand } from '../../protocol/smtp/client.js';
+import type { BodyType, NotifyValue } from '../../protocol/smtp/params.js';
+import { needsSmtpUtf8 } from '../../protocol/smtp/path.js';
 import { replyToString, type Reply } from '../../protocol/smtp/reply.js';
-import { dotStuff } from '../../protocol/pop3/response.js';
 import { downgradeTo7bit } from './downgrade.js';
 import type { OpenSession } from './session.js';
 
@@ -61,14 +61,14 @@ function all(msg: OutboundMessage, s: OpenSession, kind: RecipientOutcome['kind'
 }
 
 /** What must change (or fail) before this message may go to this hop. */
-function prepare(msg: OutboundMessage, s: OpenSession): { data: Buffer; body: string | null; utf8: boolean } | { fail: string } {
+function prepare(msg: OutboundMessage, s: OpenSession): { data: Buffer; body: BodyType | null; utf8: boolean } | { fail: string } {
   const { caps } = s;
   const utf8Needed = needsSmtpUtf8(msg.sender) || msg.recipients.some((r) => needsSmtpUtf8(r.address)) || (msg.smtputf8 && has8bit(headerOf(msg.data)));
   if (utf8Needed && !caps.smtputf8) return { fail: '553 5.6.7 next hop does not support SMTPUTF8, which this message needs' };
   // RFC 1870 §6: do not send what the server has said it will refuse.
   if (caps.size && msg.data.length > caps.size) return { fail: `552 5.3.4 message size ${msg.data.length} exceeds the next hop's limit of ${caps.size}` };
   let data = msg.data;
-  let body: string | null = null;
+  let body: BodyType | null = null;
   if (msg.body === 'BINARYMIME') {
     if (!(caps.binarymime && caps.chunking)) return { fail: '554 5.6.3 binary message and the next hop lacks BINARYMIME' };
     body = 'BINARYMIME';
@@ -84,28 +84,21 @@ function prepare(msg: OutboundMessage, s: OpenSession): { data: Buffer; body: st
   return { data, body, utf8: utf8Needed || (msg.smtputf8 && caps.smtputf8) };
 }
 
-function mailCommand(msg: OutboundMessage, s: OpenSession, size: number, body: string | null, utf8: boolean): string {
-  const p: string[] = [];
-  if (s.caps.size !== null) p.push(`SIZE=${size}`); // RFC 1870 §3
-  if (body) p.push(`BODY=${body}`); // RFC 6152 §2
-  if (utf8) p.push('SMTPUTF8'); // RFC 6531 §3.4
-  if (s.caps.dsn) {
-    if (msg.ret) p.push(`RET=${msg.ret}`); // RFC 3461 §4.3
-    if (msg.envid) p.push(`ENVID=${encodeXtext(msg.envid)}`); // RFC 3461 §4.4
-  }
-  return `MAIL FROM:${formatPath(msg.sender)}${p.length ? ` ${p.join(' ')}` : ''}\r\n`;
+function mailLine(msg: OutboundMessage, s: OpenSession, size: number, body: BodyType | null, utf8: boolean): string {
+  const dsn = s.caps.dsn;
+  return mailCommand(msg.sender, {
+    size: s.caps.size !== null ? size : undefined, // RFC 1870 §3
+    body: body ?? undefined, // RFC 6152 §2
+    smtputf8: utf8, // RFC 6531 §3.4
+    ret: dsn ? msg.ret ?? undefined : undefined, // RFC 3461 §4.3, only to a DSN hop
+    envid: dsn ? msg.envid ?? undefined : undefined, // RFC 3461 §4.4
+  });
 }
 
-function rcptCommand(r: OutboundRecipient, s: OpenSession): string {
-  const p: string[] = [];
-  if (s.caps.dsn) {
-    if (r.notify?.length) p.push(`NOTIFY=${r.notify.join(',')}`); // RFC 3461 §4.1
-    if (r.orcpt) {
-      const semi = r.orcpt.indexOf(';');
-      p.push(`ORCPT=${r.orcpt.slice(0, semi)};${encodeXtext(r.orcpt.slice(semi + 1))}`); // §4.2
-    }
-  }
-  return `RCPT TO:${formatPath(r.address)}${p.length ? ` ${p.join(' ')}` : ''}\r\n`;
+function rcptLine(r: OutboundRecipient, s: OpenSession): string {
+  if (!s.caps.dsn) return rcptCommand(r.address);
+  // RFC 3461 §4.1, §4.2: NOTIFY and ORCPT travel on only to a hop that offers DSN.
+  return rcptCommand(r.address, { notify: (r.notify as NotifyValue[] | null) ?? undefined, orcpt: r.orcpt ?? undefined });
 }
 
 /** Runs one transaction. `reset` sends RSET first (every transaction after the first). */
@@ -126,7 +119,7 @@ export async function sendMessage(s: OpenSession, msg: OutboundMessage, reset: b
     // RFC 3030 §4.2 with RFC 2920: BDAT may be pipelined too, so with both extensions the
     // whole transaction is one write and one round trip.
     const bdatPipelined = useBdat && caps.pipelining;
-    const commands = [mailCommand(msg, s, prep.data.length, prep.body, prep.utf8), ...msg.recipients.map((r) => rcptCommand(r, s))];
+    const commands = [mailLine(msg, s, prep.data.length, prep.body, prep.utf8), ...msg.recipients.map((r) => rcptLine(r, s))];
     if (!useBdat) commands.push('DATA\r\n');
     if (reset) commands.unshift('RSET\r\n');
     let dataReply: Reply | null = null;
