@@ -6,8 +6,8 @@
  * same load to the same sink: queue → sink (mail held with defer_transports, then flushed)
  * and end to end (smtp-source → Postfix → sink).
  *
- * RELAY_BENCH_MESSAGES (default 2000) sets the load. The queue is the store from
- * src/store/open.ts (SQLite, fsync on every record) when present, else in memory.
+ * RELAY_BENCH_MESSAGES (default 2000) sets the load. Ours runs twice: on the SQLite store
+ * (one fsync per recorded outcome) and on an in-memory queue (the transport alone).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -41,9 +41,9 @@ async function smtpSink(): Promise<{ port: number; label: string; stop(): Promis
   return { port: s.port, label: 'posthorn test sink', stop: () => s.close() };
 }
 
-async function openQueue(dir: string): Promise<{ queue: QueueStore; blobs: BlobStore; label: string; close(): Promise<void> }> {
+async function openQueue(dir: string, memory: boolean): Promise<{ queue: QueueStore; blobs: BlobStore; label: string; close(): Promise<void> }> {
   const mod = new URL('../src/store/open.ts', import.meta.url);
-  if (existsSync(mod)) {
+  if (!memory && existsSync(mod)) {
     const { openStore } = (await import(mod.href)) as { openStore: (o: { url: string; dataDir: string }) => Promise<{ queue: QueueStore; blobs: BlobStore; close(): Promise<void> }> };
     const store = await openStore({ url: `sqlite:${join(dir, 'posthorn.db')}`, dataDir: dir });
     return { queue: store.queue, blobs: store.blobs, label: 'SQLite store', close: () => store.close() };
@@ -51,9 +51,9 @@ async function openQueue(dir: string): Promise<{ queue: QueueStore; blobs: BlobS
   return { queue: new MemoryQueue(), blobs: new MemoryBlobs(), label: 'in-memory queue', close: async () => undefined };
 }
 
-async function posthorn(sinkPort: number): Promise<number> {
+async function posthorn(sinkPort: number, memory: boolean): Promise<number> {
   const dir = await mkdtemp(join(tmpdir(), 'posthorn-relay-bench-'));
-  const q = await openQueue(dir);
+  const q = await openQueue(dir, memory);
   try {
     const blobId = await q.blobs.put(BODY);
     for (let i = 0; i < N; i++) await q.queue.enqueue({ sender: 'bench@localisp.test', blobId, size: BODY.length, recipients: [{ address: RCPTS[i % RCPTS.length] }] });
@@ -116,7 +116,8 @@ export async function run(): Promise<void> {
   const sink = await smtpSink();
   console.log(`sink: ${sink.label}; load: ${N} messages, 100 recipients on 10 domains`);
   try {
-    await posthorn(sink.port);
+    await posthorn(sink.port, false);
+    await posthorn(sink.port, true); // the transport alone: no fsync per outcome
     if (postfixAvailable() && existsSync('/usr/sbin/smtp-source') && !process.env.NO_PF) await postfix(sink.port);
     else console.log('postfix: not installed (or not root): comparison skipped');
   } finally {
