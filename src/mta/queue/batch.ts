@@ -34,12 +34,13 @@ export class AttemptRecorder {
     if (!this.queue.recordAttempts) return this.queue.recordAttempt(recipientId, result);
     return new Promise<void>((resolve, reject) => {
       this.waiting.push({ recipientId, result, resolve, reject });
-      if (!this.flushing) void this.flush();
+      // Deferred to setImmediate: replies that arrived in the same I/O poll (other
+      // connections) join this commit — with a synchronous driver nothing else could.
+      if (!this.flushing) { this.flushing = true; setImmediate(() => void this.flush()); }
     });
   }
 
   private async flush(): Promise<void> {
-    this.flushing = true;
     while (this.waiting.length > 0) {
       const batch = this.waiting.splice(0);
       try {

@@ -130,20 +130,26 @@ export class QueueScheduler {
     if (claimed.length === 0) return 0;
     const works = new Map<string, Work>();
     const dests = new Map<string, Promise<Destination>>();
+    // A blob shared by many queue entries (list fan-out, one message to many domains) is
+    // read and signed once per pass.
+    const blobs = new Map<string, Promise<Buffer>>();
+    const signed = new Map<string, Promise<Buffer>>();
     let count = 0;
     for (const msg of claimed) {
       const pending = msg.recipients.filter((r) => r.state === 'queued' || r.state === 'deferred');
       count += pending.length;
       let original: Buffer | null = null;
       try {
-        original = await o.blobs.get(msg.blobId);
+        if (!blobs.has(msg.blobId)) blobs.set(msg.blobId, o.blobs.get(msg.blobId));
+        original = await blobs.get(msg.blobId)!;
         checkLoop(original); // RFC 5321 §6.3
       } catch (e) {
         const oc = fromErr(e);
         await recordAttempts(this.ctx(), msg, original ?? Buffer.alloc(0), pending.map((recipient) => ({ recipient, outcome: oc })), this.now());
         continue;
       }
-      const data = await this.sign(original);
+      if (!signed.has(msg.blobId)) signed.set(msg.blobId, this.sign(original));
+      const data = await signed.get(msg.blobId)!;
       const sender = await this.envelopeSender(msg.sender);
       const byDomain = new Map<string, typeof pending>();
       for (const r of pending) {
