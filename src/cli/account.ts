@@ -9,8 +9,8 @@ import { loadAccounts, saveAccounts, type Account } from '../client/accounts.js'
 import { discover } from '../client/autoconfig.js';
 import { parseHostPort } from '../client/endpoint.js';
 import { ClientError } from '../client/errors.js';
-import { readStdin } from '../client/password.js';
 import { runAction } from '../client/run.js';
+import type { Cli } from './context.js';
 
 interface AddFlags {
   address: string;
@@ -27,7 +27,9 @@ interface AddFlags {
   default?: boolean;
 }
 
-export function registerAccount(program: Command): void {
+export function registerAccount(program: Command, cli: Cli): void {
+  const out = (line: string) => cli.io.stdout(`${line}\n`);
+  const run = (fn: () => Promise<void>) => runAction(cli.io.stderr, (c) => (cli.exitCode = c), fn);
   const account = program.command('account').description('mail client profiles (servers, login, how to get the password)');
 
   account
@@ -45,22 +47,22 @@ export function registerAccount(program: Command): void {
     .option('--password-command <cmd>', 'shell command that prints the password')
     .option('--password-env <var>', 'environment variable that holds the password')
     .option('--default', 'use this profile when --account is not given')
-    .action((name: string, f: AddFlags) => runAction(() => add(name, f)));
+    .action((name: string, f: AddFlags) => run(() => add(cli, name, f)));
 
   account
     .command('list')
     .description('list profiles (never shows passwords)')
-    .action((_o: unknown, cmd: Command) => runAction(async () => list(Boolean(cmd.optsWithGlobals().json))));
+    .action((_o: unknown, cmd: Command) => run(async () => list(cli, Boolean(cmd.optsWithGlobals().json))));
 
   account
     .command('remove <name>')
     .description('remove a profile')
     .action((name: string) =>
-      runAction(async () => {
+      run(async () => {
         const all = loadAccounts();
         if (!all.delete(name)) throw new ClientError('usage', `no account named ${name}`);
         saveAccounts(all);
-        console.log(`removed account ${name}`);
+        out(`removed account ${name}`);
       }),
     );
 
@@ -71,17 +73,17 @@ export function registerAccount(program: Command): void {
     .option('--autoconfig-url <url>', 'where to look for config-v1.1.xml instead of https://autoconfig.DOMAIN')
     .option('--dns <host:port>', 'DNS server to ask')
     .action((address: string, f: { save?: string; autoconfigUrl?: string; dns?: string }, cmd: Command) =>
-      runAction(async () => {
+      run(async () => {
         const d = await discover(address, { base: f.autoconfigUrl, dnsServer: f.dns });
         if (!d.smtp && !d.imap && !d.pop3) throw new ClientError('not-found', `found no mail servers for ${address}`);
-        if (cmd.optsWithGlobals().json) console.log(JSON.stringify(d, null, 2));
+        if (cmd.optsWithGlobals().json) out(JSON.stringify(d, null, 2));
         else {
           for (const k of ['smtp', 'imap', 'pop3'] as const) {
             const s = d[k];
-            if (s) console.log(`${k.padEnd(5)} ${s.host}:${s.port} (${s.security})`);
+            if (s) out(`${k.padEnd(5)} ${s.host}:${s.port} (${s.security})`);
           }
-          if (d.user) console.log(`user  ${d.user}`);
-          console.log(`from  ${d.source.join(', ')}`);
+          if (d.user) out(`user  ${d.user}`);
+          out(`from  ${d.source.join(', ')}`);
         }
         if (f.save) {
           const all = loadAccounts();
@@ -91,13 +93,13 @@ export function registerAccount(program: Command): void {
           else if (d.pop3) Object.assign(a, { pop3: `${d.pop3.host}:${d.pop3.port}`, pop3_security: d.pop3.security });
           all.set(f.save, a);
           saveAccounts(all);
-          console.log(`saved account ${f.save}`);
+          out(`saved account ${f.save}`);
         }
       }),
     );
 }
 
-async function add(name: string, f: AddFlags): Promise<void> {
+async function add(cli: Cli, name: string, f: AddFlags): Promise<void> {
   if (f.imap && f.pop3) throw new ClientError('usage', 'give --imap or --pop3, not both');
   if (f.tls && f.starttls) throw new ClientError('usage', 'give --tls or --starttls, not both');
   for (const s of [f.smtp, f.imap, f.pop3]) if (s) parseHostPort(s, 1);
@@ -110,7 +112,7 @@ async function add(name: string, f: AddFlags): Promise<void> {
     if (f.pop3) a.pop3_security = sec;
   }
   if (f.insecure) a.insecure = true;
-  if (f.passwordStdin) a.password = (await readStdin()).replace(/\r?\n$/, '');
+  if (f.passwordStdin) a.password = (await cli.io.readStdin()).replace(/\r?\n$/, '');
   if (f.passwordCommand) a.password_command = f.passwordCommand;
   if (f.passwordEnv) a.password_env = f.passwordEnv;
   if (f.default) {
@@ -119,10 +121,11 @@ async function add(name: string, f: AddFlags): Promise<void> {
   }
   all.set(name, a);
   saveAccounts(all);
-  console.log(`saved account ${name}`);
+  cli.io.stdout(`saved account ${name}\n`);
 }
 
-function list(json: boolean): void {
+function list(cli: Cli, json: boolean): void {
+  const out = (line: string) => cli.io.stdout(`${line}\n`);
   const all = loadAccounts();
   const rows = [...all].map(([name, a]) => ({
     name,
@@ -135,12 +138,12 @@ function list(json: boolean): void {
     password: a.password ? 'stored' : a.password_command ? 'command' : a.password_env ? `env ${a.password_env}` : 'none',
   }));
   if (json) {
-    console.log(JSON.stringify(rows, null, 2));
+    out(JSON.stringify(rows, null, 2));
     return;
   }
-  if (rows.length === 0) console.log('no accounts (posthorn account add NAME --address ADDR …)');
+  if (rows.length === 0) out('no accounts (posthorn account add NAME --address ADDR …)');
   for (const r of rows) {
     const reading = r.imap ? `imap ${r.imap}` : r.pop3 ? `pop3 ${r.pop3}` : '-';
-    console.log(`${r.default ? '*' : ' '} ${r.name}  ${r.address}  smtp ${r.smtp ?? '-'}  ${reading}  password: ${r.password}`);
+    out(`${r.default ? '*' : ' '} ${r.name}  ${r.address}  smtp ${r.smtp ?? '-'}  ${reading}  password: ${r.password}`);
   }
 }

@@ -11,10 +11,10 @@ import type { Command } from 'commander';
 import { compose } from '../client/compose.js';
 import { ClientError } from '../client/errors.js';
 import * as outbox from '../client/outbox.js';
-import { readStdin } from '../client/password.js';
 import { resolveSending, type ConnFlags } from '../client/profile.js';
 import { runAction } from '../client/run.js';
 import { SmtpClient, type SubmitResult } from '../client/smtp.js';
+import type { Cli } from './context.js';
 
 interface SendFlags extends ConnFlags {
   from?: string;
@@ -46,7 +46,7 @@ export function connectionOptions(cmd: Command): Command {
     .option('--timeout <seconds>', 'connect and read timeout', '30');
 }
 
-export function registerSend(program: Command): void {
+export function registerSend(program: Command, cli: Cli): void {
   const send = program
     .command('send')
     .description('compose and send a message (exit codes: 3 unreachable, 4 TLS, 5 auth, 6 recipient refused, 7 too big, 75 queued in the outbox)')
@@ -63,13 +63,13 @@ export function registerSend(program: Command): void {
     .option('--server <host:port>', 'submission server')
     .option('--verbose', 'print the SMTP conversation (AUTH masked)')
     .option('--flush', 'send what waits in the outbox');
-  connectionOptions(send).action((f: SendFlags) => runAction(() => (f.flush ? flush(f) : sendOne(f))));
+  connectionOptions(send).action((f: SendFlags) => runAction(cli.io.stderr, (c) => (cli.exitCode = c), () => (f.flush ? flush(cli, f) : sendOne(cli, f))));
 }
 
-async function bodyText(f: SendFlags): Promise<string> {
-  if (f.body === '-') return readStdin();
+async function bodyText(cli: Cli, f: SendFlags): Promise<string> {
+  if (f.body === '-') return cli.io.readStdin();
   if (f.body) return readFileSync(f.body, 'utf8');
-  if (!process.stdin.isTTY) return readStdin();
+  if (!process.stdin.isTTY) return cli.io.readStdin();
   const editor = process.env.VISUAL || process.env.EDITOR || 'vi';
   const dir = mkdtempSync(join(tmpdir(), 'posthorn-'));
   const file = join(dir, 'message.txt');
@@ -83,11 +83,11 @@ async function bodyText(f: SendFlags): Promise<string> {
   }
 }
 
-const trace = (dir: 'C' | 'S', line: string) => process.stderr.write(`${dir}: ${line}\n`);
+const tracer = (cli: Cli) => (dir: 'C' | 'S', line: string) => cli.io.stderr(`${dir}: ${line}\n`);
 
-async function sendOne(f: SendFlags): Promise<void> {
+async function sendOne(cli: Cli, f: SendFlags): Promise<void> {
   if (f.passwordStdin && (f.body === '-' || (!f.body && !process.stdin.isTTY))) throw new ClientError('usage', '--password-stdin and a body on standard input cannot both be used');
-  const r = resolveSending(f);
+  const r = resolveSending(cli.io, f);
   const from = f.from ?? r.account?.address;
   if (!from) throw new ClientError('usage', 'no sender: give --from or --account');
   const split = (l: string[]) => l.flatMap((x) => x.split(',')).map((x) => x.trim()).filter(Boolean);
@@ -97,7 +97,7 @@ async function sendOne(f: SendFlags): Promise<void> {
     cc: split(f.cc),
     bcc: split(f.bcc),
     subject: f.subject ?? '',
-    text: await bodyText(f),
+    text: await bodyText(cli, f),
     html: f.html ? readFileSync(f.html, 'utf8') : undefined,
     replyTo: f.replyTo,
     inReplyTo: f.inReplyTo,
@@ -105,7 +105,7 @@ async function sendOne(f: SendFlags): Promise<void> {
   });
   let client: SmtpClient;
   try {
-    client = await SmtpClient.connect(r.spec, f.verbose ? trace : undefined);
+    client = await SmtpClient.connect(r.spec, f.verbose ? tracer(cli) : undefined);
   } catch (e) {
     if (e instanceof ClientError && e.kind === 'connect') {
       const q = outbox.enqueue({ account: r.account ? r.name : null, from: msg.from, recipients: msg.recipients, lastError: e.message }, msg.raw);
@@ -114,35 +114,37 @@ async function sendOne(f: SendFlags): Promise<void> {
     throw e;
   }
   try {
-    report(await client.submit(msg.from, msg.recipients, msg.raw), msg.messageId);
+    report(cli, await client.submit(msg.from, msg.recipients, msg.raw), msg.messageId);
   } finally {
     await client.quit();
   }
 }
 
-function report(res: SubmitResult, messageId: string): void {
-  for (const r of res.recipients) console.log(`${r.ok ? 'accepted' : 'REFUSED '} ${r.address}: ${r.reply}`);
-  console.log(`sent ${messageId}: ${res.final ?? ''}`);
+function report(cli: Cli, res: SubmitResult, messageId: string): void {
+  const out = (line: string) => cli.io.stdout(`${line}\n`);
+  for (const r of res.recipients) out(`${r.ok ? 'accepted' : 'REFUSED '} ${r.address}: ${r.reply}`);
+  out(`sent ${messageId}: ${res.final ?? ''}`);
   const refused = res.recipients.filter((r) => !r.ok);
   if (refused.length) throw new ClientError('recipient', `${refused.length} recipient(s) refused: ${refused.map((r) => `${r.address} (${r.reply})`).join(', ')}`);
 }
 
 /** Sends every outbox entry; keeps those that fail, with their error. */
-export async function flush(f: ConnFlags & { server?: string; verbose?: boolean }): Promise<void> {
+export async function flush(cli: Cli, f: ConnFlags & { server?: string; verbose?: boolean }): Promise<void> {
+  const out = (line: string) => cli.io.stdout(`${line}\n`);
   const entries = outbox.pending();
   if (entries.length === 0) {
-    console.log('outbox is empty');
+    out('outbox is empty');
     return;
   }
   let failed = 0;
   for (const e of entries) {
     try {
-      const r = resolveSending({ ...f, account: f.account ?? e.account ?? undefined });
-      const client = await SmtpClient.connect(r.spec, f.verbose ? trace : undefined);
+      const r = resolveSending(cli.io, { ...f, account: f.account ?? e.account ?? undefined });
+      const client = await SmtpClient.connect(r.spec, f.verbose ? tracer(cli) : undefined);
       try {
         const res = await client.submit(e.from, e.recipients, outbox.message(e));
         outbox.remove(e);
-        console.log(`sent ${e.id} to ${res.recipients.filter((x) => x.ok).map((x) => x.address).join(', ')}`);
+        out(`sent ${e.id} to ${res.recipients.filter((x) => x.ok).map((x) => x.address).join(', ')}`);
       } finally {
         await client.quit();
       }
@@ -150,7 +152,7 @@ export async function flush(f: ConnFlags & { server?: string; verbose?: boolean 
       failed++;
       const text = (err as Error).message;
       outbox.noteFailure(e, text);
-      console.error(`kept ${e.id} in the outbox: ${text}`);
+      cli.io.stderr(`kept ${e.id} in the outbox: ${text}\n`);
     }
   }
   if (failed) throw new ClientError('queued', `${failed} message(s) remain in the outbox`);

@@ -10,29 +10,22 @@ import { execFileSync } from 'node:child_process';
 import { ClientError } from './errors.js';
 import type { Account } from './accounts.js';
 
-let stdinText: Promise<string> | null = null;
-
-/** All of standard input as text (read once). */
-export function readStdin(): Promise<string> {
-  stdinText ??= new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    process.stdin.on('data', (c: Buffer) => chunks.push(c));
-    process.stdin.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    process.stdin.on('error', reject);
-  });
-  return stdinText;
+export interface PasswordInputs {
+  /** --password-stdin: the whole of standard input. */
+  stdin: (() => Promise<string>) | null;
+  env: Record<string, string | undefined>;
 }
 
-export function passwordSource(fromStdin: boolean, account: Account | null): () => Promise<string> {
+export function passwordSource(inputs: PasswordInputs, account: Account | null): () => Promise<string> {
   let cached: Promise<string> | null = null;
-  return () => (cached ??= find(fromStdin, account));
+  return () => (cached ??= find(inputs, account));
 }
 
-async function find(fromStdin: boolean, account: Account | null): Promise<string> {
-  if (fromStdin) return (await readStdin()).replace(/\r?\n$/, '');
-  if (process.env.POSTHORN_PASSWORD) return process.env.POSTHORN_PASSWORD;
+async function find(inputs: PasswordInputs, account: Account | null): Promise<string> {
+  if (inputs.stdin) return (await inputs.stdin()).replace(/\r?\n$/, '');
+  if (inputs.env.POSTHORN_PASSWORD) return inputs.env.POSTHORN_PASSWORD;
   if (account?.password_env) {
-    const v = process.env[account.password_env];
+    const v = inputs.env[account.password_env];
     if (v) return v;
   }
   if (account?.password_command) {

@@ -1,19 +1,15 @@
 /**
  * Runs one client command: a ClientError becomes its message on stderr and its exit code
- * (errors.ts); anything else is a bug and exits 1 with its message.
+ * (errors.ts); anything else propagates to the CLI's own handler (an internal error).
  */
 import { ClientError } from './errors.js';
 
-export async function runAction(fn: () => Promise<void>): Promise<void> {
+export async function runAction(stderr: (text: string) => void, setExitCode: (code: number) => void, fn: () => Promise<void>): Promise<void> {
   try {
     await fn();
   } catch (e) {
-    if (e instanceof ClientError) {
-      process.stderr.write(`posthorn: ${e.message}\n`);
-      process.exitCode = e.exitCode;
-      return;
-    }
-    process.stderr.write(`posthorn: ${(e as Error).message ?? String(e)}\n`);
-    process.exitCode = 1;
+    if (!(e instanceof ClientError)) throw e;
+    stderr(`posthorn: ${e.message}\n`);
+    setExitCode(e.exitCode);
   }
 }
