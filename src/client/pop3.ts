@@ -82,6 +82,7 @@ export class Pop3Client {
         r = await this.command(answer, true);
       }
       if (!r.ok) throw new ClientError('auth', `authentication failed for ${user} at ${this.where}: ${r.text}`);
+      mech.finish(null);
       return;
     }
     const u = await this.command(`USER ${user}`);

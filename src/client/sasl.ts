@@ -5,6 +5,7 @@
  * SMTP AUTH, POP3 AUTH); this module only says what to send next.
  */
 import { ScramClient, plainResponse } from '../protocol/sasl/scram-client.js';
+import { ClientError } from './errors.js';
 
 export interface SaslExchange {
   name: 'SCRAM-SHA-256' | 'PLAIN' | 'LOGIN';
@@ -32,7 +33,9 @@ export function pickMechanism(offered: readonly string[], user: string, password
         return Buffer.alloc(0);
       },
       finish(additional) {
+        // RFC 5802 §5: the client MUST check the server's signature
         if (!verified && additional) c.verify(additional);
+        else if (!verified) throw new ClientError('auth', 'the server did not prove it knows the password (no SCRAM server signature)');
       },
     };
   }
