@@ -105,7 +105,7 @@ export function registerMail(program: Command, cli: Cli): void {
       run(() =>
         withSource(f, async (s) => {
           const raw = await s.raw(f.folder, numbers([n])[0], true);
-          if (f.raw) cli.io.stdout(raw.toString('latin1') === raw.toString('utf8') ? raw.toString('utf8') : raw.toString('latin1'));
+          if (f.raw) printRaw(cli, raw);
           else out(renderMessage(viewMessage(raw)).trimEnd());
         }),
       ),
@@ -170,6 +170,20 @@ export function registerMail(program: Command, cli: Cli): void {
     .option('--all', 'every folder, not only --folder')
     .option('--keep', 'POP3: leave mail on the server and remember what was fetched')
     .action((f: MailFlags & { all?: boolean; keep?: boolean }) => run(() => sync(cli, f)));
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The exact bytes: as text when they are valid UTF-8 (which round-trips), else as bytes. */
+function printRaw(cli: Cli, raw: Buffer): void {
+  let text: string | null = null;
+  try {
+    text = strictUtf8.decode(raw);
+  } catch {
+    text = null;
+  }
+  if (text !== null) cli.io.stdout(text);
+  else process.stdout.write(raw);
 }
 
 function listLine(r: Summary): string {

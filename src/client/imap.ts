@@ -130,7 +130,7 @@ export class ImapClient {
     const r = await this.send(args, secret);
     if (r.done.status !== 'OK') {
       const kind = r.done.code?.name === 'NONEXISTENT' || r.done.code?.name === 'TRYCREATE' ? 'not-found' : 'protocol';
-      throw new ClientError(kind, `${this.where}: ${typeof args[0] === "string" ? args[0] : "command"} failed: ${r.done.status} ${r.done.text}`);
+      throw new ClientError(kind, `${this.where}: ${verb(args)} failed: ${r.done.status} ${r.done.text}`);
     }
     return r;
   }
@@ -244,6 +244,12 @@ export class ImapClient {
   close(): void {
     this.conn.close();
   }
+}
+
+/** The command's name for messages: 'SELECT', 'UID FETCH'. */
+function verb(args: Arg[]): string {
+  const words = args.filter((a): a is string => typeof a === 'string');
+  return words.slice(0, words[0] === 'UID' ? 2 : 1).join(' ');
 }
 
 /** LOGIN and AUTHENTICATE keep their verb in a transcript; credentials become stars. */

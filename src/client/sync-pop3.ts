@@ -31,8 +31,12 @@ export async function syncPop3(c: Pop3Client, account: string, keep: boolean, pr
     const onServer = new Set(uidls.values());
     cache.index.seenUidls = [...new Set([...have, ...fresh.map(([, id]) => id)])].filter((id) => onServer.has(id));
   } else {
-    for (const [n] of fresh) await c.dele(n);
-    stats.deletedOnServer = fresh.length;
+    // everything the cache holds now leaves the server, also what an earlier --keep left there
+    const cached = new Set(cache.all().map((m) => m.uidl));
+    const gone = [...uidls].filter(([, id]) => cached.has(id));
+    for (const [n] of gone) await c.dele(n);
+    stats.deletedOnServer = gone.length;
+    cache.index.seenUidls = [];
   }
   cache.save();
   return stats;
