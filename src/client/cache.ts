@@ -57,6 +57,7 @@ export function accountCacheDir(account: string): string {
 export class FolderCache {
   readonly dir: string;
   index: FolderIndex;
+  private made = false;
 
   constructor(account: string, readonly folder: string) {
     this.dir = join(accountCacheDir(account), safeSegment(folder));
@@ -75,8 +76,14 @@ export class FolderCache {
     }
   }
 
-  save(): void {
+  private mkdirs(): void {
+    if (this.made) return;
     for (const d of ['cur', 'new', 'tmp']) mkdirSync(join(this.dir, d), { recursive: true, mode: 0o700 });
+    this.made = true;
+  }
+
+  save(): void {
+    this.mkdirs();
     const tmp = join(this.dir, 'index.json.tmp');
     writeFileSync(tmp, JSON.stringify(this.index));
     renameSync(tmp, join(this.dir, 'index.json'));
@@ -85,6 +92,7 @@ export class FolderCache {
   /** Drops everything (UIDVALIDITY changed, RFC 4549 §4.1). */
   reset(uidValidity: number): void {
     rmSync(this.dir, { recursive: true, force: true });
+    this.made = false;
     this.index = { uidValidity, uidNext: 0, highestModseq: 0, messages: {} };
   }
 
@@ -109,7 +117,7 @@ export class FolderCache {
 
   /** Stores a downloaded message (Maildir: tmp/ then rename into cur/). */
   add(m: Omit<CachedMessage, 'file'>, raw: Buffer): void {
-    for (const d of ['cur', 'new', 'tmp']) mkdirSync(join(this.dir, d), { recursive: true, mode: 0o700 });
+    this.mkdirs();
     const base = `${m.uid}.${this.index.uidValidity}.posthorn`;
     const tmp = join(this.dir, 'tmp', base);
     writeFileSync(tmp, raw);

@@ -85,6 +85,7 @@ export class Connection {
   }
 
   private attach(s: net.Socket): void {
+    s.setNoDelay(true); // a command line and its literal go out at once, not after a delayed ACK
     s.setTimeout(this.opts.timeoutMs);
     s.on('data', (b: Buffer) => {
       if (this.waiter) {
