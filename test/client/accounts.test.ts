@@ -71,10 +71,14 @@ test('autoconfig: Thunderbird config file, saved as a profile', async (t) => {
   const srv = http.createServer((req, res) => {
     asked = req.url ?? '';
     res.setHeader('content-type', 'text/xml');
+    res.setHeader('connection', 'close');
     res.end(XML);
   });
   await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  t.after(() => srv.close());
+  t.after(() => {
+    srv.closeAllConnections();
+    srv.close();
+  });
   const base = `http://127.0.0.1:${(srv.address() as AddressInfo).port}`;
   // a DNS server that does not answer: the SRV look-ups fail fast and the file is used
   const r = await posthorn(['account', 'autoconfig', 'me@example.invalid', '--autoconfig-url', base, '--dns', '127.0.0.1:9', '--save', 'found']);
