@@ -9,8 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { posthorn } from './cli.js';
 import { anchorsUp, DOVECOT_IMAP, freshHome, token } from './anchors.js';
-import { ImapClient } from '../../src/client/imap.js';
-import { append, enableSync, search, select, store } from '../../src/client/imap-mailbox.js';
+import { astring, ImapClient } from '../../src/client/imap.js';
+import { append, enableSync, expunge, search, select, store } from '../../src/client/imap-mailbox.js';
 import { syncFolder } from '../../src/client/sync.js';
 import { FolderCache } from '../../src/client/cache.js';
 
@@ -129,4 +129,58 @@ test('sync without CONDSTORE (full flag comparison) sees server expunges and fla
     st = await syncFolder(s, account, folder, m);
     assert.deepEqual([st.downloaded, st.flagsFromServer, st.removedHere, st.flagsToServer], [0, 0, 0, 0]);
   }
+});
+
+test('a new UIDVALIDITY discards the cache; an unreachable server falls back to the cache; sync sends the outbox', async (t) => {
+  if (!(await anchorsUp())) return t.skip('Dovecot not running');
+  const home = freshHome();
+  t.after(home.cleanup);
+  const tok = token();
+  const folder = `ph-${tok}`;
+  const c = await ImapClient.connect(spec);
+  t.after(async () => {
+    await c.run(['DELETE', c.mailbox(folder)]).catch(() => undefined);
+    await c.logout();
+  });
+  await c.run(['CREATE', c.mailbox(folder)]);
+  await append(c, folder, [], crlf(`Subject: old ${tok}\n\nold\n`));
+  process.env.POSTHORN_PASSWORD = 'pass';
+  t.after(() => delete process.env.POSTHORN_PASSWORD);
+  let r = await posthorn(['account', 'add', 'a', '--address', `${USER}@test`, '--user', USER, '--imap', DOVECOT_IMAP, '--smtp', '127.0.0.1:10025']);
+  assert.equal(r.code, 0, r.stderr);
+  r = await posthorn(['mail', 'sync', '--account', 'a', '--folder', folder]);
+  assert.match(r.stdout, /1 new/);
+
+  // the folder is made anew: same name, new UIDVALIDITY (RFC 3501 §2.3.1.1)
+  await c.run(['DELETE', c.mailbox(folder)]);
+  await c.run(['CREATE', c.mailbox(folder)]);
+  await append(c, folder, [], crlf(`Subject: new ${tok}\n\nnew\n`));
+  r = await posthorn(['mail', 'sync', '--account', 'a', '--folder', folder]);
+  assert.match(r.stdout, /1 new/);
+  let rows = JSON.parse((await posthorn(['--json', 'mail', 'list', '--offline', '--account', 'a', '--folder', folder])).stdout) as Array<{ subject: string }>;
+  assert.deepEqual(rows.map((x) => x.subject), [`new ${tok}`]);
+
+  // the server goes away: reading falls back to the cache, saying so
+  r = await posthorn(['account', 'add', 'a', '--address', `${USER}@test`, '--user', USER, '--imap', '127.0.0.1:9', '--smtp', '127.0.0.1:9']);
+  r = await posthorn(['--json', 'mail', 'list', '--account', 'a', '--folder', folder]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /connection refused by 127\.0\.0\.1:9[\s\S]*working offline/);
+  rows = JSON.parse(r.stdout) as typeof rows;
+  assert.deepEqual(rows.map((x) => x.subject), [`new ${tok}`]);
+  r = await posthorn(['send', '--account', 'a', '--to', `${USER}@test`, '--subject', `queued ${tok}`, '--body', '-'], { stdin: 'later\n' });
+  assert.equal(r.code, 75);
+
+  // back again: sync sends what waited in the outbox
+  r = await posthorn(['account', 'add', 'a', '--address', `${USER}@test`, '--user', USER, '--imap', DOVECOT_IMAP, '--smtp', '127.0.0.1:10025']);
+  r = await posthorn(['mail', 'sync', '--account', 'a', '--folder', folder]);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stdout, /sent \S+ to user84@test/);
+  await select(c, 'INBOX');
+  for (let i = 0; i < 50; i++) {
+    const found = await search(c, ['SUBJECT', astring(`queued ${tok}`)]);
+    if (found.length) return void (await expunge(c, found));
+    await new Promise((res) => setTimeout(res, 200));
+    await c.run(['NOOP']);
+  }
+  assert.fail('the queued message was not delivered');
 });
