@@ -11,7 +11,7 @@ import { Connection } from './connection.js';
 import { ClientError } from './errors.js';
 import { checkMaySendPassword, type ServerSpec } from './endpoint.js';
 import { parseResponse, type ImapResponse, type ImapValue, type RespCode, text } from './imap-response.js';
-import { pickMechanism } from './sasl.js';
+import { pickMechanism, type SaslExchange } from './sasl.js';
 import { ImapReceiver } from '../protocol/imap/receiver.js';
 import { encodeMutf7 } from '../protocol/imap/mutf7.js';
 
@@ -103,26 +103,35 @@ export class ImapClient {
     const user = spec.user ?? '';
     const password = await spec.password();
     const offered = [...this.caps].filter((c) => c.startsWith('AUTH=')).map((c) => c.slice(5));
-    const mech = pickMechanism(offered.filter((m) => m !== 'LOGIN'), user, password);
+    const usable = offered.filter((m) => m !== 'LOGIN');
+    const mech = pickMechanism(usable, user, password);
     let done: StatusResponse;
     if (mech) {
-      // RFC 3501 §6.2.2 AUTHENTICATE, RFC 4959 SASL-IR initial response
-      const ir = mech.initial && this.caps.has('SASL-IR') ? ` ${mech.initial.length ? mech.initial.toString('base64') : '='}` : '';
-      let first = mech.initial !== null && ir === '';
-      done = await this.runRaw(`AUTHENTICATE ${mech.name}${ir}`, (challenge) => {
-        if (first) {
-          first = false;
-          return (mech.initial ?? Buffer.alloc(0)).toString('base64');
-        }
-        return mech.step(Buffer.from(challenge, 'base64')).toString('base64');
-      });
-      if (done.status === 'OK') mech.finish(null);
+      done = await this.authenticate(mech);
+      // a server may offer SCRAM for accounts that have no SCRAM secret: try PLAIN then
+      const plain = mech.name === 'SCRAM-SHA-256' && done.status === 'NO' ? pickMechanism(usable.filter((m) => m !== 'SCRAM-SHA-256'), user, password) : null;
+      if (plain) done = await this.authenticate(plain);
     } else if (!this.caps.has('LOGINDISABLED')) {
       done = (await this.run(['LOGIN', astring(user), astring(password)], true)).done; // RFC 3501 §6.2.3
     } else throw new ClientError('auth', `${this.where} offers no login method this client knows`);
     if (done.status !== 'OK') throw new ClientError('auth', `authentication failed for ${user} at ${this.where}: ${done.text}`);
     if (done.code?.name === 'CAPABILITY') this.setCaps(done.code.args.split(' '));
     else await this.capability(null);
+  }
+
+  /** RFC 3501 §6.2.2 AUTHENTICATE, with the RFC 4959 SASL-IR initial response when offered. */
+  private async authenticate(mech: SaslExchange): Promise<StatusResponse> {
+    const ir = mech.initial && this.caps.has('SASL-IR') ? ` ${mech.initial.length ? mech.initial.toString('base64') : '='}` : '';
+    let first = mech.initial !== null && ir === '';
+    const done = await this.runRaw(`AUTHENTICATE ${mech.name}${ir}`, (challenge) => {
+      if (first) {
+        first = false;
+        return (mech.initial ?? Buffer.alloc(0)).toString('base64');
+      }
+      return mech.step(Buffer.from(challenge, 'base64')).toString('base64');
+    });
+    if (done.status === 'OK') mech.finish(null);
+    return done;
   }
 
   /** Runs a command; throws ClientError on NO/BAD. */

@@ -9,7 +9,7 @@ import { Connection } from './connection.js';
 import { ClientError } from './errors.js';
 import { checkMaySendPassword, type ServerSpec } from './endpoint.js';
 import { LineReader } from './lines.js';
-import { pickMechanism } from './sasl.js';
+import { pickMechanism, type SaslExchange } from './sasl.js';
 
 export type Trace = (direction: 'C' | 'S', line: string) => void;
 
@@ -66,28 +66,37 @@ export class Pop3Client {
     checkMaySendPassword(this.conn.secure, spec, this.caps.has('STLS'));
     const user = spec.user ?? '';
     const password = await spec.password();
-    const mech = pickMechanism((this.caps.get('SASL') ?? '').split(/\s+/).filter((m) => m !== 'LOGIN'), user, password);
+    const offered = (this.caps.get('SASL') ?? '').split(/\s+/).filter((m) => m !== 'LOGIN');
+    const mech = pickMechanism(offered, user, password);
     if (mech) {
-      // RFC 5034 §4: AUTH mechanism [initial-response]
-      const ir = mech.initial === null ? '' : ` ${mech.initial.length ? mech.initial.toString('base64') : '='}`;
-      let r = await this.command(`AUTH ${mech.name}${ir}`, true);
-      while (r.continuation) {
-        let answer: string;
-        try {
-          answer = mech.step(Buffer.from(r.text, 'base64')).toString('base64');
-        } catch (e) {
-          await this.command('*');
-          throw new ClientError('auth', `authentication with ${this.where} failed: ${(e as Error).message}`);
-        }
-        r = await this.command(answer, true);
-      }
+      let r = await this.authenticate(mech);
+      // a server may offer SCRAM for accounts that have no SCRAM secret: try PLAIN then
+      const plain = mech.name === 'SCRAM-SHA-256' && !r.ok ? pickMechanism(offered.filter((m) => m.toUpperCase() !== 'SCRAM-SHA-256'), user, password) : null;
+      if (plain) r = await this.authenticate(plain);
       if (!r.ok) throw new ClientError('auth', `authentication failed for ${user} at ${this.where}: ${r.text}`);
-      mech.finish(null);
       return;
     }
     const u = await this.command(`USER ${user}`);
     const p = u.ok ? await this.command(`PASS ${password}`, true) : u;
     if (!p.ok) throw new ClientError('auth', `authentication failed for ${user} at ${this.where}: ${p.text}`);
+  }
+
+  /** RFC 5034 §4: AUTH mechanism [initial-response], then "+ " challenges. */
+  private async authenticate(mech: SaslExchange): Promise<{ ok: boolean; text: string }> {
+    const ir = mech.initial === null ? '' : ` ${mech.initial.length ? mech.initial.toString('base64') : '='}`;
+    let r = await this.command(`AUTH ${mech.name}${ir}`, true);
+    while (r.continuation) {
+      let answer: string;
+      try {
+        answer = mech.step(Buffer.from(r.text, 'base64')).toString('base64');
+      } catch (e) {
+        await this.command('*');
+        throw new ClientError('auth', `authentication with ${this.where} failed: ${(e as Error).message}`);
+      }
+      r = await this.command(answer, true);
+    }
+    if (r.ok) mech.finish(null);
+    return r;
   }
 
   /** STAT: message count and total size (RFC 1939 §5). */

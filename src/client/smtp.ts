@@ -14,7 +14,7 @@ import { hostname } from 'node:os';
 import { Connection } from './connection.js';
 import { ClientError } from './errors.js';
 import { checkMaySendPassword, type ServerSpec } from './endpoint.js';
-import { pickMechanism } from './sasl.js';
+import { pickMechanism, type SaslExchange } from './sasl.js';
 import { ReplyParser, replyToString, type Reply } from '../protocol/smtp/reply.js';
 import { formatPath, needsSmtpUtf8 } from '../protocol/smtp/path.js';
 import { dotStuff } from '../protocol/pop3/response.js';
@@ -85,9 +85,19 @@ export class SmtpClient {
   private async auth(spec: ServerSpec): Promise<void> {
     checkMaySendPassword(this.conn.secure, spec, this.ext.has('STARTTLS'));
     const user = spec.user ?? '';
-    const mech = pickMechanism((this.ext.get('AUTH') ?? '').split(/\s+/), user, await spec.password());
+    const password = await spec.password();
+    const offered = (this.ext.get('AUTH') ?? '').split(/\s+/);
+    const mech = pickMechanism(offered, user, password);
     if (!mech) throw new ClientError('auth', `${this.where} offers no AUTH mechanism this client knows (${this.ext.get('AUTH')})`);
-    // RFC 4954 §4: initial response on the AUTH line, "=" when empty
+    let r = await this.authenticate(mech);
+    // a server may offer SCRAM for accounts that have no SCRAM secret: try PLAIN then
+    const plain = mech.name === 'SCRAM-SHA-256' && r.code === 535 ? pickMechanism(offered.filter((m) => m.toUpperCase() !== 'SCRAM-SHA-256'), user, password) : null;
+    if (plain) r = await this.authenticate(plain);
+    if (r.code !== 235) throw new ClientError('auth', `authentication failed for ${user} at ${this.where}: ${replyToString(r)}`);
+  }
+
+  /** RFC 4954 §4: AUTH with an initial response ("=" when empty), then 334 challenges. */
+  private async authenticate(mech: SaslExchange): Promise<Reply> {
     const ir = mech.initial === null ? '' : ` ${mech.initial.length ? mech.initial.toString('base64') : '='}`;
     let r = await this.command(`AUTH ${mech.name}${ir}`, true);
     while (r.code === 334) {
@@ -100,8 +110,8 @@ export class SmtpClient {
       }
       r = await this.command(answer, true);
     }
-    if (r.code !== 235) throw new ClientError('auth', `authentication failed for ${user} at ${this.where}: ${replyToString(r)}`);
-    mech.finish(null);
+    if (r.code === 235) mech.finish(null);
+    return r;
   }
 
   /** One message to its recipients. Throws 'size' before sending when it is too big and

@@ -17,6 +17,8 @@ export interface FakeSmtpOptions {
   tls?: 'starttls' | 'implicit' | 'none';
   auth?: Array<'SCRAM-SHA-256' | 'PLAIN'>;
   password?: string;
+  /** The secret SCRAM checks against (default: password); a different one makes SCRAM fail. */
+  scramSecret?: string;
   size?: number;
   refuse?: RegExp;
 }
@@ -52,7 +54,7 @@ export async function fakeSmtp(o: FakeSmtpOptions = {}): Promise<{ port: number;
       if (step.kind === 'challenge') return say(334, step.data.toString('base64'));
       sasl = null;
       if (step.credential.kind === 'password') return step.credential.password === (o.password ?? 'secret') ? ((authed = 'PLAIN'), say(235, '2.7.0 ok')) : say(535, '5.7.8 bad credentials');
-      const v = step.credential.verify(o.password ?? 'secret');
+      const v = step.credential.verify(o.scramSecret ?? o.password ?? 'secret');
       if (!v.ok) return say(535, '5.7.8 bad credentials');
       authed = 'SCRAM-SHA-256';
       if (!v.additionalData) return say(235, '2.7.0 ok');

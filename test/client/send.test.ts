@@ -61,6 +61,15 @@ test('PLAIN when SCRAM is not offered; a wrong password exits 5; --verbose masks
   assert.doesNotMatch(r.stderr, /right|cmlnaHQ|AG1lAHJpZ2h0/);
 });
 
+test('SCRAM refused (no SCRAM secret for the account): PLAIN is tried next over TLS', async (t) => {
+  const srv = await fakeSmtp({ tls: 'implicit', auth: ['SCRAM-SHA-256', 'PLAIN'], password: 'pw', scramSecret: 'other' });
+  t.after(srv.close);
+  const r = await posthorn(base(srv.port, '--to', 'you@example.com', '--user', 'me', '--tls', '--insecure', '--password-stdin', '--verbose'), { stdin: 'pw\n' });
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /^C: AUTH SCRAM-SHA-256 \*+$[\s\S]*^S: 535 [\s\S]*^C: AUTH PLAIN \*+$/m);
+  assert.equal(srv.received[0].authMechanism, 'PLAIN');
+});
+
 test('a message over SIZE exits 7 before anything is sent', async (t) => {
   const srv = await fakeSmtp({ size: 2000 });
   t.after(srv.close);
