@@ -7,6 +7,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { posthorn } from './cli.js';
 import { freshHome } from './anchors.js';
+import { fakeDns } from './fake-dns.js';
 import { loadAccounts } from '../../src/client/accounts.js';
 import { passwordSource } from '../../src/client/password.js';
 import { parseAutoconfig } from '../../src/client/autoconfig.js';
@@ -91,4 +92,19 @@ test('autoconfig: Thunderbird config file, saved as a profile', async (t) => {
   assert.equal(a?.imap_security, 'tls');
   assert.equal(a?.smtp_security, 'starttls');
   assert.equal(a?.user, 'me@example.invalid');
+});
+
+test('autoconfig: RFC 6186 SRV records, lowest priority first, "." meaning not offered', async (t) => {
+  const dns = await fakeDns({
+    '_submissions._tcp.example.net': [{ priority: 0, weight: 0, port: 0, target: '.' }],
+    '_submission._tcp.example.net': [{ priority: 10, weight: 0, port: 587, target: 'smtp2.example.net' }, { priority: 5, weight: 0, port: 587, target: 'smtp.example.net' }],
+    '_imaps._tcp.example.net': [{ priority: 0, weight: 1, port: 993, target: 'imap.example.net' }],
+  });
+  t.after(dns.close);
+  const r = await posthorn(['--json', 'account', 'autoconfig', 'me@example.net', '--dns', dns.address, '--autoconfig-url', 'http://127.0.0.1:9']);
+  assert.equal(r.code, 0, r.stderr);
+  const d = JSON.parse(r.stdout) as Record<string, unknown>;
+  assert.deepEqual(d.smtp, { host: 'smtp.example.net', port: 587, security: 'starttls' });
+  assert.deepEqual(d.imap, { host: 'imap.example.net', port: 993, security: 'tls' });
+  assert.deepEqual(d.source, ['SRV _submission._tcp.example.net', 'SRV _imaps._tcp.example.net']);
 });
