@@ -3,9 +3,10 @@
  * over IMAP or POP3, or from the local cache when the server cannot be reached (or with
  * --offline), where changes wait for the next `mail sync` (client/source-cache.ts).
  */
-import type { Command } from 'commander';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Command } from 'commander';
 import { FolderCache, accountCacheDir } from '../client/cache.js';
 import { ClientError } from '../client/errors.js';
 import { ImapClient } from '../client/imap.js';
@@ -22,8 +23,6 @@ import { Pop3Source } from '../client/source-pop3.js';
 import type { MailSource, Summary } from '../client/source.js';
 import { syncFolder, type SyncStats } from '../client/sync.js';
 import { syncPop3 } from '../client/sync-pop3.js';
-import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Cli } from './context.js';
 import { connectionOptions, flush } from './send.js';
 
