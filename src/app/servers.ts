@@ -17,6 +17,9 @@ import { durationMs } from '../config/values.js';
 import { startPop3Server, ConnectionLimiter } from '../server/pop3/index.js';
 import { startSmtpFromConfig } from '../server/smtp/from-config.js';
 import { startImapServer } from '../server/imap/index.js';
+import { startQueueRunner } from '../mta/queue/runner.js';
+import { localDelivery } from '../mta/transport/local.js';
+import { createIngest } from '../mta/ingest/ingest.js';
 
 export type ServerStarter = (base: BaseServerOptions, config: Config) => Promise<RunningServer>;
 
@@ -82,6 +85,15 @@ export interface RunningService {
 
 export type ServiceStarter = (ctx: ServiceContext) => Promise<RunningService>;
 
-export const serviceStarters: ServiceStarter[] = [
-  // e.g. the outbound queue runner (mta/queue)
-];
+/** The outbound queue: mail for other domains leaves from here; mail for our own domains
+ *  that reaches the queue (bounces to our users) is delivered through mta/ingest. */
+const queueRunner: ServiceStarter = (ctx) =>
+  startQueueRunner({
+    ...ctx,
+    deliverLocal: localDelivery(
+      createIngest({ store: ctx.store, bus: ctx.bus, hostname: ctx.config.hostname }),
+      ctx.config.hostname,
+    ),
+  });
+
+export const serviceStarters: ServiceStarter[] = [queueRunner];

@@ -13,6 +13,12 @@ import { domainCommands } from './domain.js';
 import { listCommands } from './list.js';
 import { serveCommand } from './serve.js';
 import { userCommands } from './user.js';
+import { queueCommands } from './queue.js';
+import { dkimCommands } from './dkim.js';
+import { doctorCommands } from './doctor.js';
+import { registerAccount } from './account.js';
+import { registerSend } from './send.js';
+import { registerMail } from './mail.js';
 
 export const EXIT = { ok: 0, user: 1, usage: 2, internal: 70 } as const;
 
@@ -31,7 +37,14 @@ export function buildProgram(cli: Cli): Command {
   forwardCommands(program, cli);
   listCommands(program, cli);
   configCommands(program, cli);
+  queueCommands(program, cli);
+  dkimCommands(program, cli);
+  doctorCommands(program, cli);
   serveCommand(program, cli);
+  // the mail client
+  registerAccount(program, cli);
+  registerSend(program, cli);
+  registerMail(program, cli);
   return program;
 }
 

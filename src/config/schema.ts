@@ -147,7 +147,7 @@ export const configSchema = z.strictObject({
   }),
 
   queue: section({
-    retry: durations(['5m', '15m', '30m', '1h', '2h', '4h'], 'Waits between delivery attempts; the last one repeats until `queue.max_age`.'),
+    retry: durations(['5m', '10m', '20m', '40m', '1h'], 'Waits between delivery attempts (5 minutes, doubling up to 1 hour); the last one repeats until `queue.max_age`.'),
     delay_warning: duration('4h', 'Age at which a delay notice (DSN "delayed", RFC 3464) goes to the sender; 0s: never.'),
     max_age: duration('5d', 'Age at which undelivered mail is bounced to the sender (RFC 5321 §4.5.4.1: 4–5 days).'),
     poll_interval: duration('5s', 'How often the queue looks for due messages (new mail is tried at once).'),
