@@ -13,7 +13,6 @@ import { PASS, startTestServer, USER, type TestServer } from './support/harness.
 
 /** Script → why it fails today. Remove an entry as soon as the script passes. */
 const KNOWN_FAILING: Record<string, string> = {
-  'search-body': 'SEARCH TEXT must match every header field (X-Header:); the full-text index (mime searchTextOf) has only subject/from/to/cc/bcc and text',
   listext: 'subscriptions to deleted mailboxes (\\NonExistent \\Subscribed) need subscriptions kept apart from mailboxes in the store',
 };
 
