@@ -143,7 +143,8 @@ export class SmtpClient {
     for (const chunk of dotStuff(message)) this.conn.write(chunk); // RFC 5321 §4.5.2
     this.trace?.('C', `<${message.length} bytes of message> .`);
     const end = await this.reply();
-    if (end.code === 552) throw new ClientError('size', `${this.where} refused the message size: ${replyToString(end)}`);
+    // RFC 3463: 5.2.2 is a full mailbox (a recipient problem), 5.3.4 / plain 552 a size problem
+    if (end.code === 552 && end.enhanced !== '5.2.2') throw new ClientError('size', `${this.where} refused the message size: ${replyToString(end)}`);
     if (end.code !== 250) throw new ClientError('recipient', `${this.where} refused the message: ${replyToString(end)}`);
     return { recipients: results, final: replyToString(end) };
   }
