@@ -48,6 +48,20 @@ module.exports = {
       to: { path: ['^src/app/', '^src/cli/'] },
     },
     {
+      name: 'client-sits-below-cli',
+      comment: 'the mail client (src/client) is used by the CLI only',
+      severity: 'error',
+      from: { path: '^src/(?!cli/|client/)' },
+      to: { path: '^src/client/' },
+    },
+    {
+      name: 'client-uses-codecs-only',
+      comment: 'the mail client speaks the wire through protocol/ codecs; it never reaches into the server side',
+      severity: 'error',
+      from: { path: '^src/client/' },
+      to: { path: '^src/(server|mta|mail|store|app|config)/' },
+    },
+    {
       name: 'no-circular',
       severity: 'error',
       from: {},
