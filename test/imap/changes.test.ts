@@ -135,3 +135,20 @@ test('a selected mailbox deleted by another session ends that session with BYE',
     await t.close();
   }
 });
+
+test('a keyword another session introduces is announced in FLAGS before it is shown', () => twoSessions(2, async (_t, a, b) => {
+  await a.ok('STORE 1 +FLAGS.SILENT ($Label7)');
+  const lines = await b.send('NOOP');
+  const flagsAt = lines.findIndex((l) => /^\* FLAGS \(.*\$Label7.*\)$/.test(l));
+  const fetchAt = lines.findIndex((l) => /^\* 1 FETCH .*\$Label7/.test(l));
+  assert.ok(flagsAt >= 0, `no FLAGS with the new keyword:\n${lines.join('\n')}`);
+  assert.ok(fetchAt > flagsAt, `FETCH before FLAGS:\n${lines.join('\n')}`);
+  assert.ok(lines.some((l) => /^\* OK \[PERMANENTFLAGS \(.*\$Label7.*\\\*\)\]/.test(l)));
+  // told once: a second change showing it does not repeat FLAGS
+  await a.ok('STORE 2 +FLAGS.SILENT ($Label7)');
+  assert.ok(!(await b.send('NOOP')).some((l) => /^\* FLAGS/.test(l)));
+  // the session's own STORE of a new keyword announces it too
+  const own = await b.send('STORE 2 +FLAGS ($Label8)');
+  const ownFlags = own.findIndex((l) => /^\* FLAGS .*\$Label8/.test(l));
+  assert.ok(ownFlags >= 0 && ownFlags < own.findIndex((l) => /^\* 2 FETCH/.test(l)), own.join('\n'));
+}));

@@ -19,6 +19,9 @@ import { flagList } from '../../protocol/imap/writer.js';
 import { bad } from '../../protocol/imap/errors.js';
 import type { RecentTracker } from './recent.js';
 
+/** RFC 3501 §2.3.2 system flags, as SELECT lists them. */
+export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+
 export interface SyncOptions {
   allowExpunge: boolean;
   condstore: boolean;
@@ -37,6 +40,8 @@ export class SelectedMailbox {
   deleted = false;
   /** UIDs that are \Recent in this session (recent.ts). */
   readonly recent = new Set<number>();
+  /** Keywords the client was told of in FLAGS (lower-cased), see announceKeywords(). */
+  private readonly keywords = new Set<string>();
   private chain: Promise<unknown> = Promise.resolve();
   private unwatch: () => void = () => {};
 
@@ -78,6 +83,29 @@ export class SelectedMailbox {
   }
 
   /** Flags as the client sees them: \Recent first when it applies (RFC 3501 §2.3.2). */
+  /**
+   * RFC 3501 §7.2.6: the FLAGS response lists the flags defined in the mailbox, and a client
+   * may refuse a keyword it was not told of (imaptest does). Returns the FLAGS and
+   * PERMANENTFLAGS lines to send before a response that shows any keyword in `flags` the
+   * client has not seen yet (another session introduced it), or [] when there is none.
+   */
+  announceKeywords(flags: string[], systemFlags: string[]): string[] {
+    const fresh = flags.filter((f) => !f.startsWith('\\') && !this.keywords.has(f.toLowerCase()));
+    if (fresh.length === 0) return [];
+    for (const f of fresh) this.keywords.add(f.toLowerCase());
+    const known = new Map<string, string>();
+    for (const m of this.state.values()) for (const f of m.flags) if (!f.startsWith('\\')) known.set(f.toLowerCase(), f);
+    for (const f of fresh) known.set(f.toLowerCase(), f);
+    for (const k of known.keys()) this.keywords.add(k);
+    const all = [...systemFlags, ...known.values()];
+    return [`FLAGS ${flagList(all)}`, `OK [PERMANENTFLAGS ${this.readOnly ? '()' : flagList([...all, '\\*'])}] Flags permitted`];
+  }
+
+  /** Records the keywords announced by SELECT/EXAMINE. */
+  keywordsAnnounced(keywords: Iterable<string>): void {
+    for (const k of keywords) this.keywords.add(k.toLowerCase());
+  }
+
   shown(m: MessageFlags, rev2: boolean): string[] {
     return !rev2 && this.recent.has(m.uid) ? ['\\Recent', ...m.flags] : m.flags;
   }
@@ -172,9 +200,11 @@ export class SelectedMailbox {
       this.state.set(row.uid, row);
       if (sameFlags(old.flags, row.flags) && !(opts.condstore && old.modseq !== row.modseq)) continue;
       const modseq = opts.condstore ? ` MODSEQ (${row.modseq})` : '';
+      out.push(...this.announceKeywords(row.flags, SYSTEM_FLAGS));
       out.push(`${this.seqOf(row.uid)} FETCH (UID ${row.uid} FLAGS ${flagList(this.shown(row, opts.rev2))}${modseq})`);
     }
     if (this.uids.length !== before) {
+      for (const u of this.uids.slice(before)) out.push(...this.announceKeywords(this.state.get(u)?.flags ?? [], SYSTEM_FLAGS));
       out.push(`${this.uids.length} EXISTS`);
       for (const u of this.tracker.claim(this.mailbox.id, this.uids.slice(before), this.readOnly)) this.recent.add(u);
       if (!opts.rev2) out.push(`${this.recent.size} RECENT`);

@@ -11,7 +11,7 @@ import type { MessageFlags, MessageRow } from '../../../store/types.js';
 import { enableCondstore } from '../condstore.js';
 import { publish } from '../expunging.js';
 import { needsRow, renderFetch } from '../fetch/render.js';
-import { SelectedMailbox } from '../selected.js';
+import { SelectedMailbox, SYSTEM_FLAGS } from '../selected.js';
 import { defineCommand, ok, type Ctx } from '../types.js';
 
 const BATCH = 256;
@@ -65,6 +65,7 @@ export const fetch = defineCommand({
         const seq = sel.seqOf(u);
         // RFC 2180 §4.1.2: a message expunged by another session is skipped until reported.
         if (!flags || seq === 0 || (rowNeeded && !row)) continue;
+        for (const line of sel.announceKeywords(flags.flags, SYSTEM_FLAGS)) ctx.untagged(line);
         const out = await renderFetch(ctx.env.store.blobs, {
           seq, flags, row, items: args.items, withUid: uid, withModseq, flagsChanged: seenNow.has(u),
           shownFlags: sel.shown(flags, ctx.enabled.has('IMAP4REV2')),
@@ -93,6 +94,7 @@ async function flagsOnly(ctx: Ctx, sel: SelectedMailbox, uids: number[], current
       else if (item.kind === 'modseq') parts.push(`MODSEQ (${f.modseq})`);
     }
     if (withModseq && !args.items.some((i) => i.kind === 'modseq')) parts.push(`MODSEQ (${f.modseq})`);
+    if (args.items.some((i) => i.kind === 'flags')) lines.push(...sel.announceKeywords(f.flags, SYSTEM_FLAGS));
     lines.push(`${seq} FETCH (${parts.join(' ')})`);
     if (lines.length >= 1000) {
       ctx.untaggedMany(lines);

@@ -13,7 +13,8 @@ import { SelectedMailbox } from '../selected.js';
 import { onIdleChange } from './idle.js';
 import { defineCommand, ok, type Ctx, type RegisteredCommand } from '../types.js';
 
-export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
+import { SYSTEM_FLAGS } from '../selected.js';
+export { SYSTEM_FLAGS };
 
 function selectCommand(name: 'SELECT' | 'EXAMINE'): RegisteredCommand {
   return defineCommand({
@@ -48,6 +49,7 @@ async function describe(ctx: Ctx, sel: SelectedMailbox, params: SelectArgs): Pro
   const all = sel.all();
   const keywords = new Set<string>();
   for (const m of all) for (const f of m.flags) if (!f.startsWith('\\')) keywords.add(f);
+  sel.keywordsAnnounced(keywords);
   const flags = [...SYSTEM_FLAGS, ...keywords];
   ctx.untagged(`FLAGS ${flagList(flags)}`);
   const permanent = sel.readOnly ? '()' : flagList([...flags, '\\*']);

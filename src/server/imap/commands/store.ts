@@ -11,7 +11,7 @@ import { flagList } from '../../../protocol/imap/writer.js';
 import type { MessageFlags } from '../../../store/types.js';
 import { enableCondstore } from '../condstore.js';
 import { publish } from '../expunging.js';
-import { SelectedMailbox } from '../selected.js';
+import { SelectedMailbox, SYSTEM_FLAGS } from '../selected.js';
 import { defineCommand, ok } from '../types.js';
 
 export const store = defineCommand({
@@ -41,6 +41,7 @@ export const store = defineCommand({
       if (uid) items.push(`UID ${u}`);
       if (!args.silent) items.push(`FLAGS ${flagList(sel.shown(m, ctx.enabled.has('IMAP4REV2')))}`);
       if (condstore && (!args.silent || (args.unchangedSince !== null && updated.has(u)))) items.push(`MODSEQ (${m.modseq})`);
+      if (!args.silent) for (const line of sel.announceKeywords(m.flags, SYSTEM_FLAGS)) ctx.untagged(line);
       if (!args.silent || items.some((i) => i.startsWith('MODSEQ'))) ctx.untagged(`${seq} FETCH (${items.join(' ')})`);
     }
     if (res.modified.length > 0) {
