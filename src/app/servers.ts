@@ -20,6 +20,7 @@ import { startImapServer } from '../server/imap/index.js';
 import { startQueueRunner } from '../mta/queue/runner.js';
 import { localDelivery } from '../mta/transport/local.js';
 import { createIngest } from '../mta/ingest/ingest.js';
+import { startBlobCollector } from './blob-gc.js';
 
 export type ServerStarter = (base: BaseServerOptions, config: Config) => Promise<RunningServer>;
 
@@ -96,4 +97,7 @@ const queueRunner: ServiceStarter = (ctx) =>
     ),
   });
 
-export const serviceStarters: ServiceStarter[] = [queueRunner];
+/** Unreferenced blobs are removed hourly (store/types BlobStore.collectGarbage). */
+const blobCollector: ServiceStarter = async (ctx) => startBlobCollector(ctx.store, ctx.log);
+
+export const serviceStarters: ServiceStarter[] = [queueRunner, blobCollector];
