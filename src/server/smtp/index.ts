@@ -70,7 +70,7 @@ export async function startSmtpServer(options: SmtpServerOptions): Promise<Runni
       resolveListen();
     });
   });
-  opts.log.info(`${opts.name} listening on ${opts.host}:${(server.address() as AddressInfo).port}`);
+  // app/ logs the "listening on" line for every listener
 
   return {
     name: opts.name,
