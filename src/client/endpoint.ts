@@ -4,7 +4,7 @@
  * loopback address (issue 7: never a password in the clear elsewhere).
  */
 import { ClientError } from './errors.js';
-import { isLoopback } from './connection.js';
+import { Connection, isLoopback } from './connection.js';
 
 export type Security = 'tls' | 'starttls' | 'auto';
 
@@ -44,4 +44,21 @@ export function checkMaySendPassword(secure: boolean, spec: { host: string; port
     `refusing to send a password to ${spec.host}:${spec.port} without TLS` +
       (offeredTls ? '' : ': the server offers no STARTTLS; try --tls with the implicit-TLS port'),
   );
+}
+
+/** Opens the connection `spec` asks for: TLS from the first byte, or plaintext to upgrade. */
+export function openConnection(spec: ServerSpec): Promise<Connection> {
+  return Connection.open({ host: spec.host, port: spec.port, implicitTls: spec.security === 'tls', insecure: spec.insecure, timeoutMs: spec.timeoutMs });
+}
+
+/**
+ * Whether to upgrade a plaintext connection now (RFC 3207, RFC 2595, RFC 3501 §6.2.1): yes
+ * whenever the server offers it; a profile that requires it fails when the server does not
+ * (`verb` names the command in the message: STARTTLS or STLS).
+ */
+export function shouldStartTls(conn: Connection, spec: ServerSpec, offered: boolean, verb: string): boolean {
+  if (conn.secure || spec.security === 'tls') return false;
+  if (offered) return true;
+  if (spec.security === 'starttls') throw new ClientError('tls', `${conn.where} does not offer ${verb}`);
+  return false;
 }

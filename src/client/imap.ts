@@ -9,7 +9,7 @@
  */
 import { Connection } from './connection.js';
 import { ClientError } from './errors.js';
-import { checkMaySendPassword, type ServerSpec } from './endpoint.js';
+import { checkMaySendPassword, openConnection, shouldStartTls, type ServerSpec } from './endpoint.js';
 import { parseResponse, type ImapResponse, type ImapValue, type RespCode, text } from './imap-response.js';
 import { pickMechanism, type SaslExchange } from './sasl.js';
 import { ImapReceiver } from '../protocol/imap/receiver.js';
@@ -57,18 +57,16 @@ export class ImapClient {
 
   /** Connects, secures and logs in as `spec.user`. */
   static async connect(spec: ServerSpec, trace?: Trace): Promise<ImapClient> {
-    const conn = await Connection.open({ host: spec.host, port: spec.port, implicitTls: spec.security === 'tls', insecure: spec.insecure, timeoutMs: spec.timeoutMs });
+    const conn = await openConnection(spec);
     const c = new ImapClient(conn, trace);
     try {
       const greeting = await c.read();
       if (greeting.kind !== 'status' || greeting.status === 'BYE') throw new ClientError('protocol', `${conn.where} refused the connection: ${greetingText(greeting)}`);
       await c.capability(greeting.kind === 'status' ? greeting.code : null);
-      if (!conn.secure && spec.security !== 'tls' && c.caps.has('STARTTLS')) {
+      if (shouldStartTls(conn, spec, c.caps.has('STARTTLS'), 'STARTTLS')) {
         await c.run(['STARTTLS']); // RFC 3501 §6.2.1
         await conn.startTls();
         await c.capability(null);
-      } else if (!conn.secure && spec.security === 'starttls') {
-        throw new ClientError('tls', `${conn.where} does not offer STARTTLS`);
       }
       if (greeting.status !== 'PREAUTH' && spec.user !== null) await c.login(spec);
       return c;

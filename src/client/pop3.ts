@@ -7,7 +7,7 @@
  */
 import { Connection } from './connection.js';
 import { ClientError } from './errors.js';
-import { checkMaySendPassword, type ServerSpec } from './endpoint.js';
+import { checkMaySendPassword, openConnection, shouldStartTls, type ServerSpec } from './endpoint.js';
 import { LineReader } from './lines.js';
 import { pickMechanism, type SaslExchange } from './sasl.js';
 
@@ -25,19 +25,17 @@ export class Pop3Client {
   }
 
   static async connect(spec: ServerSpec, trace?: Trace): Promise<Pop3Client> {
-    const conn = await Connection.open({ host: spec.host, port: spec.port, implicitTls: spec.security === 'tls', insecure: spec.insecure, timeoutMs: spec.timeoutMs });
+    const conn = await openConnection(spec);
     const c = new Pop3Client(conn, trace);
     try {
       const greeting = await c.status();
       if (!greeting.ok) throw new ClientError('protocol', `${conn.where} refused the connection: ${greeting.text}`);
       await c.capa();
-      if (!conn.secure && spec.security !== 'tls' && c.caps.has('STLS')) {
+      if (shouldStartTls(conn, spec, c.caps.has('STLS'), 'STLS')) {
         await c.expect('STLS');
         c.lines.reset();
         await conn.startTls();
         await c.capa(); // RFC 2595 §4: capabilities may change
-      } else if (!conn.secure && spec.security === 'starttls') {
-        throw new ClientError('tls', `${conn.where} does not offer STLS`);
       }
       await c.login(spec);
       return c;

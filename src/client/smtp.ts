@@ -2,8 +2,8 @@
  * SMTP submission client (RFC 6409 over RFC 5321): EHLO, STARTTLS (RFC 3207) or implicit TLS
  * (RFC 8314), AUTH (RFC 4954: SCRAM-SHA-256, else PLAIN, else LOGIN), SIZE (RFC 1870),
  * one MAIL transaction per message with a result per recipient.
- * Reuses protocol/smtp for replies and paths and protocol/pop3's dot-stuffing (the same
- * transparency rule, RFC 5321 §4.5.2). The relay's server-to-server client lives in
+ * Reuses protocol/smtp for replies, paths, the EHLO map and dot-stuffing (RFC 5321 §4.5.2),
+ * as the relay's client does. The relay's server-to-server client lives in
  * mta/transport; this one is for a person submitting mail.
  *
  * Invariants: credentials only over TLS or to loopback; the size is checked before MAIL when
@@ -13,11 +13,11 @@
 import { hostname } from 'node:os';
 import { Connection } from './connection.js';
 import { ClientError } from './errors.js';
-import { checkMaySendPassword, type ServerSpec } from './endpoint.js';
+import { checkMaySendPassword, openConnection, shouldStartTls, type ServerSpec } from './endpoint.js';
 import { pickMechanism, type SaslExchange } from './sasl.js';
 import { ReplyParser, replyToString, type Reply } from '../protocol/smtp/reply.js';
 import { formatPath, needsSmtpUtf8 } from '../protocol/smtp/path.js';
-import { dotStuff } from '../protocol/pop3/response.js';
+import { dotStuff, parseEhlo } from '../protocol/smtp/client.js';
 
 export type Trace = (direction: 'C' | 'S', line: string) => void;
 
@@ -45,18 +45,16 @@ export class SmtpClient {
   ) {}
 
   static async connect(spec: ServerSpec, trace?: Trace): Promise<SmtpClient> {
-    const conn = await Connection.open({ host: spec.host, port: spec.port, implicitTls: spec.security === 'tls', insecure: spec.insecure, timeoutMs: spec.timeoutMs });
+    const conn = await openConnection(spec);
     const c = new SmtpClient(conn, trace);
     try {
       const greeting = await c.reply();
       if (greeting.code !== 220) throw new ClientError('protocol', `${conn.where} does not accept mail now: ${replyToString(greeting)}`);
       await c.ehlo();
-      if (!conn.secure && spec.security !== 'tls' && c.ext.has('STARTTLS')) {
+      if (shouldStartTls(conn, spec, c.ext.has('STARTTLS'), 'STARTTLS')) {
         await c.expect('STARTTLS', [220]);
         await conn.startTls();
         await c.ehlo(); // RFC 3207 §4.2: forget what was learnt before TLS
-      } else if (!conn.secure && spec.security === 'starttls') {
-        throw new ClientError('tls', `${conn.where} does not offer STARTTLS`);
       }
       if (spec.user !== null && c.ext.has('AUTH')) await c.auth(spec);
       return c;
@@ -74,12 +72,7 @@ export class SmtpClient {
     const name = hostname().includes('.') ? hostname() : 'localhost.localdomain';
     let r = await this.command(`EHLO ${name}`);
     if (r.code !== 250) r = await this.expect(`HELO ${name}`, [250]); // RFC 5321 §3.2
-    this.ext = new Map(
-      r.lines.slice(1).map((l) => {
-        const sp = l.indexOf(' ');
-        return [(sp < 0 ? l : l.slice(0, sp)).toUpperCase(), sp < 0 ? '' : l.slice(sp + 1)] as [string, string];
-      }),
-    );
+    this.ext = parseEhlo(r);
   }
 
   private async auth(spec: ServerSpec): Promise<void> {
@@ -140,7 +133,7 @@ export class SmtpClient {
       throw new ClientError('recipient', results.map((r) => `${r.address}: ${r.reply}`).join('\n'));
     }
     await this.expect('DATA', [354]);
-    for (const chunk of dotStuff(message)) this.conn.write(chunk); // RFC 5321 §4.5.2
+    this.conn.write(dotStuff(message)); // RFC 5321 §4.5.2
     this.trace?.('C', `<${message.length} bytes of message> .`);
     const end = await this.reply();
     // RFC 3463: 5.2.2 is a full mailbox (a recipient problem), 5.3.4 / plain 552 a size problem

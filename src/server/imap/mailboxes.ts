@@ -7,8 +7,17 @@
 import type { Account, Mailbox, MailStore } from '../../store/types.js';
 import { no } from '../../protocol/imap/errors.js';
 import { Out } from '../../protocol/imap/writer.js';
-import type { StatusItem } from '../../protocol/imap/parse/args.js';
+import { readMailbox, type StatusItem } from '../../protocol/imap/parse/args.js';
+import type { Reader } from '../../protocol/imap/reader.js';
 import type { Ctx } from './types.js';
+
+/** The argument grammar of commands that take exactly one mailbox name (DELETE, SUBSCRIBE…). */
+export function parseOneMailbox(r: Reader, ctx: Ctx): string {
+  r.sp();
+  const name = readMailbox(r, ctx.utf8);
+  r.end();
+  return name;
+}
 
 export function account(ctx: Ctx): Account {
   if (ctx.state.kind === 'authenticated' || ctx.state.kind === 'selected') return ctx.state.account;

@@ -1,18 +1,12 @@
 /** DELETE (RFC 3501 §6.3.4, RFC 9051 §6.3.5): never INBOX; children stay. */
-import { readMailbox } from '../../../protocol/imap/parse/args.js';
 import { no } from '../../../protocol/imap/errors.js';
-import { account, requireMailbox } from '../mailboxes.js';
+import { account, parseOneMailbox, requireMailbox } from '../mailboxes.js';
 import { defineCommand, ok } from '../types.js';
 
 export const del = defineCommand({
   name: 'DELETE',
   states: ['authenticated', 'selected'],
-  parse(r, ctx) {
-    r.sp();
-    const name = readMailbox(r, ctx.utf8);
-    r.end();
-    return name;
-  },
+  parse: parseOneMailbox,
   async handle(ctx, name) {
     if (name === 'INBOX') throw no('INBOX cannot be deleted', 'CANNOT');
     const box = await requireMailbox(ctx, name);
