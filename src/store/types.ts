@@ -50,6 +50,7 @@ export interface BlobStore {
 export interface BlobWriter {
   /** Octets written so far. */
   readonly size: number;
+  /** Once the promise resolves the writer no longer uses `chunk`: the caller may reuse it. */
   write(chunk: Uint8Array): Promise<void>;
   /** Durable on resolve (file: fsync, rename, fsync dir; SQL: commit). The id is the
    *  SHA-256 of all the bytes written, so bytes already stored are de-duplicated. */

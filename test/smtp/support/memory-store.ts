@@ -102,6 +102,9 @@ export function memoryStore(): MemoryStore {
       },
     },
     mail: {
+      async quotaUsage(accountId: number) {
+        return { bytes: usage(accountId), messages: (delivered.get(accountId) ?? []).length };
+      },
       async append(items: Array<{ mailboxId: number; message: NewMessage }>) {
         for (const it of items) {
           const a = [...accounts.values()].find((x) => x.id === it.mailboxId)!;
