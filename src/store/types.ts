@@ -26,6 +26,10 @@ export interface BlobStore {
   /** Stores `data` and returns its id. Idempotent: storing the same bytes twice is a no-op
    *  returning the same id. Durable on resolve (file: temp + fsync + rename + fsync dir). */
   put(data: Uint8Array): Promise<BlobId>;
+  /** A streaming put for messages too large to hold in memory: bytes go in with write(),
+   *  finish() makes them a blob exactly as put() would (same id, same durability, same
+   *  idempotence). Memory held by a writer is bounded by the backend, never by the size. */
+  createWriter(): BlobWriter;
   /** The whole blob. Throws UserError('not-found') if absent. */
   get(id: BlobId): Promise<Buffer>;
   /** Bytes [start, end) of the blob (end clamped to its size). */
@@ -35,6 +39,24 @@ export interface BlobStore {
    *  than `graceMs` (a blob written for a delivery still in flight is not yet referenced).
    *  Returns how many were removed. */
   collectGarbage(graceMs: number): Promise<number>;
+}
+
+/**
+ * One blob being written in pieces. Call order: write()* then exactly one of finish() or
+ * abort(); await each write before the next (its promise is the backpressure). Until
+ * finish() resolves nothing is visible: has()/get() do not see the blob, and a crash leaves
+ * only temporary data that collectGarbage removes after its grace period.
+ */
+export interface BlobWriter {
+  /** Octets written so far. */
+  readonly size: number;
+  /** Once the promise resolves the writer no longer uses `chunk`: the caller may reuse it. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Durable on resolve (file: fsync, rename, fsync dir; SQL: commit). The id is the
+   *  SHA-256 of all the bytes written, so bytes already stored are de-duplicated. */
+  finish(): Promise<BlobId>;
+  /** Drops what was written. Safe to call after a failed write; a no-op after finish(). */
+  abort(): Promise<void>;
 }
 
 // ------------------------------------------------------------------------------ directory

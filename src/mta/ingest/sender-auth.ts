@@ -7,6 +7,7 @@
  * Invariant: a DNS or parser failure never loses a message — it is recorded as temperror
  * by mailauth, or, if mailauth itself fails, the message goes on without the fields.
  */
+import type { Readable } from 'node:stream';
 import { authenticate, type DNSResolver } from 'mailauth';
 import { ProtocolError } from '../../lib/errors.js';
 
@@ -20,8 +21,9 @@ export interface SenderAuthInput {
   resolver?: DNSResolver;
 }
 
-/** Header fields to prepend (each one folded with CRLF, no trailing CRLF). */
-export async function senderAuthFields(raw: Buffer, mode: SenderAuthMode, input: SenderAuthInput): Promise<string[]> {
+/** Header fields to prepend (each one folded with CRLF, no trailing CRLF). A large message
+ *  comes as a stream of its bytes (mailauth reads it once, in pieces). */
+export async function senderAuthFields(raw: Buffer | Readable, mode: SenderAuthMode, input: SenderAuthInput): Promise<string[]> {
   if (mode === 'off') return [];
   let result: Awaited<ReturnType<typeof authenticate>>;
   try {

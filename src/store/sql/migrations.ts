@@ -61,7 +61,15 @@ const V1: Step[] = [
   { sql: `CREATE INDEX queue_recipients_message ON queue_recipients (message_id)` },
 ];
 
-const MIGRATIONS: Step[][] = [V1];
+/** smtp-stream: blobs written in pieces (BlobStore.createWriter), so a 50 MB message never
+ *  sits whole in memory on its way into the database (blob-sql/writer.ts). */
+const V2_SMTP_STREAM: Step[] = [
+  { sql: `ALTER TABLE blobs ADD COLUMN chunk_size {INT8} NOT NULL DEFAULT 0` },
+  { sql: `CREATE TABLE blob_chunks (blob_id TEXT NOT NULL, seq INTEGER NOT NULL, data {BYTES} NOT NULL,
+      created_at {INT8} NOT NULL, PRIMARY KEY (blob_id, seq))` },
+];
+
+const MIGRATIONS: Step[][] = [V1, V2_SMTP_STREAM];
 
 /** Statements run after the migrations when they may fail harmlessly (optional extensions). */
 const OPTIONAL: Record<Dialect, string[]> = {

@@ -65,7 +65,12 @@ export interface MessageTextTable { message_id: number; body: string }
 /** SQLite FTS5 virtual table, rowid = messages.id. */
 export interface MessageFtsTable { rowid: number; body: string }
 
-export interface BlobsTable { id: string; data: Buffer; size: number; created_at: number }
+/** chunk_size 0: the bytes are in `data`; > 0: `data` is empty and the bytes are the
+ *  blob_chunks rows of this id, each chunk_size octets except the last (blob-sql/writer.ts). */
+export interface BlobsTable { id: string; data: Buffer; size: number; created_at: number; chunk_size: Generated<number> }
+
+/** Pieces of a chunked blob, seq 0, 1, ...; blob_id is 'tmp-…' while being written. */
+export interface BlobChunksTable { blob_id: string; seq: number; data: Buffer; created_at: number }
 
 export interface MetaTable { key: string; value: number }
 
@@ -113,6 +118,7 @@ export interface DB {
   message_text: MessageTextTable;
   message_fts: MessageFtsTable;
   blobs: BlobsTable;
+  blob_chunks: BlobChunksTable;
   meta: MetaTable;
   queue_messages: QueueMessagesTable;
   queue_recipients: QueueRecipientsTable;

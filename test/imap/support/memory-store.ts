@@ -5,6 +5,7 @@
  * matched in any case, parents created with a mailbox, children kept on delete. Directory,
  * blobs and events have just what the IMAP server and its tests use.
  */
+import { memoryBlobWriter } from '../../support/memory-blob-writer.js';
 import { createHash } from 'node:crypto';
 import { UserError } from '../../../src/lib/errors.js';
 import type {
@@ -59,6 +60,7 @@ export function memoryStore(): Store {
   };
 
   const blobStore: BlobStore = {
+    createWriter: () => memoryBlobWriter((d) => blobStore.put(d)),
     async put(data) {
       const id = createHash('sha256').update(data).digest('hex');
       blobs.set(id, Buffer.from(data));
