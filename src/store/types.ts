@@ -5,7 +5,7 @@
  *
  * Common rules for every method below:
  *  - Durable: when a returned promise resolves, the change is committed and fsynced
- *    (SQLite WAL with synchronous=FULL; PostgreSQL commit). A crash afterwards loses nothing.
+ *    (SQLite: the WAL fsynced after the commit; PostgreSQL commit). A crash afterwards loses nothing.
  *  - Atomic: a method either does all of what it says or nothing (one transaction).
  *  - Addresses are passed in any case; backends compare them by their canonical form
  *    (lib/address: local part lower-cased, domain lower-cased and IDNA-encoded) and keep the
