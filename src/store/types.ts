@@ -164,6 +164,22 @@ export interface MessageRow {
   metadata: string;
 }
 
+/** The numbers SEARCH reads instead of the metadata, from columns filled at delivery
+ *  (mime/summary.ts), so no row's JSON is parsed for SIZE, dates or SENT*. */
+export interface MessageSummary {
+  uid: number;
+  /** Epoch ms. */
+  internalDate: number;
+  size: number;
+  /** The Date: field, epoch ms; null when missing or unreadable. */
+  sentDate: number | null;
+  /** The Date: field's own calendar day (RFC 3501 §6.4.4 SENT*), epoch ms of its UTC midnight. */
+  sentDay: number | null;
+}
+
+/** Sort keys of RFC 5256 §3 and RFC 5957 (MailStore.sortUids). */
+export type SortField = 'ARRIVAL' | 'SIZE' | 'DATE' | 'SUBJECT' | 'FROM' | 'TO' | 'CC' | 'DISPLAYFROM' | 'DISPLAYTO';
+
 /** The light row for flag reads and sequence maps: no metadata. */
 export interface MessageFlags {
   uid: number;
@@ -243,6 +259,15 @@ export interface MailStore {
   listFlags(mailboxId: number): Promise<MessageFlags[]>;
   /** Full rows for the UIDs in range, ascending UID. */
   getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]>;
+  /** Summary numbers for the UIDs in range, ascending UID (one statement for [[1, Infinity]]). */
+  getSummaries(mailboxId: number, uids: UidRanges): Promise<MessageSummary[]>;
+  /** UIDs (ascending) whose decoded Subject contains `value`, case-insensitively (SEARCH
+   *  SUBJECT); answered from a column, not the metadata. */
+  searchSubject(mailboxId: number, value: string): Promise<number[]>;
+  /** Every UID of the mailbox ordered by the criteria, ties by ascending UID (RFC 5256 §3;
+   *  REVERSE per criterion). Strings (upper-cased at delivery, mime/summary.ts) compare by
+   *  code point; DATE is the Date: field, else the internal date. */
+  sortUids(mailboxId: number, criteria: Array<{ key: SortField; reverse: boolean }>): Promise<number[]>;
   /** Full rows by 1-based sequence position [from, to], ascending UID. */
   getMessagesBySeq(mailboxId: number, from: number, to: number): Promise<MessageRow[]>;
   changesSince(mailboxId: number, modseq: number): Promise<ChangesSince>;

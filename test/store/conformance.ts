@@ -11,6 +11,7 @@ import { directoryCases } from './cases/directory.js';
 import { mailboxCases } from './cases/mailboxes.js';
 import { messageCases } from './cases/messages.js';
 import { sharedCases } from './cases/shared.js';
+import { summaryCases } from './cases/summaries.js';
 
 export interface Backing {
   open(): Promise<Store>;
@@ -54,6 +55,7 @@ export function conformance(name: string, backing: () => Promise<Backing>, opts:
     directoryCases(ctx);
     mailboxCases(ctx);
     messageCases(ctx);
+    summaryCases(ctx);
     blobCases(ctx);
     sharedCases(ctx);
   });
