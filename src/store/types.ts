@@ -276,6 +276,10 @@ export interface MailStore {
   searchText(mailboxId: number, query: string): Promise<number[]>;
   /** Octets and messages stored for the account (all mailboxes). */
   quotaUsage(accountId: number): Promise<{ bytes: number; messages: number }>;
+  /** RFC 3501 §2.3.2 \Recent, shared by every node: the mailbox keeps the highest UID some
+   *  session has claimed. Raises that mark to `upTo` when it is greater (atomically: two
+   *  sessions never claim the same UID) and returns the mark as it was; `upTo` 0 only reads. */
+  claimRecent(mailboxId: number, upTo: number): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------- locks

@@ -11,7 +11,7 @@ import { directoryCases } from './cases/directory.js';
 import { mailboxCases } from './cases/mailboxes.js';
 import { messageCases } from './cases/messages.js';
 import { sharedCases } from './cases/shared.js';
-import { summaryCases } from './cases/summaries.js';
+import { recentCases, summaryCases } from './cases/summaries.js';
 
 export interface Backing {
   open(): Promise<Store>;
@@ -56,6 +56,7 @@ export function conformance(name: string, backing: () => Promise<Backing>, opts:
     mailboxCases(ctx);
     messageCases(ctx);
     summaryCases(ctx);
+    recentCases(ctx);
     blobCases(ctx);
     sharedCases(ctx);
   });

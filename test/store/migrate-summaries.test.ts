@@ -26,12 +26,13 @@ test('opening a version-1 store fills the summary columns of existing messages',
     })));
     await store.close();
 
-    // Back to schema version 1: the columns (and their index) removed.
+    // Back to schema version 1: the new columns (and their index) removed.
     const db = new Database(path);
     db.exec('DROP INDEX messages_summary');
     for (const c of ['search_subject', 'sort_subject', 'sort_from', 'sort_to', 'sort_cc', 'sort_display_from', 'sort_display_to', 'sent_date', 'sent_day', 'message_id']) {
       db.exec(`ALTER TABLE messages DROP COLUMN ${c}`);
     }
+    db.exec('ALTER TABLE mailboxes DROP COLUMN recent_uid');
     db.prepare(`UPDATE meta SET value = 1 WHERE key = 'schema_version'`).run();
     db.close();
 
@@ -39,6 +40,7 @@ test('opening a version-1 store fills the summary columns of existing messages',
     assert.deepEqual(await store.mail.searchSubject(ib, 'quarterly'), [1]);
     assert.deepEqual((await store.mail.getSummaries(ib, [[1, 2]])).map((s) => s.sentDate), [Date.UTC(2024, 0, 1, 10), null]);
     assert.deepEqual(await store.mail.sortUids(ib, [{ key: 'FROM', reverse: true }]), [1, 2]);
+    assert.equal(await store.mail.claimRecent(ib, 0), 0, 'no UID claimed as \\Recent yet');
     await store.close();
   } finally {
     rmSync(dir, { recursive: true, force: true });

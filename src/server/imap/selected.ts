@@ -62,7 +62,7 @@ export class SelectedMailbox {
     const fresh = (await mail.getMailboxById(mailbox.id)) ?? mailbox;
     sel.knownModseq = fresh.highestModseq;
     for (const m of await mail.listFlags(mailbox.id)) sel.add(m);
-    for (const u of tracker.claim(mailbox.id, sel.uids, readOnly)) sel.recent.add(u);
+    for (const u of await tracker.claim(mailbox.id, sel.uids, readOnly)) sel.recent.add(u);
     sel.unwatch = bus.watchMailbox(mailbox.id, () => {
       sel.dirty = true;
       onChange();
@@ -207,7 +207,7 @@ export class SelectedMailbox {
     if (this.uids.length !== before) {
       for (const u of this.uids.slice(before)) out.push(...this.announceKeywords(this.state.get(u)?.flags ?? [], SYSTEM_FLAGS));
       out.push(`${this.uids.length} EXISTS`);
-      for (const u of this.tracker.claim(this.mailbox.id, this.uids.slice(before), this.readOnly)) this.recent.add(u);
+      for (const u of await this.tracker.claim(this.mailbox.id, this.uids.slice(before), this.readOnly)) this.recent.add(u);
       if (!opts.rev2) out.push(`${this.recent.size} RECENT`);
     }
     if (gone.length === 0 || opts.allowExpunge) this.knownModseq = Math.max(this.knownModseq, box.highestModseq);

@@ -10,6 +10,7 @@ import type { Sql } from './db.js';
 import * as mb from './mailboxes.js';
 import * as msg from './messages.js';
 import { normalizeName } from './names.js';
+import { claimRecent } from './recent.js';
 import * as reads from './reads.js';
 import * as summary from './summary.js';
 import { toMailbox } from './rows.js';
@@ -118,6 +119,10 @@ export class SqlMailStore implements MailStore {
 
   searchText(mailboxId: number, query: string): Promise<number[]> {
     return searchText(this.s.db, this.s.dialect, mailboxId, query);
+  }
+
+  claimRecent(mailboxId: number, upTo: number): Promise<number> {
+    return claimRecent(this.s, mailboxId, upTo);
   }
 
   quotaUsage(accountId: number): Promise<{ bytes: number; messages: number }> {

@@ -64,7 +64,7 @@ const V1: Step[] = [
   { sql: `CREATE INDEX queue_recipients_message ON queue_recipients (message_id)` },
 ];
 
-/** imap-perf: summary columns of messages (sql/summary.ts) so SEARCH SUBJECT, SENT* and
+/** imap-perf: the \Recent mark of mailboxes (sql/recent.ts), and summary columns of messages (sql/summary.ts) so SEARCH SUBJECT, SENT* and
  *  SORT run on short columns instead of every row's metadata JSON; old rows are filled from
  *  their metadata. SQLite stores columns in order and these come after the metadata, so
  *  reading them from the table walks each row's overflow pages: a covering index holds them
@@ -77,6 +77,8 @@ const V2_IMAP_PERF: Step[] = [
   { sql: `ALTER TABLE messages ADD COLUMN sent_day {INT8}` },
   { sql: `ALTER TABLE messages ADD COLUMN message_id TEXT` },
   { run: fillSummaries },
+  // RFC 3501 §2.3.2 \Recent kept in the store, so sessions on different nodes share it.
+  { sql: `ALTER TABLE mailboxes ADD COLUMN recent_uid {INT8} NOT NULL DEFAULT 0` },
   { sql: `CREATE INDEX messages_summary ON messages (mailbox_id, uid, internaldate, size, sent_date, sent_day, search_subject,
       sort_subject, sort_from, sort_to, sort_cc, sort_display_from, sort_display_to)`, only: 'sqlite' },
 ];

@@ -39,6 +39,8 @@ export interface MailboxesTable {
   highestmodseq: number;
   special_use: string | null;
   subscribed: number;
+  /** RFC 3501 §2.3.2: the highest UID a session has claimed as \Recent (MailStore.claimRecent). */
+  recent_uid: Generated<number>;
 }
 
 export interface MessagesTable {

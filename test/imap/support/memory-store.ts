@@ -89,6 +89,7 @@ export function memoryStore(): Store {
     async getAccountById(id: number) { return accounts.find((a) => a.id === id) ?? null; },
   } as unknown as Directory;
 
+  const recentMarks = new Map<number, number>();
   const mail: MailStore = {
     async listMailboxes(accountId) { return boxes.filter((b) => b.accountId === accountId).map(pub); },
     async getMailbox(accountId, name) { const b = find(accountId, name); return b ? pub(b) : null; },
@@ -213,6 +214,11 @@ export function memoryStore(): Store {
     async searchText(id, query) {
       const words = query.toLowerCase().split(/\s+/).filter(Boolean);
       return box(id).rows.filter((r) => words.every((w) => r.searchText.toLowerCase().includes(w))).map((r) => r.uid);
+    },
+    async claimRecent(id, upTo) {
+      const before = recentMarks.get(id) ?? 0;
+      if (upTo > before) recentMarks.set(id, upTo);
+      return before;
     },
     async quotaUsage(accountId) {
       const rows = boxes.filter((b) => b.accountId === accountId).flatMap((b) => b.rows);
