@@ -1,5 +1,6 @@
 /** Starts bench/imap-server.ts in a child process (descriptor limit raised to the hard
- *  limit first, for 10,000 connections) and returns its port and pid; stop() ends it. */
+ *  limit first, for 10,000 connections; --expose-gc so SIGUSR2 can collect garbage before a
+ *  memory reading) and returns its port and pid; stop() ends it. */
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,7 +12,7 @@ export interface ServerChild {
 
 export async function startServerChild(users = 100): Promise<ServerChild> {
   const script = fileURLToPath(new URL('./imap-server.ts', import.meta.url));
-  const child = spawn('bash', ['-c', `ulimit -n "$(ulimit -Hn)"; exec node --import tsx "${script}" ${users}`], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn('bash', ['-c', `ulimit -n "$(ulimit -Hn)"; exec node --expose-gc --import tsx "${script}" ${users}`], { stdio: ['pipe', 'pipe', 'inherit'] });
   const line = await new Promise<string>((resolve, reject) => {
     let buf = '';
     child.stdout.on('data', (d: Buffer) => {

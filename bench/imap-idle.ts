@@ -4,6 +4,7 @@
  * and while the connections are held. The Dovecot anchor forks a process per connection
  * (process_limit 2000 here), so it gets fewer connections and its whole process tree is
  * summed (RSS and PSS, as /work/shared/anchors/mem-idle.sh does); both print per connection.
+ * Posthorn's figures are read after a full garbage collection in the server.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
@@ -85,13 +86,20 @@ function memory(pid: number): { rss: number; pss: number; procs: number } {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const mib = (kib: number) => (kib / 1024).toFixed(1);
 
-async function measure(label: string, port: number, pid: number, n: number, user: (i: number) => string): Promise<void> {
-  await sleep(1000);
+/** Posthorn's server collects garbage on SIGUSR2 (imap-server.ts); Dovecot is left alone. */
+async function settle(pid: number, collect: boolean): Promise<void> {
+  if (collect) process.kill(pid, 'SIGUSR2');
+  await sleep(1500);
+}
+
+async function measure(label: string, port: number, pid: number, n: number, user: (i: number) => string, collect: boolean): Promise<void> {
+  await settle(pid, collect);
   const before = memory(pid);
   const start = performance.now();
   const socks = await openMany(port, n, user);
   const opened = (performance.now() - start) / 1000;
-  await sleep(3000);
+  await sleep(1500);
+  await settle(pid, collect);
   const during = memory(pid);
   for (const s of socks) s.destroy();
   console.log(`idle ${label}: ${n} sessions in IDLE (opened in ${opened.toFixed(1)} s): RSS ${mib(before.rss)} -> ${mib(during.rss)} MiB `
@@ -102,7 +110,7 @@ async function measure(label: string, port: number, pid: number, n: number, user
 export async function idleMemory(): Promise<void> {
   const server = await startServerChild();
   try {
-    await measure('Posthorn', server.port, server.pid, POSTHORN_CONNS, (i) => `user${(i % 100) + 1}@bench.test`);
+    await measure('Posthorn', server.port, server.pid, POSTHORN_CONNS, (i) => `user${(i % 100) + 1}@bench.test`, true);
   } catch (err) {
     console.log(`idle Posthorn: failed: ${(err as Error).message}`);
   } finally {
@@ -113,5 +121,5 @@ export async function idleMemory(): Promise<void> {
     return;
   }
   const pid = Number(readFileSync(DOVECOT_PID, 'utf8').trim());
-  await measure('Dovecot', 10143, pid, DOVECOT_CONNS, (i) => `user${(i % 100) + 1}`);
+  await measure('Dovecot', 10143, pid, DOVECOT_CONNS, (i) => `user${(i % 100) + 1}`, false);
 }

@@ -6,7 +6,8 @@
  * hashed with argon2id at its minimal cost: the anchor stores {PLAIN} passwords "so the
  * benchmark measures protocol work, not hash cost", and 10,000 logins at the production cost
  * would take minutes.
- * Prints one line `{"port":…,"pid":…}` when listening; stops when stdin closes.
+ * Prints one line `{"port":…,"pid":…}` when listening; stops when stdin closes; collects
+ * garbage on SIGUSR2 when started with --expose-gc.
  *
  * usage: node --import tsx bench/imap-server.ts [users=100]
  */
@@ -47,3 +48,6 @@ process.stdin.on('end', () => void stop());
 process.stdin.on('close', () => void stop());
 process.stdin.resume();
 process.on('SIGTERM', () => void stop());
+// The idle-memory bench reads RSS after a full collection, so it sees what sessions retain
+// rather than when the collector last ran (needs node --expose-gc).
+process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.());

@@ -48,6 +48,8 @@ export class Connection implements Ctx {
   private pendingTag = '';
   /** Date.now() when the client last sent something (or the connection opened). */
   private lastActive = Date.now();
+  /** Date.now() of the last IDLE poll (or when IDLE began). */
+  private idlePolled = 0;
   private closed = false;
 
   constructor(socket: Socket, readonly tls: boolean, private readonly opts: ConnectionOptions) {
@@ -205,10 +207,22 @@ export class Connection implements Ctx {
     this.lastActive = Date.now();
   }
 
-  /** Called by the server's sweep timer: ends the session once it has been quiet too long. */
+  /** Called by the server's sweep timer: ends the session once it has been quiet too long,
+   *  and polls the store for an idling session (commands/idle.ts). */
   sweep(now: number): void {
     const ms = this.state.kind === 'not-authenticated' ? this.opts.preAuthTimeoutMs : this.opts.idleTimeoutMs;
-    if (now - this.lastActive >= ms) this.close('Autologout; idle for too long');
+    if (now - this.lastActive >= ms) {
+      this.close('Autologout; idle for too long');
+      return;
+    }
+    if (!this.onIdleChange) {
+      this.idlePolled = now;
+    } else if (now - this.idlePolled >= this.env.idlePollMs) {
+      // A lost bus event must not leave an idling client unaware for long (Dovecot polls too).
+      this.idlePolled = now;
+      if (this.state.kind === 'selected') this.state.mailbox.dirty = true;
+      this.onIdleChange();
+    }
   }
 
   write(s: string): void {

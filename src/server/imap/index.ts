@@ -36,9 +36,10 @@ export async function startImapServer(options: ImapServerOptions): Promise<Runni
     preAuthTimeoutMs: options.preAuthTimeoutMs ?? 60_000,
     onClose: (c: Connection) => connections.delete(c),
   };
-  // One timer for every connection's autologout (connection.ts sweep()); its period is a
-  // small fraction of the shortest timeout, at most a second.
-  const sweepMs = Math.min(1000, Math.max(10, Math.floor(Math.min(connOpts.idleTimeoutMs, connOpts.preAuthTimeoutMs) / 4)));
+  // One timer for every connection's autologout and IDLE poll (connection.ts sweep()); its
+  // period is a small fraction of the shortest of those times, at most a second.
+  const shortest = Math.min(connOpts.idleTimeoutMs, connOpts.preAuthTimeoutMs, env.idlePollMs);
+  const sweepMs = Math.min(1000, Math.max(10, Math.floor(shortest / 4)));
   const sweeper = setInterval(() => {
     const now = Date.now();
     for (const c of connections) c.sweep(now);

@@ -1,8 +1,8 @@
 /**
  * SEARCH evaluation (RFC 3501 §6.4.4, RFC 9051 §6.4.4). Keys that need only flags, UIDs and
- * sequence numbers run on the flag rows; keys on size, dates and SUBJECT on the summary
- * columns (MailStore.getSummaries); other header fields on the stored metadata (never the
- * blob); TEXT uses the store's full-text index (MailStore.searchText), BODY the index
+ * sequence numbers run on the flag rows; keys on size and dates on the summary numbers
+ * (MailStore.getSummaries); SUBJECT on the store's subject column (MailStore.searchSubject);
+ * other header fields on the stored metadata (never the blob); TEXT uses the store's full-text index (MailStore.searchText), BODY the index
  * narrowed by the parsed text parts. String matching is case-insensitive
  * substring matching (RFC 3501 §6.4.4).
  */
