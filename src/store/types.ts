@@ -5,7 +5,7 @@
  *
  * Common rules for every method below:
  *  - Durable: when a returned promise resolves, the change is committed and fsynced
- *    (SQLite WAL with synchronous=FULL; PostgreSQL commit). A crash afterwards loses nothing.
+ *    (SQLite: the WAL fsynced after the commit; PostgreSQL commit). A crash afterwards loses nothing.
  *  - Atomic: a method either does all of what it says or nothing (one transaction).
  *  - Addresses are passed in any case; backends compare them by their canonical form
  *    (lib/address: local part lower-cased, domain lower-cased and IDNA-encoded) and keep the
@@ -186,6 +186,22 @@ export interface MessageRow {
   metadata: string;
 }
 
+/** The numbers SEARCH reads instead of the metadata, from columns filled at delivery
+ *  (mime/summary.ts), so no row's JSON is parsed for SIZE, dates or SENT*. */
+export interface MessageSummary {
+  uid: number;
+  /** Epoch ms. */
+  internalDate: number;
+  size: number;
+  /** The Date: field, epoch ms; null when missing or unreadable. */
+  sentDate: number | null;
+  /** The Date: field's own calendar day (RFC 3501 §6.4.4 SENT*), epoch ms of its UTC midnight. */
+  sentDay: number | null;
+}
+
+/** Sort keys of RFC 5256 §3 and RFC 5957 (MailStore.sortUids). */
+export type SortField = 'ARRIVAL' | 'SIZE' | 'DATE' | 'SUBJECT' | 'FROM' | 'TO' | 'CC' | 'DISPLAYFROM' | 'DISPLAYTO';
+
 /** The light row for flag reads and sequence maps: no metadata. */
 export interface MessageFlags {
   uid: number;
@@ -265,6 +281,15 @@ export interface MailStore {
   listFlags(mailboxId: number): Promise<MessageFlags[]>;
   /** Full rows for the UIDs in range, ascending UID. */
   getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]>;
+  /** Summary numbers for the UIDs in range, ascending UID (one statement for [[1, Infinity]]). */
+  getSummaries(mailboxId: number, uids: UidRanges): Promise<MessageSummary[]>;
+  /** UIDs (ascending) whose decoded Subject contains `value`, case-insensitively (SEARCH
+   *  SUBJECT); answered from a column, not the metadata. */
+  searchSubject(mailboxId: number, value: string): Promise<number[]>;
+  /** Every UID of the mailbox ordered by the criteria, ties by ascending UID (RFC 5256 §3;
+   *  REVERSE per criterion). Strings (upper-cased at delivery, mime/summary.ts) compare by
+   *  code point; DATE is the Date: field, else the internal date. */
+  sortUids(mailboxId: number, criteria: Array<{ key: SortField; reverse: boolean }>): Promise<number[]>;
   /** Full rows by 1-based sequence position [from, to], ascending UID. */
   getMessagesBySeq(mailboxId: number, from: number, to: number): Promise<MessageRow[]>;
   changesSince(mailboxId: number, modseq: number): Promise<ChangesSince>;
@@ -273,6 +298,10 @@ export interface MailStore {
   searchText(mailboxId: number, query: string): Promise<number[]>;
   /** Octets and messages stored for the account (all mailboxes). */
   quotaUsage(accountId: number): Promise<{ bytes: number; messages: number }>;
+  /** RFC 3501 §2.3.2 \Recent, shared by every node: the mailbox keeps the highest UID some
+   *  session has claimed. Raises that mark to `upTo` when it is greater (atomically: two
+   *  sessions never claim the same UID) and returns the mark as it was; `upTo` 0 only reads. */
+  claimRecent(mailboxId: number, upTo: number): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------- locks

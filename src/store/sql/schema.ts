@@ -39,6 +39,8 @@ export interface MailboxesTable {
   highestmodseq: number;
   special_use: string | null;
   subscribed: number;
+  /** RFC 3501 §2.3.2: the highest UID a session has claimed as \Recent (MailStore.claimRecent). */
+  recent_uid: Generated<number>;
 }
 
 export interface MessagesTable {
@@ -54,6 +56,17 @@ export interface MessagesTable {
   size: number;
   blob_id: string;
   metadata: string;
+  /** Summary columns (mime/summary.ts, sql/summary.ts), filled at delivery. */
+  search_subject: string;
+  sort_subject: string;
+  sort_from: string;
+  sort_to: string;
+  sort_cc: string;
+  sort_display_from: string;
+  sort_display_to: string;
+  sent_date: number | null;
+  sent_day: number | null;
+  message_id: string | null;
 }
 
 /** Expunge tombstones (RFC 7162 §3.2.5.2 VANISHED, JMAP changes). */
