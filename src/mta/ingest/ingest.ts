@@ -17,8 +17,10 @@ import { prepend, removeFields } from './headers.js';
 import { receivedField, returnPathField, submissionFields } from './trace.js';
 import { alreadyListed, bounceAddress, withListHeaders } from './lists.js';
 import { deliver as mailDeliver } from '../../mail/deliver.js';
-import { senderAuthFields, type SenderAuthMode } from './sender-auth.js';
-import type { DNSResolver } from 'mailauth';
+import { checkSenderAuth, type SenderAuthMode } from './sender-auth.js';
+import { reverseSrsRecipient } from './srs-bounce.js';
+import type { DnsLookup } from '../../auth/verify.js';
+import type { SrsOptions } from '../../auth/srs.js';
 
 /** mail/deliver's deliver(): one blob, one transaction for all targets, durable on resolve. */
 export type DeliverFn = (
@@ -37,8 +39,14 @@ export interface IngestOptions {
   now?: () => Date;
   /** smtp.sender_auth for mail from other servers (unauthenticated MX sessions); 'off' by default. */
   senderAuth?: SenderAuthMode;
-  /** DNS for sender authentication (tests: offline); the system resolver otherwise. */
-  resolver?: DNSResolver;
+  /** DNS for sender authentication (`dns.servers`; tests: their own responder); the system resolver otherwise. */
+  resolver?: DnsLookup;
+  /** auth.dmarc_reject: a DMARC p=reject failure under 'enforce' is refused, or filed into Junk. */
+  dmarcReject?: 'reject' | 'quarantine';
+  /** SRS: recipients `SRS0=…@srs.domain` (bounces of mail we forwarded) are reversed and relayed. */
+  srs?: SrsOptions | null;
+  /** Called after remote recipients were committed to the queue: the runner attempts them at once. */
+  onQueued?: () => void;
 }
 
 interface RemoteRcpt {
@@ -53,7 +61,8 @@ export function createIngest(o: IngestOptions): Ingest {
   const deliver: DeliverFn = o.deliver ?? mailDeliver;
   return {
     isLocalDomain: (domain) => isLocal(dir, `x@${domain}`),
-    resolveRecipient: (address: string, ctx: RecipientContext): Promise<Resolution> => resolveRecipient(dir, address, ctx, o.hostname),
+    resolveRecipient: async (address: string, ctx: RecipientContext): Promise<Resolution> =>
+      (o.srs ? reverseSrsRecipient(address, o.srs) : null) ?? resolveRecipient(dir, address, ctx, o.hostname),
     senderAllowed: (accountId, address) => senderBelongsTo(dir, accountId, address),
     async accept(raw: Buffer, env: Envelope, client: ClientInfo) {
       const id = randomBytes(6).toString('hex').toUpperCase();
@@ -66,25 +75,30 @@ export function createIngest(o: IngestOptions): Ingest {
       // RFC 8601 §5: results claiming to be ours that arrive from outside are forgeries
       if (fromOutside) raw = removeFields(raw, (name, value) => name === 'authentication-results' && authservId(value) === o.hostname.toLowerCase());
       const checks = fromOutside
-        ? await senderAuthFields(raw, o.senderAuth ?? 'off', { ip: client.ip, helo: client.helo, sender: env.sender, hostname: o.hostname, resolver: o.resolver })
-        : [];
-      const message = prepend(raw, [received, ...checks, ...fixes]);
+        ? await checkSenderAuth(raw, o.senderAuth ?? 'off', { ip: client.ip, helo: client.helo, sender: env.sender, hostname: o.hostname, resolver: o.resolver, onReject: o.dmarcReject })
+        : { fields: [], junk: false };
+      const message = prepend(raw, [received, ...checks.fields, ...fixes]);
+      // RFC 7489 §6.3 "quarantine": local copies go to the Junk folder (INBOX when there is none)
+      const box = checks.junk ? { mailbox: 'Junk' } : {};
       const plan = merge(env);
       const work: Array<Promise<unknown>> = [];
       const ctx = { store: o.store, bus: o.bus };
       if (plan.accounts.length > 0) {
-        work.push(deliver(ctx, prepend(message, [returnPathField(env.sender)]), plan.accounts.map((accountId) => ({ accountId }))));
+        work.push(deliver(ctx, prepend(message, [returnPathField(env.sender)]), plan.accounts.map((accountId) => ({ accountId, ...box }))));
       }
+      let queued = plan.remote.length > 0;
       if (plan.remote.length > 0) work.push(enqueue(o.store, message, env.sender, plan.remote, env));
       for (const l of plan.lists) {
         if (alreadyListed(message, l.list)) continue;
         const copy = withListHeaders(message, l.list);
         const sender = bounceAddress(l.list);
-        if (l.accounts.length > 0) work.push(deliver(ctx, prepend(copy, [returnPathField(sender)]), l.accounts.map((accountId) => ({ accountId }))));
+        if (l.accounts.length > 0) work.push(deliver(ctx, prepend(copy, [returnPathField(sender)]), l.accounts.map((accountId) => ({ accountId, ...box }))));
+        if (l.remote.length > 0) queued = true;
         if (l.remote.length > 0) work.push(enqueue(o.store, copy, sender, l.remote.map((address) => ({ address, orcpt: null, notify: null })), env));
       }
       const results = await Promise.allSettled(work);
       for (const r of results) if (r.status === 'rejected') throw r.reason;
+      if (queued) o.onQueued?.();
       return { id };
     },
   };

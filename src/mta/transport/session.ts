@@ -35,6 +35,8 @@ export interface SessionOptions {
   tls: TlsPolicy;
   auth: SmtpAuth | null;
   localAddress?: string;
+  /** `outbound.tls_ca_file`'s PEM: trusted besides the system roots under the `required` policy. */
+  extraCa?: string;
 }
 
 /** Why a session could not be opened; `reply` is what the DSN will quote. */
@@ -112,7 +114,8 @@ async function negotiate(conn: SmtpConnection, target: HopTarget, opts: SessionO
     conn.write('STARTTLS\r\n');
     const r = await conn.reply();
     if (r.code === 220) {
-      await conn.startTls(target.host, false);
+      // RFC 7435: opportunistic TLS does not authenticate the peer; `required` does (RFC 3207 §4.1)
+      await conn.startTls(target.host, opts.tls === 'required', opts.extraCa);
       caps = await hello(conn, opts.hostname); // RFC 3207 §4.2: forget what was learnt before
     } else if (opts.tls === 'required') throw new SessionError(`${text(r)} (STARTTLS refused; TLS is required)`, false);
   }
@@ -137,6 +140,8 @@ export async function openSession(target: HopTarget, opts: SessionOptions): Prom
     } catch (e) {
       conn.close();
       if (e instanceof ConnectionError && e.phase === 'tls' && opts.tls === 'opportunistic' && useTls) continue;
+      // RFC 3463 X.7.5 (cryptographic failure): temporary, the certificate may be fixed
+      if (e instanceof ConnectionError && e.phase === 'tls') throw new SessionError(`421 4.7.5 ${target.host} [${target.address}]: TLS is required and failed: ${e.message}`, false);
       if (e instanceof SessionError) throw e;
       throw new SessionError(`421 4.4.2 ${target.host} [${target.address}]: ${(e as Error).message}`, false);
     }
