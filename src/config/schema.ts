@@ -44,6 +44,9 @@ const size = (def: number, doc: string) =>
 function oneOf<const T extends readonly [string, ...string[]]>(values: T, def: T[number], doc: string) {
   return meta(z.enum(values).default(def as never), doc, values.map((v) => `\`${v}\``).join(' | '), 'string');
 }
+/** A key of a per-destination table: a domain, `.domain` (its subdomains) or `*` (any). */
+const destinationKey = () => checked((v) => v === '*' || parseDomain(v.replace(/^\./, '')));
+
 function section<S extends z.ZodRawShape>(shape: S) {
   // Every leaf has a default, so an absent section is the empty table.
   return z.strictObject(shape).prefault({} as z.input<z.ZodObject<S, z.core.$strict>>);
@@ -130,8 +133,8 @@ export const configSchema = z.strictObject({
   outbound: section({
     port: int(25, 'Port the outbound SMTP client connects to on a remote MX.', 1, 65535),
     routes: meta(
-      z.record(checked(parseDomain), checked(parseHostPort)).default({}),
-      'Per-domain next hops that bypass MX look-up, e.g. `{ "example.test" = "127.0.0.1:2526" }`.',
+      z.record(destinationKey(), checked(parseHostPort)).default({}),
+      'Per-domain next hops that bypass MX look-up, e.g. `{ "example.test" = "127.0.0.1:2526" }`; a key `.example.test` matches its subdomains, `*` every domain.',
       'table: domain → HOST:PORT',
       'table',
     ),
@@ -145,7 +148,7 @@ export const configSchema = z.strictObject({
     relay_password: str('', 'Password belonging to `outbound.relay_user`.'),
     tls: oneOf(['opportunistic', 'required', 'off'] as const, 'opportunistic', 'STARTTLS towards the next hop: used when offered without checking the certificate (RFC 7435), demanded with the certificate verified (else the attempt is deferred with 4.7.5), or never used.'),
     tls_policy: meta(
-      z.record(checked(parseDomain), z.enum(['opportunistic', 'required', 'off'])).default({}),
+      z.record(destinationKey(), z.enum(['opportunistic', 'required', 'off'])).default({}),
       'Per-destination STARTTLS policy overriding `outbound.tls`, keyed like `outbound.routes` (a domain, `.parent` for its subdomains, `*`), e.g. `{ "bank.test" = "required" }`; `relay_host` is looked up by its own name.',
       'table: domain → opportunistic | required | off',
       'table',
