@@ -34,7 +34,7 @@ after(() => dns.close());
 const message = (from: string) => Buffer.from(`From: <${from}>\r\nTo: <bob@corporate.test>\r\nSubject: from ${from}\r\nDate: Sun, 22 Nov 2026 07:00:00 +0000\r\nMessage-ID: <${from.replace('@', '.')}@x>\r\n\r\nHello Bob.\r\n`);
 
 /** One message from 127.0.0.2 to bob at the instance; the reply to it. */
-async function send(port: number, from: string, data = message(from)): Promise<string> {
+async function send(port: number, from: string, data: Buffer = message(from)): Promise<string> {
   let reply = '';
   await deliverBatch(
     { key: 'k', via: 'route', targets: [{ host: 'mx.corporate.test', address: '127.0.0.3', port }], tls: 'off', auth: null },
