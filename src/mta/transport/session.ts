@@ -105,6 +105,8 @@ async function authenticate(conn: SmtpConnection, caps: Capabilities, auth: Smtp
   if (r.code !== 235) throw new SessionError(`${text(r)} (authentication failed)`, false);
 }
 
+const isLoopback = (address: string): boolean => /^127\./.test(address) || address === '::1' || address === '::ffff:127.0.0.1';
+
 async function negotiate(conn: SmtpConnection, target: HopTarget, opts: SessionOptions, tls: boolean): Promise<Capabilities> {
   const greeting = await conn.reply();
   // RFC 5321 §3.1 / §5.1: a 4xx or 5xx greeting: try the next address.
@@ -120,7 +122,12 @@ async function negotiate(conn: SmtpConnection, target: HopTarget, opts: SessionO
     } else if (opts.tls === 'required') throw new SessionError(`${text(r)} (STARTTLS refused; TLS is required)`, false);
   }
   if (opts.tls === 'required' && !conn.tls) throw new SessionError('421 4.7.4 TLS is required but was not offered by the next hop', false);
-  if (opts.auth) await authenticate(conn, caps, opts.auth);
+  if (opts.auth) {
+    // RFC 4954 §4 / RFC 8314 §3: a password is not sent in the clear across a network;
+    // the hop on our own machine (loopback) is the one exception, as on the server side.
+    if (!conn.tls && !isLoopback(target.address)) throw new SessionError(`421 4.7.0 ${target.host} offers no TLS: credentials are not sent in the clear`, false);
+    await authenticate(conn, caps, opts.auth);
+  }
   return caps;
 }
 
