@@ -394,6 +394,9 @@ export interface QueueStore {
     state: RecipientState; reply: string | null; remoteMta: string | null; nextAttempt?: number; at: number;
     delayNotified?: boolean;
   }): Promise<void>;
+  /** Optional batch form of recordAttempt: every outcome in one transaction (all or none),
+   *  durable when it resolves — the queue's group commit (mta/queue/batch.ts) uses it. */
+  recordAttempts?(items: Array<{ recipientId: number; result: Parameters<QueueStore['recordAttempt']>[1] }>): Promise<void>;
   get(messageId: number): Promise<QueuedMessage | null>;
   list(): Promise<QueuedMessage[]>;
   /** Makes every pending recipient (of one message, or all) due now. */

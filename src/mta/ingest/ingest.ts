@@ -14,10 +14,11 @@ import { prepend, removeFields } from './headers.js';
 import { receivedField, returnPathField, submissionFields } from './trace.js';
 import { alreadyListed, bounceAddress, withListHeaders } from './lists.js';
 import { deliver as mailDeliver } from '../../mail/deliver.js';
-import { senderAuthFields } from './sender-auth.js';
+import { checkSenderAuth } from './sender-auth.js';
+import { reverseSrsRecipient } from './srs-bounce.js';
 import { acceptStored } from './stored.js';
 import { deliverWithQuota, refuseIfFull } from './quota.js';
-import { authservId, merge, type DeliverFn, type IngestOptions, type RemoteRcpt } from './plan.js';
+import { authservId, merge, queuesRemote, type DeliverFn, type IngestOptions, type RemoteRcpt } from './plan.js';
 import type { Store } from '../../store/types.js';
 
 export type { DeliverFn, IngestOptions } from './plan.js';
@@ -29,7 +30,8 @@ export function createIngest(o: IngestOptions): Ingest {
   return {
     isLocalDomain: (domain) => isLocal(dir, `x@${domain}`),
     async resolveRecipient(address: string, ctx: RecipientContext): Promise<Resolution> {
-      const r = await resolveRecipient(dir, address, ctx, o.hostname);
+      // a bounce of mail we forwarded with SRS goes back to the original sender
+      const r = (o.srs ? reverseSrsRecipient(address, o.srs) : null) ?? await resolveRecipient(dir, address, ctx, o.hostname);
       await refuseIfFull(o.store, r); // 552 5.2.2 at RCPT (quota.ts)
       return r;
     },
@@ -46,16 +48,18 @@ export function createIngest(o: IngestOptions): Ingest {
       // RFC 8601 §5: results claiming to be ours that arrive from outside are forgeries
       if (fromOutside) raw = removeFields(raw, (name, value) => name === 'authentication-results' && authservId(value) === o.hostname.toLowerCase());
       const checks = fromOutside
-        ? await senderAuthFields(raw, o.senderAuth ?? 'off', { ip: client.ip, helo: client.helo, sender: env.sender, hostname: o.hostname, resolver: o.resolver })
-        : [];
-      const message = prepend(raw, [received, ...checks, ...fixes]);
+        ? await checkSenderAuth(raw, o.senderAuth ?? 'off', { ip: client.ip, helo: client.helo, sender: env.sender, hostname: o.hostname, resolver: o.resolver, onReject: o.dmarcReject })
+        : { fields: [], junk: false };
+      const message = prepend(raw, [received, ...checks.fields, ...fixes]);
+      // RFC 7489 §6.3 "quarantine": local copies go to the Junk folder (INBOX when there is none)
+      const box = checks.junk ? { mailbox: 'Junk' } : {};
       const plan = merge(env);
       const work: Array<Promise<unknown>> = [];
       const ctx = { store: o.store, bus: o.bus };
       // a full mailbox: quota.ts says what happens (552 5.2.2, or the queue and a DSN)
       const local = (copy: Buffer, sender: string, accounts: number[], alone: boolean) => deliverWithQuota(o.store, accounts, {
         alone,
-        deliver: (ids) => deliver(ctx, prepend(copy, [returnPathField(sender)]), ids.map((accountId) => ({ accountId }))),
+        deliver: (ids) => deliver(ctx, prepend(copy, [returnPathField(sender)]), ids.map((accountId) => ({ accountId, ...box }))),
         queueFor: (addresses) => enqueue(o.store, copy, sender, addresses.map((address) => ({ address, orcpt: null, notify: null })), env),
       });
       if (plan.accounts.length > 0) work.push(local(message, env.sender, plan.accounts, plan.remote.length === 0 && plan.lists.length === 0));
@@ -69,6 +73,7 @@ export function createIngest(o: IngestOptions): Ingest {
       }
       const results = await Promise.allSettled(work);
       for (const r of results) if (r.status === 'rejected') throw r.reason;
+      if (queuesRemote(plan)) o.onQueued?.();
       return { id };
     },
   };

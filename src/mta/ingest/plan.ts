@@ -9,7 +9,8 @@ import type { deliverPrepared } from '../../mail/deliver.js';
 import { canonicalAddress } from '../../lib/address.js';
 import type { Envelope } from './types.js';
 import type { SenderAuthMode } from './sender-auth.js';
-import type { DNSResolver } from 'mailauth';
+import type { DnsLookup } from '../../auth/verify.js';
+import type { SrsOptions } from '../../auth/srs.js';
 
 /** mail/deliver's deliver(): one blob, one transaction for all targets, durable on resolve. */
 export type DeliverFn = (
@@ -31,8 +32,19 @@ export interface IngestOptions {
   now?: () => Date;
   /** smtp.sender_auth for mail from other servers (unauthenticated MX sessions); 'off' by default. */
   senderAuth?: SenderAuthMode;
-  /** DNS for sender authentication (tests: offline); the system resolver otherwise. */
-  resolver?: DNSResolver;
+  /** DNS for sender authentication (`dns.servers`; tests: their own responder); the system resolver otherwise. */
+  resolver?: DnsLookup;
+  /** auth.dmarc_reject: a DMARC p=reject failure under 'enforce' is refused, or filed into Junk. */
+  dmarcReject?: 'reject' | 'quarantine';
+  /** SRS: recipients `SRS0=…@srs.domain` (bounces of mail we forwarded) are reversed and relayed. */
+  srs?: SrsOptions | null;
+  /** Called after remote recipients were committed to the queue: the runner attempts them at once. */
+  onQueued?: () => void;
+}
+
+/** Whether the transaction put anything into the outbound queue (then ingest kicks the runner). */
+export function queuesRemote(plan: ReturnType<typeof merge>): boolean {
+  return plan.remote.length > 0 || plan.lists.some((l) => l.remote.length > 0);
 }
 
 export interface RemoteRcpt {

@@ -15,11 +15,11 @@ import type { BlobStore, MailingList } from '../../store/types.js';
 import { deliverPrepared } from '../../mail/deliver.js';
 import { prepareStream, writeStream } from '../../mail/prepare-stream.js';
 import type { ClientInfo, Envelope, StoredMessage } from './types.js';
-import { authservId, merge, type IngestOptions, type RemoteRcpt } from './plan.js';
+import { authservId, merge, queuesRemote, type IngestOptions, type RemoteRcpt } from './plan.js';
 import { headerEnd, prepend, removeFields } from './headers.js';
 import { receivedField, returnPathField, submissionFields } from './trace.js';
 import { alreadyListed, bounceAddress, withListHeaders } from './lists.js';
-import { senderAuthFields } from './sender-auth.js';
+import { checkSenderAuth } from './sender-auth.js';
 import { deliverWithQuota } from './quota.js';
 
 /** Largest header block treated as one (Postfix's header_size_limit is 100 KiB); past it
@@ -50,16 +50,18 @@ export async function acceptStored(o: IngestOptions, stored: StoredMessage, env:
   if (fromOutside) head = removeFields(head, (name, value) => name === 'authentication-results' && authservId(value) === o.hostname.toLowerCase());
   const original: Parts = { head, spool: stored, bodyStart };
   const checks = fromOutside
-    ? await senderAuthFields(Readable.from(pieces(blobs, original)), o.senderAuth ?? 'off', { ip: client.ip, helo: client.helo, sender: env.sender, hostname: o.hostname, resolver: o.resolver })
-    : [];
-  const message = withFields(original, [received, ...checks, ...fixes]);
+    ? await checkSenderAuth(Readable.from(pieces(blobs, original)), o.senderAuth ?? 'off', { ip: client.ip, helo: client.helo, sender: env.sender, hostname: o.hostname, resolver: o.resolver, onReject: o.dmarcReject })
+    : { fields: [], junk: false };
+  const message = withFields(original, [received, ...checks.fields, ...fixes]);
+  // RFC 7489 §6.3 "quarantine": local copies go to the Junk folder (INBOX when there is none)
+  const mailbox = checks.junk ? 'Junk' : undefined;
   const plan = merge(env);
   const work: Array<Promise<unknown>> = [];
   const enqueueTo = (m: Parts, sender: string, rcpts: RemoteRcpt[]) => work.push(enqueueCopy(o, m, sender, rcpts, env));
   // a full mailbox: quota.ts says what happens (552 5.2.2, or the queue and a DSN)
   const deliverTo = (m: Parts, sender: string, accounts: number[], alone = false) => work.push(deliverWithQuota(o.store, accounts, {
     alone,
-    deliver: (ids) => deliverCopy(o, withFields(m, [returnPathField(sender)]), ids),
+    deliver: (ids) => deliverCopy(o, withFields(m, [returnPathField(sender)]), ids, mailbox),
     queueFor: (addresses) => enqueueCopy(o, m, sender, addresses.map((address) => ({ address, orcpt: null, notify: null })), env),
   }));
   if (plan.accounts.length > 0) deliverTo(message, env.sender, plan.accounts, plan.remote.length === 0 && plan.lists.length === 0);
@@ -73,6 +75,7 @@ export async function acceptStored(o: IngestOptions, stored: StoredMessage, env:
   }
   const results = await Promise.allSettled(work);
   for (const r of results) if (r.status === 'rejected') throw r.reason;
+  if (queuesRemote(plan)) o.onQueued?.();
   return { id };
 }
 
@@ -84,9 +87,9 @@ function listCopy(m: Parts, list: MailingList): Parts {
   return { ...m, head: withListHeaders(m.head, list) };
 }
 
-async function deliverCopy(o: IngestOptions, m: Parts, accounts: number[]): Promise<unknown> {
+async function deliverCopy(o: IngestOptions, m: Parts, accounts: number[], mailbox: string | undefined): Promise<unknown> {
   const prepared = await prepareStream(o.store, pieces(o.store.blobs, m));
-  return (o.deliverPrepared ?? deliverPrepared)({ store: o.store, bus: o.bus }, prepared, accounts.map((accountId) => ({ accountId })));
+  return (o.deliverPrepared ?? deliverPrepared)({ store: o.store, bus: o.bus }, prepared, accounts.map((accountId) => ({ accountId, ...(mailbox ? { mailbox } : {}) })));
 }
 
 async function enqueueCopy(o: IngestOptions, m: Parts, sender: string, rcpts: RemoteRcpt[], env: Envelope): Promise<number> {
