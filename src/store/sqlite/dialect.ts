@@ -1,11 +1,15 @@
 /**
- * Kysely's SQLite dialect with two changes: transactions begin IMMEDIATE (the write lock
+ * Kysely's SQLite dialect with three changes: transactions begin IMMEDIATE (the write lock
  * is taken up front, so a read-then-write transaction never fails to upgrade while
- * another process writes; busy_timeout waits instead), and prepared statements are
- * cached (Kysely prepares every query anew otherwise).
+ * another process writes; busy_timeout waits instead); prepared statements are cached
+ * (Kysely prepares every query anew otherwise); and a write is durable before its caller
+ * resumes: after a COMMIT or an autocommitted write the connection is released to the next
+ * query at once, and the caller waits for the WAL's fdatasync off the event loop
+ * (wal-sync.ts; the connection runs synchronous=NORMAL).
  */
 import type Database from 'better-sqlite3';
-import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { WalSync } from './wal-sync.js';
 
 const CACHE_LIMIT = 500;
 
@@ -26,14 +30,47 @@ function cachedDatabase(db: Database.Database): SqliteDatabase {
 }
 
 export class ImmediateSqliteDialect extends SqliteDialect {
-  constructor(db: Database.Database) {
-    super({ database: cachedDatabase(db) });
+  private readonly cached: SqliteDatabase;
+
+  constructor(private readonly raw: Database.Database, private readonly wal: WalSync) {
+    const cached = cachedDatabase(raw);
+    super({ database: cached });
+    this.cached = cached;
   }
 
   override createDriver(): Driver {
     const driver = super.createDriver();
     driver.beginTransaction = async (conn: DatabaseConnection) => {
       await conn.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+    };
+    // Between acquire and release the one connection serves one caller, so a write seen
+    // in that window is that caller's: it waits for the sync after giving the connection up.
+    let owed = false;
+    const acquire = driver.acquireConnection.bind(driver);
+    const release = driver.releaseConnection.bind(driver);
+    const wrap = (conn: DatabaseConnection): DatabaseConnection => ({
+      executeQuery: async <R>(q: CompiledQuery): Promise<QueryResult<R>> => {
+        const inTx = this.raw.inTransaction;
+        const r = await conn.executeQuery<R>(q);
+        // a transaction ended (SQLite calls COMMIT "read-only": test the state), or a
+        // statement outside a transaction wrote
+        if (!this.raw.inTransaction && (inTx || !(this.cached.prepare(q.sql) as unknown as Database.Statement).readonly)) owed = true;
+        return r;
+      },
+      streamQuery: (q, chunkSize) => conn.streamQuery(q, chunkSize),
+    });
+    let wrapped: { inner: DatabaseConnection; outer: DatabaseConnection } | null = null;
+    driver.acquireConnection = async () => {
+      const conn = await acquire();
+      if (wrapped?.inner !== conn) wrapped = { inner: conn, outer: wrap(conn) };
+      owed = false;
+      return wrapped.outer;
+    };
+    driver.releaseConnection = async (conn: DatabaseConnection) => {
+      const mustSync = owed;
+      owed = false;
+      await release(conn);
+      if (mustSync) await this.wal.sync();
     };
     return driver;
   }

@@ -1,6 +1,7 @@
 /**
- * The embedded backend: SQLite (better-sqlite3) in WAL mode with synchronous=FULL, so a
- * commit is fsynced before its promise resolves; blobs as files under DATA/blobs.
+ * The embedded backend: SQLite (better-sqlite3) in WAL mode; a commit is fsynced before
+ * its promise resolves, by an fdatasync of the WAL off the event loop (wal-sync.ts).
+ * Small blobs live in the database, larger ones as files under DATA/blobs (sqlite/blobs.ts).
  * Migrations run on open. Stores opened on the same file in one process share one
  * connection (reference-counted): better-sqlite3 is synchronous, so a second connection
  * waiting on busy_timeout would block the event loop while the first one's transaction
@@ -11,7 +12,9 @@ import { closeSync, existsSync, mkdirSync, openSync, realpathSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import { FsBlobStore } from '../blob-fs/index.js';
+import { SqlBlobStore } from '../blob-sql/index.js';
 import { referencedBlobs } from '../sql/blob-refs.js';
+import { INLINE_BLOB_LIMIT } from '../sql/blob-rows.js';
 import { makeSql } from '../sql/db.js';
 import { SqlDirectory } from '../sql/directory.js';
 import { SqlMailStore } from '../sql/mail-store.js';
@@ -19,8 +22,10 @@ import { migrate } from '../sql/migrations.js';
 import { SqlQueueStore } from '../sql/queue.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
+import { TieredBlobStore } from './blobs.js';
 import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
+import { WalSync } from './wal-sync.js';
 
 interface Shared { db: Promise<Kysely<DB>>; refs: number }
 const open = new Map<string, Shared>();
@@ -29,8 +34,10 @@ async function connect(path: string): Promise<Kysely<DB>> {
   const raw = new Database(path);
   raw.pragma('busy_timeout = 10000'); // first: the pragmas below may wait for another process
   raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = FULL');
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw) });
+  // NORMAL: a commit does not fsync on the event loop; the dialect waits for the WAL's
+  // fdatasync on the thread pool before the writer resumes (wal-sync.ts) — as durable as FULL
+  raw.pragma('synchronous = NORMAL');
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, new WalSync(path)) });
   try {
     await migrate(db, 'sqlite');
   } catch (err) {
@@ -73,7 +80,10 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
   const events = localEvents(key);
   return {
     kind: 'sqlite',
-    blobs: new FsBlobStore(join(resolve(opts.dataDir), 'blobs'), (ids) => referencedBlobs(db, ids)),
+    blobs: new TieredBlobStore(
+      new SqlBlobStore(db, 'sqlite', INLINE_BLOB_LIMIT),
+      new FsBlobStore(join(resolve(opts.dataDir), 'blobs'), (ids) => referencedBlobs(db, ids)),
+    ),
     directory: new SqlDirectory(s),
     mail: new SqlMailStore(s),
     queue: new SqlQueueStore(s),
