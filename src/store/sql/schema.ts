@@ -65,6 +65,9 @@ export interface MessageTextTable { message_id: number; body: string }
 /** SQLite FTS5 virtual table, rowid = messages.id. */
 export interface MessageFtsTable { rowid: number; body: string }
 
+/** SQLite: search text of messages not yet in message_fts, id = messages.id (text.ts). */
+export interface FtsPendingTable { id: number; body: string }
+
 export interface BlobsTable { id: string; data: Buffer; size: number; created_at: number }
 
 export interface MetaTable { key: string; value: number }
@@ -112,6 +115,7 @@ export interface DB {
   expunged: ExpungedTable;
   message_text: MessageTextTable;
   message_fts: MessageFtsTable;
+  fts_pending: FtsPendingTable;
   blobs: BlobsTable;
   meta: MetaTable;
   queue_messages: QueueMessagesTable;

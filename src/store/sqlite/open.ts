@@ -27,21 +27,22 @@ import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
 import { WalSync } from './wal-sync.js';
 
-interface Shared { db: Promise<Kysely<DB>>; refs: number }
+interface Shared { db: Promise<Kysely<DB>>; wal: WalSync; refs: number }
 const open = new Map<string, Shared>();
 
-async function connect(path: string): Promise<Kysely<DB>> {
+async function connect(path: string, wal: WalSync): Promise<Kysely<DB>> {
   const raw = new Database(path);
   raw.pragma('busy_timeout = 10000'); // first: the pragmas below may wait for another process
   raw.pragma('journal_mode = WAL');
   // NORMAL: a commit does not fsync on the event loop; the dialect waits for the WAL's
   // fdatasync on the thread pool before the writer resumes (wal-sync.ts) — as durable as FULL
   raw.pragma('synchronous = NORMAL');
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, new WalSync(path)) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal) });
   try {
     await migrate(db, 'sqlite');
   } catch (err) {
     await db.destroy();
+    await wal.close();
     throw err;
   }
   return db;
@@ -50,7 +51,8 @@ async function connect(path: string): Promise<Kysely<DB>> {
 async function acquire(key: string): Promise<Kysely<DB>> {
   let sh = open.get(key);
   if (!sh) {
-    sh = { db: connect(key), refs: 0 };
+    const wal = new WalSync(key);
+    sh = { db: connect(key, wal), wal, refs: 0 };
     open.set(key, sh);
   }
   sh.refs++;
@@ -67,6 +69,7 @@ async function releaseDb(key: string): Promise<void> {
   if (!sh || --sh.refs > 0) return;
   open.delete(key);
   await (await sh.db).destroy();
+  await sh.wal.close();
 }
 
 export async function openSqliteStore(opts: { path: string; dataDir: string }): Promise<Store> {
@@ -78,6 +81,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
   const s = makeSql(db, 'sqlite');
   let closed = false;
   const events = localEvents(key);
+  const mail = new SqlMailStore(s);
   return {
     kind: 'sqlite',
     blobs: new TieredBlobStore(
@@ -85,7 +89,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
       new FsBlobStore(join(resolve(opts.dataDir), 'blobs'), (ids) => referencedBlobs(db, ids)),
     ),
     directory: new SqlDirectory(s),
-    mail: new SqlMailStore(s),
+    mail,
     queue: new SqlQueueStore(s),
     locks: localLocks(key),
     events,
@@ -93,6 +97,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
       if (closed) return;
       closed = true;
       events.close();
+      mail.stopIndexing();
       await releaseDb(key);
     },
   };
