@@ -5,6 +5,7 @@
  * transaction, shared with concurrent deliveries by group commit. When a function here
  * resolves, everything is durable (ARCHITECTURE.md "Durability"); then the change bus is told.
  */
+import { createHash } from 'node:crypto';
 import type { Store, Mailbox, NewMessage } from '../store/types.js';
 import type { ChangeBus } from './changes.js';
 import { GroupCommitter } from './group-commit.js';
@@ -38,16 +39,24 @@ function committerFor(store: Store): GroupCommitter {
   return c;
 }
 
-/** Stores the blob and parses it: the part of a delivery that does not touch mailboxes. */
+/**
+ * Parses the message and names its blob: the part of a delivery that does not touch
+ * mailboxes. A blob the store takes inline (up to BlobStore.inlineLimit, nearly all mail)
+ * travels with the message and is written in the rows' transaction, so blob and rows share
+ * one commit with the other deliveries of the group; a larger one is put() first.
+ */
 export async function prepareMessage(store: Store, raw: Buffer, internalDate = Date.now()): Promise<Omit<NewMessage, 'flags'>> {
   const parsed = parseMessage(raw);
-  const blobId = await store.blobs.put(raw);
+  const inline = raw.length <= (store.blobs.inlineLimit ?? 0);
+  // types.ts BlobId: the SHA-256 of the bytes, lower-case hex
+  const blobId = inline ? createHash('sha256').update(raw).digest('hex') : await store.blobs.put(raw);
   return {
     blobId,
     size: raw.length,
     internalDate,
     metadata: JSON.stringify(parsed),
     searchText: searchTextOf(parsed),
+    ...(inline ? { content: raw } : {}),
   };
 }
 

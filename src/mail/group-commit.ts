@@ -1,7 +1,11 @@
 /**
  * Group commit: appends that arrive while a commit is in flight wait and go together into
  * the next transaction, so N concurrent deliveries cost one fsync instead of N. Each caller
- * still gets its own result, and only once its rows are durable. If a shared batch fails
+ * still gets its own result, and only once its rows (and the blobs that travel with them,
+ * NewMessage.content) are durable. Two batches may be in flight: while one waits for its
+ * fsync (off the event loop) the next one already writes, so the disk's latency overlaps
+ * the next batch's work instead of adding to it. Their UIDs stay distinct and ordered per
+ * transaction (the store allocates them inside each transaction). If a shared batch fails
  * (say one recipient is over quota), its items are retried one by one so a single bad item
  * never fails its neighbours.
  */
@@ -12,48 +16,81 @@ type Placed = { mailboxId: number; uid: number; modseq: number };
 
 interface Pending {
   items: Item[];
+  bytes: number;
   resolve: (placed: Placed[]) => void;
   reject: (err: unknown) => void;
 }
 
+export interface GroupCommitLimits {
+  /** Messages per transaction (bounds transaction size and latency). */
+  maxBatch: number;
+  /** Inline blob bytes per transaction. */
+  maxBytes: number;
+  /** Transactions committing at once. */
+  maxInFlight: number;
+}
+
+const DEFAULTS: GroupCommitLimits = { maxBatch: 256, maxBytes: 8 * 1024 * 1024, maxInFlight: 2 };
+
 export class GroupCommitter {
   private queue: Pending[] = [];
-  private running = false;
+  private draining = false;
+  private inFlight = 0;
+  private slotFreed: (() => void) | null = null;
+  private readonly limits: GroupCommitLimits;
 
-  constructor(
-    private readonly mail: MailStore,
-    /** Upper bound of messages per transaction (bounds transaction size and latency). */
-    private readonly maxBatch = 256,
-  ) {}
+  constructor(private readonly mail: MailStore, limits: Partial<GroupCommitLimits> = {}) {
+    this.limits = { ...DEFAULTS, ...limits };
+  }
 
   /** Appends `items` atomically (all or none) and resolves once they are durable. */
   append(items: Item[]): Promise<Placed[]> {
+    const bytes = items.reduce((n, it) => n + (it.message.content?.length ?? 0), 0);
     return new Promise((resolve, reject) => {
-      this.queue.push({ items, resolve, reject });
-      if (!this.running) void this.drain();
+      this.queue.push({ items, bytes, resolve, reject });
+      if (!this.draining) void this.drain();
     });
   }
 
   private async drain(): Promise<void> {
-    this.running = true;
+    this.draining = true;
     try {
       while (this.queue.length > 0) {
-        // Let I/O callbacks run first: a SQLite commit blocks the event loop while it
-        // fsyncs, so deliveries that finished their blob writes meanwhile are still waiting
-        // in the poll phase. One turn of the loop lets them join this batch.
-        await new Promise<void>((resolve) => setImmediate(resolve));
-        const batch: Pending[] = [];
-        let count = 0;
-        while (this.queue.length > 0 && (batch.length === 0 || count + this.queue[0].items.length <= this.maxBatch)) {
-          const p = this.queue.shift()!;
-          batch.push(p);
-          count += p.items.length;
+        if (this.inFlight >= this.limits.maxInFlight) {
+          await new Promise<void>((resolve) => (this.slotFreed = resolve));
+          continue;
         }
-        await this.commit(batch);
+        // Let I/O callbacks run first: sessions whose data arrived in this poll phase
+        // are still to be handled. One turn of the loop lets them join this batch.
+        await new Promise<void>((resolve) => setImmediate(resolve));
+        const batch = this.take();
+        this.inFlight++;
+        void this.commit(batch).finally(() => {
+          this.inFlight--;
+          const wake = this.slotFreed;
+          this.slotFreed = null;
+          wake?.();
+        });
       }
     } finally {
-      this.running = false;
+      this.draining = false;
     }
+  }
+
+  /** The next batch: at least one caller, then as many as the limits allow, in order. */
+  private take(): Pending[] {
+    const batch: Pending[] = [];
+    let count = 0;
+    let bytes = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0];
+      const fits = count + next.items.length <= this.limits.maxBatch && bytes + next.bytes <= this.limits.maxBytes;
+      if (batch.length > 0 && !fits) break;
+      batch.push(this.queue.shift()!);
+      count += next.items.length;
+      bytes += next.bytes;
+    }
+    return batch;
   }
 
   private async commit(batch: Pending[]): Promise<void> {

@@ -39,6 +39,11 @@ export interface BlobStore {
    *  than `graceMs` (a blob written for a delivery still in flight is not yet referenced).
    *  Returns how many were removed. */
   collectGarbage(graceMs: number): Promise<number>;
+  /** Largest blob (bytes) MailStore.append may write itself, in the transaction of the
+   *  rows that refer to it (NewMessage.content): one commit for blob and rows instead of a
+   *  put() and then a commit. Absent or 0: none, always put() first. A blob written so is
+   *  read, ranged, deduplicated and collected like any other. */
+  readonly inlineLimit?: number;
 }
 
 /**
@@ -219,6 +224,11 @@ export interface NewMessage {
   metadata: string;
   /** Text for the full-text index: decoded header fields and text parts. */
   searchText: string;
+  /** The blob's bytes when the caller did not put() them (at most BlobStore.inlineLimit;
+   *  blobId must be their SHA-256): append stores them in the same transaction as the row,
+   *  so the row and its blob become durable together. Re-using existing bytes is a no-op
+   *  that refreshes the blob's age for garbage collection, as put() does. */
+  content?: Uint8Array;
 }
 
 /** UIDs as a list of inclusive ranges, e.g. [[1, 5], [9, 9]]; Infinity is allowed as an end. */

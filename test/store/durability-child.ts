@@ -1,5 +1,8 @@
-/** Child process of durability.test.ts: appends messages to a SQLite store one by one and
- *  prints "committed UID" after each append resolved, until it is killed. */
+/** Child process of durability.test.ts: appends messages to a SQLite store, several at a
+ *  time, and prints "committed UID BLOB" after each append resolved, until it is killed.
+ *  Blobs take every path: put() first (small: database, large: file), or inline with the
+ *  row (NewMessage.content). */
+import { createHash } from 'node:crypto';
 import { openStore } from '../../src/store/open.js';
 
 const dir = process.argv[2];
@@ -9,9 +12,16 @@ const acc = await store.directory.addAccount({ address: 'd@durable.example.test'
 const inbox = await store.mail.getMailbox(acc.id, 'INBOX');
 if (!inbox) throw new Error('no INBOX');
 process.stdout.write(`ready ${inbox.id}\n`);
-for (let i = 0; ; i++) {
-  const raw = Buffer.from(`Subject: durable ${i}\r\n\r\n${'x'.repeat(2000)} ${i}\r\n`);
-  const blobId = await store.blobs.put(raw);
-  const [r] = await store.mail.append([{ mailboxId: inbox.id, message: { blobId, size: raw.length, internalDate: Date.now(), flags: [], metadata: '{}', searchText: `durable ${i}` } }]);
+const limit = store.blobs.inlineLimit ?? 0;
+
+async function one(i: number): Promise<void> {
+  const big = i % 7 === 3;
+  const raw = Buffer.from(`Subject: durable ${i}\r\n\r\n${'x'.repeat(big ? limit + 1000 : 2000)} ${i}\r\n`);
+  const inline = i % 2 === 0 && raw.length <= limit;
+  const blobId = inline ? createHash('sha256').update(raw).digest('hex') : await store.blobs.put(raw);
+  const message = { blobId, size: raw.length, internalDate: Date.now(), flags: [], metadata: '{}', searchText: `durable ${i}`, ...(inline ? { content: raw } : {}) };
+  const [r] = await store.mail.append([{ mailboxId: inbox!.id, message }]);
   process.stdout.write(`committed ${r.uid} ${blobId}\n`);
 }
+
+for (let i = 0; ; i += 4) await Promise.all([one(i), one(i + 1), one(i + 2), one(i + 3)]);

@@ -13,7 +13,7 @@ import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { openStore } from '../../src/store/open.js';
 
-test('sqlite: what a SIGKILLed writer reported as committed survives', async () => {
+test('sqlite: what a SIGKILLed writer reported as committed survives, blobs and search text included', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'posthorn-durable-'));
   try {
     const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('durability-child.ts', import.meta.url)), dir], {
@@ -41,9 +41,12 @@ test('sqlite: what a SIGKILLed writer reported as committed survives', async () 
       const acc = await store.directory.getAccount('d@durable.example.test');
       const inbox = await store.mail.getMailbox(acc!.id, 'INBOX');
       const uids = new Set((await store.mail.listFlags(inbox!.id)).map((m) => m.uid));
+      // search text still waiting for the indexer when the writer died is searched too
+      const found = new Set(await store.mail.searchText(inbox!.id, 'durable'));
       for (const c of committed) {
         assert.ok(uids.has(c.uid), `UID ${c.uid} present`);
         assert.ok(await store.blobs.has(c.blobId), `blob of UID ${c.uid} present`);
+        assert.ok(found.has(c.uid), `UID ${c.uid} found by search`);
       }
     } finally {
       await store.close();

@@ -1,17 +1,21 @@
 /**
- * Blobs in the database (PostgreSQL backend): table blobs(id, data bytea, size,
- * created_at). A put is durable with its commit; putting bytes that exist refreshes
- * created_at so garbage collection's grace period covers a delivery that re-uses an old
- * blob. Ranges are read with substring() so a partial FETCH does not load the whole blob.
- * Puts that arrive while another is being written are grouped into one multi-row INSERT
- * (one commit, one WAL flush for the group); each put still resolves only after the
- * commit that holds its row. Large blobs come through createWriter() and are stored as
- * chunk rows (writer.ts); get/getRange read either form.
+ * Blobs in the database: table blobs(id, data, size, created_at) — every blob on
+ * PostgreSQL, the small ones on SQLite (sqlite/blobs.ts). A put is durable with its
+ * commit; putting bytes that exist refreshes created_at so garbage collection's grace
+ * period covers a delivery that re-uses an old blob. Ranges are cut inside the database so
+ * a partial FETCH does not load the whole blob. Puts that arrive while another is being
+ * written are grouped into one multi-row INSERT (one commit, one WAL flush for the group);
+ * each put still resolves only after the commit that holds its row. Message append writes
+ * blobs up to `inlineLimit` itself, in the rows' transaction (sql/blob-rows.ts). Large
+ * blobs come through createWriter() and are stored as chunk rows (writer.ts); get and
+ * getRange read either form.
  */
 import { createHash } from 'node:crypto';
-import { sql, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 import { UserError } from '../../lib/errors.js';
 import { referencedBlobs } from '../sql/blob-refs.js';
+import { insertBlobs, readBlob, readBlobRange } from '../sql/blob-rows.js';
+import type { Dialect } from '../sql/db.js';
 import type { DB } from '../sql/schema.js';
 import type { BlobId, BlobStore, BlobWriter } from '../types.js';
 import { readChunked, SqlBlobWriter, TEMP_PREFIX } from './writer.js';
@@ -25,7 +29,7 @@ export class SqlBlobStore implements BlobStore {
   private queue = new Map<string, Pending>();
   private writing = false;
 
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly db: Kysely<DB>, private readonly dialect: Dialect = 'postgres', readonly inlineLimit = 0) {}
 
   async put(data: Uint8Array): Promise<BlobId> {
     const id = createHash('sha256').update(data).digest('hex');
@@ -54,9 +58,7 @@ export class SqlBlobStore implements BlobStore {
         for (const p of group) this.queue.delete(p.id);
         let err: unknown = null;
         try {
-          const now = Date.now();
-          await this.db.insertInto('blobs').values(group.map((p) => ({ id: p.id, data: p.data, size: p.data.length, created_at: now })))
-            .onConflict((oc) => oc.column('id').doUpdateSet({ created_at: now })).execute();
+          await insertBlobs(this.db, group);
         } catch (e) {
           err = e;
         }
@@ -73,21 +75,17 @@ export class SqlBlobStore implements BlobStore {
   }
 
   async get(id: BlobId): Promise<Buffer> {
-    const row = await this.db.selectFrom('blobs').select(['data', 'size', 'chunk_size']).where('id', '=', id).executeTakeFirst();
+    const row = await readBlob(this.db, id);
     if (!row) throw new UserError(`no blob ${id}`, 'not-found');
-    if (Number(row.chunk_size) > 0) return readChunked(this.db, id, Number(row.chunk_size), 0, Number(row.size));
-    return Buffer.from(row.data);
+    return row.chunkSize > 0 ? readChunked(this.db, id, row.chunkSize, 0, row.size) : row.data;
   }
 
   async getRange(id: BlobId, start: number, end: number): Promise<Buffer> {
+    const part = await readBlobRange(this.db, this.dialect, id, start, end);
+    if (!part) throw new UserError(`no blob ${id}`, 'not-found');
+    if (part.chunkSize === 0) return part.data;
     const from = Math.max(0, start);
-    const len = Math.max(0, end - from);
-    const r = await sql<{ part: Buffer; size: number; chunk_size: number }>`SELECT substring(data FROM ${from + 1}::int FOR ${Math.min(len, 0x7fffffff)}::int) AS part,
-      size, chunk_size FROM blobs WHERE id = ${id}`.execute(this.db);
-    if (r.rows.length === 0) throw new UserError(`no blob ${id}`, 'not-found');
-    const row = r.rows[0];
-    if (Number(row.chunk_size) > 0) return readChunked(this.db, id, Number(row.chunk_size), from, Math.min(Number(row.size), from + len));
-    return Buffer.from(row.part);
+    return readChunked(this.db, id, part.chunkSize, from, Math.min(part.size, Math.max(from, end)));
   }
 
   async has(id: BlobId): Promise<boolean> {

@@ -6,6 +6,7 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
 import { SqlBlobStore } from '../blob-sql/index.js';
+import { INLINE_BLOB_LIMIT } from '../sql/blob-rows.js';
 import { makeSql } from '../sql/db.js';
 import { SqlDirectory } from '../sql/directory.js';
 import { SqlMailStore } from '../sql/mail-store.js';
@@ -45,7 +46,7 @@ export async function openPostgresStore(opts: { url: string }): Promise<Store> {
   let closed = false;
   return {
     kind: 'postgres',
-    blobs: new SqlBlobStore(db),
+    blobs: new SqlBlobStore(db, 'postgres', INLINE_BLOB_LIMIT),
     directory: new SqlDirectory(s),
     mail: new SqlMailStore(s),
     queue: new SqlQueueStore(s),

@@ -16,9 +16,19 @@ import * as summary from './summary.js';
 import { toMailbox } from './rows.js';
 import { storeFlags } from './store-flags.js';
 import { searchText } from './text.js';
+import { TextIndexer } from './text-indexer.js';
 
 export class SqlMailStore implements MailStore {
-  constructor(private readonly s: Sql) {}
+  private readonly indexer: TextIndexer;
+
+  constructor(private readonly s: Sql) {
+    this.indexer = new TextIndexer(s);
+  }
+
+  /** Stops the background text indexer (the store is closing). */
+  stopIndexing(): void {
+    this.indexer.stop();
+  }
 
   async listMailboxes(accountId: number): Promise<Mailbox[]> {
     const rows = await this.s.db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).execute();
@@ -62,19 +72,25 @@ export class SqlMailStore implements MailStore {
 
   async append(items: Array<{ mailboxId: number; message: NewMessage }>): Promise<Array<{ mailboxId: number; uid: number; modseq: number }>> {
     if (items.length === 0) return [];
-    return this.s.tx((trx) => msg.appendItems(trx, this.s.dialect, items));
+    const placed = await this.s.tx((trx) => msg.appendItems(trx, this.s.dialect, items));
+    this.indexer.poke(items.length);
+    return placed;
   }
 
-  copy(fromMailboxId: number, uids: UidRanges, toMailboxId: number): Promise<Array<[number, number]>> {
-    return this.s.tx(async (trx) => (await msg.copyInto(trx, this.s.dialect, fromMailboxId, uids, toMailboxId)).pairs);
+  async copy(fromMailboxId: number, uids: UidRanges, toMailboxId: number): Promise<Array<[number, number]>> {
+    const pairs = await this.s.tx(async (trx) => (await msg.copyInto(trx, this.s.dialect, fromMailboxId, uids, toMailboxId)).pairs);
+    this.indexer.poke(pairs.length);
+    return pairs;
   }
 
-  move(fromMailboxId: number, uids: UidRanges, toMailboxId: number): Promise<Array<[number, number]>> {
-    return this.s.tx(async (trx) => {
+  async move(fromMailboxId: number, uids: UidRanges, toMailboxId: number): Promise<Array<[number, number]>> {
+    const pairs = await this.s.tx(async (trx) => {
       const r = await msg.copyInto(trx, this.s.dialect, fromMailboxId, uids, toMailboxId, true);
       await msg.expungeRows(trx, this.s.dialect, fromMailboxId, r.sources);
       return r.pairs;
     });
+    this.indexer.poke(pairs.length);
+    return pairs;
   }
 
   storeFlags(mailboxId: number, uids: UidRanges, mode: FlagMode, flags: Flag[], unchangedSince?: number): Promise<StoreFlagsResult> {
@@ -117,7 +133,8 @@ export class SqlMailStore implements MailStore {
     return reads.changesSince(this.s.db, mailboxId, modseq);
   }
 
-  searchText(mailboxId: number, query: string): Promise<number[]> {
+  async searchText(mailboxId: number, query: string): Promise<number[]> {
+    await this.indexer.catchUp();
     return searchText(this.s.db, this.s.dialect, mailboxId, query);
   }
 

@@ -8,6 +8,7 @@
 import { sql, type Insertable, type Kysely } from 'kysely';
 import { UserError } from '../../lib/errors.js';
 import type { NewMessage, UidRanges } from '../types.js';
+import { insertBlobs } from './blob-rows.js';
 import { chunks, type Dialect } from './db.js';
 import { encodeFlags } from './flags.js';
 import { uidFilter } from './ranges.js';
@@ -81,6 +82,8 @@ export async function appendItems(trx: Kysely<DB>, dialect: Dialect, items: Arra
     });
   }
   await checkQuota(trx, added);
+  // types.ts NewMessage.content: the blob commits with its rows (one fsync for both)
+  await insertBlobs(trx, items.flatMap((it) => (it.message.content ? [{ id: it.message.blobId, data: it.message.content }] : [])));
   const rows = items.map((it, i): Insert => {
     const f = encodeFlags(it.message.flags);
     return {

@@ -85,6 +85,9 @@ export interface BlobsTable { id: string; data: Buffer; size: number; created_at
 /** Pieces of a chunked blob, seq 0, 1, ...; blob_id is 'tmp-…' while being written. */
 export interface BlobChunksTable { blob_id: string; seq: number; data: Buffer; created_at: number }
 
+/** SQLite: search text of messages not yet in message_fts, id = messages.id (text.ts). */
+export interface FtsPendingTable { id: number; body: string }
+
 export interface MetaTable { key: string; value: number }
 
 export interface QueueMessagesTable {
@@ -130,6 +133,7 @@ export interface DB {
   expunged: ExpungedTable;
   message_text: MessageTextTable;
   message_fts: MessageFtsTable;
+  fts_pending: FtsPendingTable;
   blobs: BlobsTable;
   blob_chunks: BlobChunksTable;
   meta: MetaTable;

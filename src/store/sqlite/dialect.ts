@@ -1,19 +1,14 @@
 /**
  * Kysely's SQLite dialect with three changes: transactions begin IMMEDIATE (the write lock
  * is taken up front, so a read-then-write transaction never fails to upgrade while
- * another process writes; busy_timeout waits instead), prepared statements are cached
- * (Kysely prepares every query anew otherwise), and commits are made durable by a group
- * fsync of the WAL off the event loop (wal-sync.ts) instead of inside each COMMIT.
- *
- * Why: better-sqlite3 is synchronous, so with synchronous=FULL every COMMIT blocked the
- * whole process for one fsync (~8 ms here) and 50 IMAP clients writing at once were served
- * one fsync at a time. Now the connection is released as soon as the statement ran, the
- * caller waits for a WAL fdatasync that started after its commit, and every commit made
- * meanwhile shares that fsync. The caller's promise still resolves only once its writes are
- * on disk (ARCHITECTURE.md: durable means fsynced).
+ * another process writes; busy_timeout waits instead); prepared statements are cached
+ * (Kysely prepares every query anew otherwise); and a write is durable before its caller
+ * resumes: after a COMMIT or an autocommitted write the connection is released to the next
+ * query at once, and the caller waits for the WAL's fdatasync off the event loop
+ * (wal-sync.ts; the connection runs synchronous=NORMAL).
  */
 import type Database from 'better-sqlite3';
-import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { WalSync } from './wal-sync.js';
 
 const CACHE_LIMIT = 500;
@@ -35,28 +30,47 @@ function cachedDatabase(db: Database.Database): SqliteDatabase {
 }
 
 export class ImmediateSqliteDialect extends SqliteDialect {
+  private readonly cached: SqliteDatabase;
+
   constructor(private readonly raw: Database.Database, private readonly wal: WalSync) {
-    super({ database: cachedDatabase(raw) });
+    const cached = cachedDatabase(raw);
+    super({ database: cached });
+    this.cached = cached;
   }
 
   override createDriver(): Driver {
     const driver = super.createDriver();
-    const raw = this.raw;
-    const wal = this.wal;
-    // total_changes() counts the rows this connection inserted, updated or deleted: when it
-    // moved while the connection was held, something was committed that must reach the disk.
-    const changes = raw.prepare('SELECT total_changes()').pluck();
-    let synced = Number(changes.get());
-    const release = driver.releaseConnection.bind(driver);
     driver.beginTransaction = async (conn: DatabaseConnection) => {
       await conn.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
     };
+    // Between acquire and release the one connection serves one caller, so a write seen
+    // in that window is that caller's: it waits for the sync after giving the connection up.
+    let owed = false;
+    const acquire = driver.acquireConnection.bind(driver);
+    const release = driver.releaseConnection.bind(driver);
+    const wrap = (conn: DatabaseConnection): DatabaseConnection => ({
+      executeQuery: async <R>(q: CompiledQuery): Promise<QueryResult<R>> => {
+        const inTx = this.raw.inTransaction;
+        const r = await conn.executeQuery<R>(q);
+        // a transaction ended (SQLite calls COMMIT "read-only": test the state), or a
+        // statement outside a transaction wrote
+        if (!this.raw.inTransaction && (inTx || !(this.cached.prepare(q.sql) as unknown as Database.Statement).readonly)) owed = true;
+        return r;
+      },
+      streamQuery: (q, chunkSize) => conn.streamQuery(q, chunkSize),
+    });
+    let wrapped: { inner: DatabaseConnection; outer: DatabaseConnection } | null = null;
+    driver.acquireConnection = async () => {
+      const conn = await acquire();
+      if (wrapped?.inner !== conn) wrapped = { inner: conn, outer: wrap(conn) };
+      owed = false;
+      return wrapped.outer;
+    };
     driver.releaseConnection = async (conn: DatabaseConnection) => {
-      const now = Number(changes.get());
-      const wrote = now !== synced && !raw.inTransaction;
-      if (wrote) synced = now;
+      const mustSync = owed;
+      owed = false;
       await release(conn);
-      if (wrote) await wal.sync();
+      if (mustSync) await this.wal.sync();
     };
     return driver;
   }

@@ -1,7 +1,7 @@
 /**
- * The embedded backend: SQLite (better-sqlite3) in WAL mode; a commit is fsynced before its
- * promise resolves, by a group fsync of the WAL off the event loop (synchronous=NORMAL plus
- * wal-sync.ts, see dialect.ts); blobs as files under DATA/blobs.
+ * The embedded backend: SQLite (better-sqlite3) in WAL mode; a commit is fsynced before
+ * its promise resolves, by an fdatasync of the WAL off the event loop (wal-sync.ts).
+ * Small blobs live in the database, larger ones as files under DATA/blobs (sqlite/blobs.ts).
  * Migrations run on open. Stores opened on the same file in one process share one
  * connection (reference-counted): better-sqlite3 is synchronous, so a second connection
  * waiting on busy_timeout would block the event loop while the first one's transaction
@@ -12,7 +12,9 @@ import { closeSync, existsSync, mkdirSync, openSync, realpathSync } from 'node:f
 import { dirname, join, resolve } from 'node:path';
 import { Kysely } from 'kysely';
 import { FsBlobStore } from '../blob-fs/index.js';
+import { SqlBlobStore } from '../blob-sql/index.js';
 import { referencedBlobs } from '../sql/blob-refs.js';
+import { INLINE_BLOB_LIMIT } from '../sql/blob-rows.js';
 import { makeSql } from '../sql/db.js';
 import { SqlDirectory } from '../sql/directory.js';
 import { SqlMailStore } from '../sql/mail-store.js';
@@ -20,24 +22,27 @@ import { migrate } from '../sql/migrations.js';
 import { SqlQueueStore } from '../sql/queue.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
+import { TieredBlobStore } from './blobs.js';
 import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
 import { WalSync } from './wal-sync.js';
 
-interface Shared { db: Promise<Kysely<DB>>; refs: number }
+interface Shared { db: Promise<Kysely<DB>>; wal: WalSync; refs: number }
 const open = new Map<string, Shared>();
 
-async function connect(path: string): Promise<Kysely<DB>> {
+async function connect(path: string, wal: WalSync): Promise<Kysely<DB>> {
   const raw = new Database(path);
   raw.pragma('busy_timeout = 10000'); // first: the pragmas below may wait for another process
   raw.pragma('journal_mode = WAL');
-  // Commits are synced by WalSync after the statement, not inside it (dialect.ts).
+  // NORMAL: a commit does not fsync on the event loop; the dialect waits for the WAL's
+  // fdatasync on the thread pool before the writer resumes (wal-sync.ts) — as durable as FULL
   raw.pragma('synchronous = NORMAL');
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, new WalSync(`${path}-wal`)) });
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal) });
   try {
     await migrate(db, 'sqlite');
   } catch (err) {
     await db.destroy();
+    await wal.close();
     throw err;
   }
   return db;
@@ -46,7 +51,8 @@ async function connect(path: string): Promise<Kysely<DB>> {
 async function acquire(key: string): Promise<Kysely<DB>> {
   let sh = open.get(key);
   if (!sh) {
-    sh = { db: connect(key), refs: 0 };
+    const wal = new WalSync(key);
+    sh = { db: connect(key, wal), wal, refs: 0 };
     open.set(key, sh);
   }
   sh.refs++;
@@ -63,6 +69,7 @@ async function releaseDb(key: string): Promise<void> {
   if (!sh || --sh.refs > 0) return;
   open.delete(key);
   await (await sh.db).destroy();
+  await sh.wal.close();
 }
 
 export async function openSqliteStore(opts: { path: string; dataDir: string }): Promise<Store> {
@@ -74,11 +81,15 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
   const s = makeSql(db, 'sqlite');
   let closed = false;
   const events = localEvents(key);
+  const mail = new SqlMailStore(s);
   return {
     kind: 'sqlite',
-    blobs: new FsBlobStore(join(resolve(opts.dataDir), 'blobs'), (ids) => referencedBlobs(db, ids)),
+    blobs: new TieredBlobStore(
+      new SqlBlobStore(db, 'sqlite', INLINE_BLOB_LIMIT),
+      new FsBlobStore(join(resolve(opts.dataDir), 'blobs'), (ids) => referencedBlobs(db, ids)),
+    ),
     directory: new SqlDirectory(s),
-    mail: new SqlMailStore(s),
+    mail,
     queue: new SqlQueueStore(s),
     locks: localLocks(key),
     events,
@@ -86,6 +97,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
       if (closed) return;
       closed = true;
       events.close();
+      mail.stopIndexing();
       await releaseDb(key);
     },
   };

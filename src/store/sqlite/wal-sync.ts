@@ -1,56 +1,81 @@
 /**
- * Group fsync of SQLite's write-ahead log. The connection runs with synchronous=NORMAL, so
- * a COMMIT only write()s its frames to the -wal file; sync() resolves once an fdatasync of
- * that file which started after the call has finished. Calls made while one fsync is in
- * flight share the next one, so N concurrent commits cost about two fsyncs, not N, and the
- * fsync runs in libuv's thread pool rather than on the event loop.
- *
- * Why this is as durable as synchronous=FULL for a resolved commit: WAL recovery replays
- * every frame up to the last valid commit frame, and the frames (with the WAL header) are on
- * disk once the fdatasync after the commit returns. Checkpoints under NORMAL still sync the
- * WAL before and the database after copying (https://sqlite.org/pragma.html#pragma_synchronous).
+ * Makes SQLite commits durable off the event loop. The connection runs WAL with
+ * synchronous=NORMAL: a commit appends its frames to DATA/posthorn.db-wal with write() but
+ * does not fsync, which with better-sqlite3 would block the whole process for the fsync's
+ * duration (every session stalls; under disk load 5–40 ms per commit). Instead the writer
+ * waits for an fdatasync of the WAL file on the libuv thread pool that began after its
+ * commit: fdatasync covers every page of the file written before it started (the WAL
+ * header and all frames of the commit), which is exactly what SQLite's own
+ * synchronous=FULL sync does at commit. Checkpoints stay SQLite's: with NORMAL it syncs
+ * the WAL before copying frames into the database file and syncs the database file before
+ * the WAL is reused (https://www.sqlite.org/pragma.html#pragma_synchronous,
+ * https://www.sqlite.org/wal.html), so a frame is never overwritten before its content is
+ * durable elsewhere. Concurrent writers share syncs: one in flight, at most one waiting,
+ * and whoever arrives meanwhile joins the waiting one (it starts after their commits).
  */
-import { open } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
+import { dirname } from 'node:path';
 
 export class WalSync {
-  /** The fsync callers wait for that has not started yet (it will cover them). */
-  private pending: Promise<void> | null = null;
-  private inflight: Promise<void> | null = null;
+  private running: Promise<void> | null = null;
+  private waiting: Promise<void> | null = null;
+  private wal: FileHandle | null = null;
 
-  constructor(private readonly walPath: string) {}
+  constructor(private readonly dbPath: string) {}
 
+  /** Resolves when everything committed before the call is on disk. */
   sync(): Promise<void> {
-    if (this.pending) return this.pending;
-    // A failed earlier fsync is its callers' error; this one runs regardless.
-    const before = this.inflight?.catch(() => {}) ?? Promise.resolve();
-    const p = before.then(() => {
-      this.pending = null;
-      const run = this.fsync();
-      this.inflight = run;
-      return run.finally(() => {
-        if (this.inflight === run) this.inflight = null;
-      });
+    if (this.waiting) return this.waiting;
+    if (!this.running) return this.start();
+    const after = this.running.catch(() => undefined).then(() => {
+      this.waiting = null;
+      return this.start();
     });
-    this.pending = p;
+    this.waiting = after;
+    return after;
+  }
+
+  private start(): Promise<void> {
+    const p = this.flush().finally(() => {
+      if (this.running === p) this.running = null;
+    });
+    this.running = p;
     return p;
   }
 
-  private async fsync(): Promise<void> {
-    // Opened per sync: SQLite may remove and re-create the -wal file (last connection of
-    // another process closing, journal mode changes); the open is cheap next to the fsync.
-    let fh;
-    try {
-      fh = await open(this.walPath, 'r+');
-    } catch (err) {
-      // No WAL file: every commit was checkpointed into the database and the file removed,
-      // which SQLite only does after syncing the database.
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
-      throw err;
+  private async flush(): Promise<void> {
+    if (!this.wal) {
+      try {
+        // kept open: SQLite keeps the WAL file (same inode) while any connection is open,
+        // and this connection is; one thread-pool round trip per sync instead of three
+        this.wal = await open(`${this.dbPath}-wal`, 'r');
+      } catch (err) {
+        if ((err as { code?: string }).code !== 'ENOENT') throw err;
+        // no WAL yet: whatever was committed is in the database file itself
+        await syncPath(this.dbPath);
+        return;
+      }
+      await this.wal.datasync();
+      // the WAL's own name may still be new: once per process, fsync its folder
+      await syncPath(dirname(this.dbPath));
+      return;
     }
-    try {
-      await fh.datasync();
-    } finally {
-      await fh.close();
-    }
+    await this.wal.datasync();
+  }
+
+  /** Closes the kept file (the database connection is closing). */
+  async close(): Promise<void> {
+    const fh = this.wal;
+    this.wal = null;
+    await fh?.close();
+  }
+}
+
+async function syncPath(path: string): Promise<void> {
+  const fh = await open(path, 'r');
+  try {
+    await fh.sync();
+  } finally {
+    await fh.close();
   }
 }

@@ -1,8 +1,10 @@
-/** Blob contract: content addressing, idempotent put, ranges, not-found, and garbage
- *  collection that spares referenced and young blobs. */
+/** Blob contract: content addressing, idempotent put, ranges, not-found, garbage
+ *  collection that spares referenced and young blobs, and blobs that commit with their
+ *  message rows (NewMessage.content, up to BlobStore.inlineLimit). */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { test } from 'node:test';
+import type { NewMessage } from '../../../src/store/types.js';
 import type { Ctx } from '../conformance.js';
 import { freshAccount, inbox, reason, sleep } from './helpers.js';
 
@@ -79,4 +81,61 @@ export function blobCases(ctx: Ctx): void {
     await s.blobs.collectGarbage(10);
     assert.equal(await s.blobs.has(keptId), false, 'collected once unreferenced');
   });
+
+  test('append with content stores the blob in the rows\' transaction: readable, deduplicated, collected', async (t) => {
+    const s = ctx.store();
+    if (!s.blobs.inlineLimit) return t.skip('this backend takes no inline blobs');
+    const acc = await freshAccount(s);
+    const ib = await inbox(s, acc);
+    const raw = Buffer.from(`Subject: inline ${Math.random()}\r\n\r\nbody\r\n`);
+    const id = sha256(raw);
+    assert.equal(await s.blobs.has(id), false);
+    const message: NewMessage = { blobId: id, size: raw.length, internalDate: Date.now(), flags: [], metadata: '{}', searchText: '', content: raw };
+    // the same bytes twice in one transaction, then again in another: one blob
+    assert.deepEqual((await s.mail.append([{ mailboxId: ib, message }, { mailboxId: ib, message }])).map((p) => p.uid), [1, 2]);
+    await s.mail.append([{ mailboxId: ib, message }]);
+    assert.deepEqual(await s.blobs.get(id), raw);
+    assert.deepEqual(await s.blobs.getRange(id, 0, 7), raw.subarray(0, 7));
+    assert.deepEqual(await s.blobs.getRange(id, 9, 1e9), raw.subarray(9));
+    assert.equal(await s.blobs.has(id), true);
+    assert.equal(await s.blobs.put(raw), id, 'put of the same bytes names the same blob');
+    assert.deepEqual(await (await ctx.another()).blobs.get(id), raw, 'another instance reads it');
+    const rows = await s.mail.getMessages(ib, [[1, Infinity]]);
+    assert.deepEqual(rows.map((r) => r.blobId), [id, id, id]);
+    await sleep(30);
+    await s.blobs.collectGarbage(10);
+    assert.equal(await s.blobs.has(id), true, 'referenced: kept');
+    await s.mail.removeMessages(ib, [1, 2, 3]);
+    await sleep(30);
+    assert.ok((await s.blobs.collectGarbage(10)) >= 1);
+    assert.equal(await s.blobs.has(id), false, 'collected once unreferenced');
+    assert.equal(await reason(s.blobs.get(id)), 'not-found');
+  });
+
+  test('an append that fails stores no inline blob', async (t) => {
+    const s = ctx.store();
+    if (!s.blobs.inlineLimit) return t.skip('this backend takes no inline blobs');
+    const acc = await freshAccount(s, { quota: 10 });
+    const raw = Buffer.from(`Subject: too big ${Math.random()}\r\n\r\nbody\r\n`);
+    const message: NewMessage = { blobId: sha256(raw), size: raw.length, internalDate: Date.now(), flags: [], metadata: '{}', searchText: '', content: raw };
+    assert.equal(await reason(s.mail.append([{ mailboxId: await inbox(s, acc), message }])), 'quota');
+    assert.equal(await s.blobs.has(message.blobId), false);
+  });
+
+  test('blobs just under and just over inlineLimit: put, get, getRange, has', async () => {
+    const b = ctx.store().blobs;
+    const limit = b.inlineLimit || 64 * 1024;
+    for (const size of [limit, limit + 1]) {
+      const data = Buffer.alloc(size, `${size} ${Math.random()} `);
+      const id = await b.put(data);
+      assert.equal(id, sha256(data));
+      assert.deepEqual(await b.get(id), data);
+      assert.deepEqual(await b.getRange(id, size - 5, size + 5), data.subarray(size - 5));
+      assert.equal(await b.has(id), true);
+    }
+  });
+}
+
+function sha256(data: Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex');
 }

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Ctx } from '../conformance.js';
-import { appendN, freshAccount, inbox, newMessage, reason } from './helpers.js';
+import { appendN, freshAccount, inbox, newMessage, reason, sleep } from './helpers.js';
 
 export function messageCases(ctx: Ctx): void {
   test('append: UIDs strictly increase, MODSEQ grows, batch spans mailboxes', async () => {
@@ -143,5 +143,27 @@ export function messageCases(ctx: Ctx): void {
     assert.deepEqual(await s.mail.searchText(ib, 'report "x'), []);
     await s.mail.removeMessages(ib, [1]);
     assert.deepEqual(await s.mail.searchText(ib, 'report'), [3]);
+  });
+
+  test('searchText sees every committed message, whether its text is indexed yet or not', async () => {
+    // SQLite indexes search text after deliveries pause (sql/text-indexer.ts); a search,
+    // a copy or an expunge must not notice the lag
+    const s = ctx.store();
+    const acc = await freshAccount(s);
+    const ib = await inbox(s, acc);
+    await s.mail.append([
+      { mailboxId: ib, message: await newMessage(s, 'p1', [], 'pending walrus one') },
+      { mailboxId: ib, message: await newMessage(s, 'p2', [], 'pending walrus two') },
+    ]);
+    await s.mail.removeMessages(ib, [1]); // text removed before it was ever indexed
+    const other = await s.mail.createMailbox(acc.id, 'Other');
+    await s.mail.copy(ib, [[2, 2]], other.id);
+    assert.deepEqual(await s.mail.searchText(ib, 'walrus'), [2]);
+    assert.deepEqual(await s.mail.searchText(other.id, 'walrus two'), [1]);
+    await s.mail.append([{ mailboxId: ib, message: await newMessage(s, 'p3', [], 'later walrus three') }]);
+    await sleep(400); // deliveries paused: indexed in the background
+    assert.deepEqual(await s.mail.searchText(ib, 'walrus'), [2, 3]);
+    await s.mail.deleteMailbox(acc.id, 'Other');
+    assert.deepEqual(await s.mail.searchText(ib, 'three'), [3]);
   });
 }
