@@ -36,8 +36,9 @@ export async function dispatch(ctx: Ctx, data: Buffer, finish: (tag: string, don
     done = toCompletion(ctx, err);
   }
   // The bus marks the mailbox dirty when anything changed it; NOOP and CHECK also poll the
-  // store, as the bus is at-most-once (mail/changes.ts).
-  if (done !== 'pending' && ctx.state.kind === 'selected' && name !== 'LOGOUT' && (ctx.state.mailbox.dirty || POLL.has(name))) {
+  // store, as the bus is at-most-once (mail/changes.ts). Live contexts (RFC 5267 §4) look
+  // after every command, so this session's own changes reach them before its tagged reply.
+  if (done !== 'pending' && ctx.state.kind === 'selected' && name !== 'LOGOUT' && (ctx.state.mailbox.dirty || POLL.has(name) || ctx.state.mailbox.contexts.length > 0)) {
     await sendUpdates(ctx, uid || !NO_EXPUNGE.has(name));
   }
   await finish(tag, done);

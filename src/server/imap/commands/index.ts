@@ -29,6 +29,7 @@ import { rename } from './rename.js';
 import { search } from './search.js';
 import { sort } from './sort.js';
 import { thread } from './thread.js';
+import { cancelupdate } from './cancelupdate.js';
 import { examine, select } from './select.js';
 import { starttls } from './starttls.js';
 import { status } from './status.js';
@@ -42,6 +43,7 @@ const ALL: RegisteredCommand[] = [
   create, del, rename, subscribe, unsubscribe, select, examine, append, check, close, unselect, expunge,
   fetch, store, copy, move, search, idle, getquota, getquotaroot, sort,
   thread,
+  cancelupdate,
 ];
 
 export const COMMANDS: ReadonlyMap<string, RegisteredCommand> = new Map(ALL.map((c) => [c.name, c]));

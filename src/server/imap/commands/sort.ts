@@ -1,47 +1,35 @@
 /**
- * SORT and UID SORT (RFC 5256 §3, RFC 5957): the SEARCH result ordered by the criteria,
- * REVERSE per criterion, ties broken by sequence number (RFC 5256 §3: "in sequence number
- * order" also under REVERSE). Metadata rows are read in batches for the matches only.
+ * SORT and UID SORT (RFC 5256 §3, RFC 5957): the SEARCH result ordered by the criteria
+ * (search/sorted.ts). With RETURN options the answer is an ESEARCH response (RFC 5267 §3
+ * ESORT, §4.4 PARTIAL), and RETURN (UPDATE) keeps the result as a context whose changes are
+ * reported as they happen (RFC 5267 §4, contexts.ts).
  */
-import type { ParsedMessage } from '../../../mime/types.js';
 import { no } from '../../../protocol/imap/errors.js';
-import { readSortArgs, type SortCriterion } from '../../../protocol/imap/parse/sort.js';
-import type { SearchKey } from '../../../protocol/imap/parse/search.js';
+import { readSortArgs, type SortArgs } from '../../../protocol/imap/parse/sort.js';
+import { addContext } from '../contexts.js';
+import { esearchLine } from '../search/esearch.js';
 import { runSearch } from '../search/run.js';
-import { compareValues, sortValue, type SortValue } from '../search/sort-keys.js';
-import { SelectedMailbox } from '../selected.js';
+import { sortFound } from '../search/sorted.js';
 import { defineCommand, ok } from '../types.js';
-
-const BATCH = 500;
 
 export const sort = defineCommand({
   name: 'SORT',
   states: ['selected'],
   uid: true,
-  parse: (r): { criteria: SortCriterion[]; key: SearchKey } => readSortArgs(r),
-  async handle(ctx, { criteria, key }, { uid }) {
+  parse: (r): SortArgs => readSortArgs(r),
+  async handle(ctx, { criteria, key, returns }, { tag, uid }) {
     if (ctx.state.kind !== 'selected') throw no('No mailbox selected');
     const sel = ctx.state.mailbox;
-    const found = await runSearch(ctx, sel, key);
-    const values = new Map<number, SortValue[]>();
-    for (let i = 0; i < found.length; i += BATCH) {
-      const batch = found.slice(i, i + BATCH).map((f) => f.uid);
-      for (const row of await ctx.env.store.mail.getMessages(sel.id, SelectedMailbox.ranges(batch))) {
-        const meta = JSON.parse(row.metadata) as ParsedMessage;
-        values.set(row.uid, criteria.map((c) => sortValue(c.key, row, meta)));
-      }
+    const present = await sortFound(ctx, sel, await runSearch(ctx, sel, key), criteria);
+    const nums = present.map((f) => (uid ? f.uid : f.seq));
+    if (!returns) {
+      ctx.untagged(`SORT${nums.map((n) => ' ' + n).join('')}`);
+      return ok('SORT completed');
     }
-    const present = found.filter((f) => values.has(f.uid));
-    present.sort((a, b) => {
-      const va = values.get(a.uid) as SortValue[];
-      const vb = values.get(b.uid) as SortValue[];
-      for (let i = 0; i < criteria.length; i++) {
-        const c = compareValues(va[i], vb[i]);
-        if (c !== 0) return criteria[i].reverse ? -c : c;
-      }
-      return a.seq - b.seq;
-    });
-    ctx.untagged(`SORT${present.map((f) => ' ' + (uid ? f.uid : f.seq)).join('')}`);
-    return ok('SORT completed');
+    const kept = !returns.options.includes('UPDATE') || addContext(sel, { tag, uid, key, criteria, result: present.map((f) => f.uid) });
+    // RFC 5182 §2.4 with RFC 5267 §3: SAVE keeps the matches; alone it answers nothing.
+    if (returns.options.includes('SAVE')) ctx.savedSearch = present.map((f) => f.uid).sort((a, b) => a - b);
+    if (!(returns.options.length === 1 && returns.options[0] === 'SAVE')) ctx.untagged(esearchLine(tag, uid, nums, returns.options, returns.partial, null));
+    return kept ? ok('SORT completed') : ok('SORT completed, result not updated', `NOUPDATE "${tag}"`);
   },
 });
