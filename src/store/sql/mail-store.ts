@@ -12,6 +12,7 @@ import * as msg from './messages.js';
 import { normalizeName } from './names.js';
 import * as reads from './reads.js';
 import { toMailbox } from './rows.js';
+import * as subs from './subscriptions.js';
 import { storeFlags } from './store-flags.js';
 import { searchText } from './text.js';
 
@@ -51,7 +52,11 @@ export class SqlMailStore implements MailStore {
   }
 
   setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
-    return mb.setSubscribed(this.s, accountId, name, subscribed);
+    return subs.setSubscribed(this.s, accountId, name, subscribed);
+  }
+
+  listSubscriptions(accountId: number): Promise<string[]> {
+    return subs.listSubscriptions(this.s.db, accountId);
   }
 
   status(mailboxId: number): Promise<MailboxStatus> {

@@ -61,7 +61,14 @@ const V1: Step[] = [
   { sql: `CREATE INDEX queue_recipients_message ON queue_recipients (message_id)` },
 ];
 
-const MIGRATIONS: Step[][] = [V1];
+/** Subscriptions kept apart from mailboxes (RFC 3501 §6.3.6, RFC 5258 \NonExistent
+ *  \Subscribed): a table of names, filled from the mailboxes subscribed so far. */
+const V2_SUBSCRIPTIONS: Step[] = [
+  { sql: `CREATE TABLE subscriptions (account_id {INT8} NOT NULL, name TEXT NOT NULL, PRIMARY KEY (account_id, name))` },
+  { sql: `INSERT INTO subscriptions (account_id, name) SELECT account_id, name FROM mailboxes WHERE subscribed = 1` },
+];
+
+const MIGRATIONS: Step[][] = [V1, V2_SUBSCRIPTIONS];
 
 /** Statements run after the migrations when they may fail harmlessly (optional extensions). */
 const OPTIONAL: Record<Dialect, string[]> = {
