@@ -20,6 +20,9 @@ import { sortFound } from './search/sorted.js';
 import type { SelectedMailbox } from './selected.js';
 import type { Ctx } from './types.js';
 
+/** The mailbox state each selected mailbox's contexts were last evaluated at. */
+const refreshedAt = new WeakMap<SelectedMailbox, string>();
+
 /** Contexts one selected mailbox may hold; more get NOUPDATE (RFC 5267 §4.3.1). */
 export const MAX_CONTEXTS = 32;
 
@@ -88,6 +91,12 @@ export function removeExpunged(sel: SelectedMailbox, uids: number[]): string[] {
 export async function refreshContexts(ctx: Ctx, sel: SelectedMailbox, oldUids: number[]): Promise<{ before: string[]; after: string[] }> {
   const before: string[] = [];
   const after: string[] = [];
+  // Every change to a message or to the set of messages takes a new MODSEQ (store/types.ts),
+  // so an unchanged mark and message count mean the results are still right. Held-back
+  // expunges leave the mailbox dirty: look again then.
+  const mark = `${sel.knownModseq}/${sel.exists}`;
+  if (!sel.dirty && refreshedAt.get(sel) === mark) return { before, after };
+  refreshedAt.set(sel, mark);
   const oldSeq = new Map(oldUids.map((u, i) => [u, i + 1]));
   for (const c of sel.contexts) {
     const found = await runSearch(ctx, sel, c.key);
