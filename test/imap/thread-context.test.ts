@@ -130,3 +130,12 @@ test('subscriptions outlive their mailbox: LIST (SUBSCRIBED) shows \\NonExistent
   expectLines(await c.send('SUBSCRIBE Nowhere'), [/^t\d+ NO/]);
   await c.ok('UNSUBSCRIBE Nowhere');
 }));
+
+test('CONTEXT: past the context limit an untagged NO [NOUPDATE] refuses only the UPDATE', () => withServer(async (t) => {
+  await t.deliver(msg({ Subject: 'x' }), day(1));
+  const c = await t.connect();
+  await c.ok('SELECT INBOX');
+  for (let i = 0; i < 32; i++) await c.ok(`SEARCH RETURN (UPDATE) ALL`);
+  expectLines(await c.send('SEARCH RETURN (UPDATE COUNT) ALL', 'over'), [/^\* NO \[NOUPDATE "over"\]/, /^\* ESEARCH \(TAG "over"\) COUNT 1$/, /^over OK/]);
+  expectLines(await c.send('SEARCH RETURN (PARTIAL 1:2 PARTIAL 3:4) ALL'), [/^t\d+ BAD/]);
+}));

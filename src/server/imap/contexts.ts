@@ -26,12 +26,12 @@ const refreshedAt = new WeakMap<SelectedMailbox, string>();
 /** Contexts one selected mailbox may hold; more get NOUPDATE (RFC 5267 §4.3.1). */
 export const MAX_CONTEXTS = 32;
 
-/** Registers a context; false when the limit is reached (the caller answers NOUPDATE). */
-export function addContext(sel: SelectedMailbox, c: UpdateContext): boolean {
+/** Registers a context. Past the limit, RFC 5267 §4.3.1: an untagged NO [NOUPDATE "tag"]
+ *  and no context; the command's other return options are still honoured. */
+export function addContext(ctx: Ctx, sel: SelectedMailbox, c: UpdateContext): void {
   if (sel.contexts.some((x) => x.tag === c.tag)) throw bad('Duplicate search update tag');
-  if (sel.contexts.length >= MAX_CONTEXTS) return false;
-  sel.contexts.push(c);
-  return true;
+  if (sel.contexts.length >= MAX_CONTEXTS) ctx.untagged(`NO [NOUPDATE ${quoted(c.tag)}] Too many contexts`);
+  else sel.contexts.push(c);
 }
 
 /** CANCELUPDATE: false when a tag names no context. */
@@ -43,6 +43,11 @@ export function cancelContexts(sel: SelectedMailbox, tags: string[]): boolean {
   sel.contexts.length = 0;
   sel.contexts.push(...keep);
   return true;
+}
+
+/** A tag as an IMAP quoted string (tags have no '"' or '\\', RFC 3501 §9 tag). */
+function quoted(tag: string): string {
+  return `"${tag}"`;
 }
 
 /** Runs of consecutive positions: [first position (1-based), uids]. */
@@ -59,7 +64,7 @@ function runs(list: number[], picked: Set<number>): Array<[number, number[]]> {
 
 function line(c: UpdateContext, verb: 'ADDTO' | 'REMOVEFROM', pairs: Array<[number, number[]]>): string {
   const body = pairs.map(([p, nums]) => `${p} ${formatSet(nums)}`).join(' ');
-  return `ESEARCH (TAG "${c.tag}")${c.uid ? ' UID' : ''} ${verb} (${body})`;
+  return `ESEARCH (TAG ${quoted(c.tag)})${c.uid ? ' UID' : ''} ${verb} (${body})`;
 }
 
 /** The REMOVEFROM lines for `gone` (UIDs in the client's view, numbered by `seqOf`),

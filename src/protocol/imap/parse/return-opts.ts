@@ -21,11 +21,12 @@ export interface ReturnOpts {
 export function readReturnOpts(r: Reader): ReturnOpts | null {
   if (!r.eatWord('RETURN')) return null;
   r.sp();
-  let partial: [number, number] | null = null;
+  let partial = null as [number, number] | null;
   const options: ReturnOption[] = [];
   r.list(() => {
     const o = r.atom('a RETURN option').toUpperCase();
     if (o === 'PARTIAL') {
+      if (partial) throw bad('PARTIAL given twice'); // RFC 5267 §4.4: one PARTIAL or ALL
       r.sp();
       const a = r.nzNumber('a partial range');
       r.expect(':', 'a partial range');

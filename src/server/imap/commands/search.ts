@@ -26,9 +26,9 @@ export const search = defineCommand({
     // RFC 9051 §6.4.4: under IMAP4rev2 every SEARCH is answered with ESEARCH (RETURN () = ALL).
     const effective = args.returns === null && ctx.enabled.has('IMAP4REV2') ? { ...args, returns: [] } : args;
     // RFC 5267 §4.2: RETURN (UPDATE) keeps the result as a context (contexts.ts).
-    const kept = !args.returns?.includes('UPDATE') || addContext(sel, { tag, uid, key: args.key, criteria: null, result: found.map((f) => f.uid) });
+    if (args.returns?.includes('UPDATE')) addContext(ctx, sel, { tag, uid, key: args.key, criteria: null, result: found.map((f) => f.uid) });
     respond(ctx, effective, found, tag, uid);
-    return kept ? ok('SEARCH completed') : ok('SEARCH completed, result not updated', `NOUPDATE "${tag}"`);
+    return ok('SEARCH completed');
   },
 });
 

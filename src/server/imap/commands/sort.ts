@@ -26,10 +26,10 @@ export const sort = defineCommand({
       ctx.untagged(`SORT${nums.map((n) => ' ' + n).join('')}`);
       return ok('SORT completed');
     }
-    const kept = !returns.options.includes('UPDATE') || addContext(sel, { tag, uid, key, criteria, result: present.map((f) => f.uid) });
+    if (returns.options.includes('UPDATE')) addContext(ctx, sel, { tag, uid, key, criteria, result: present.map((f) => f.uid) });
     // RFC 5182 §2.4 with RFC 5267 §3: SAVE keeps the matches; alone it answers nothing.
     if (returns.options.includes('SAVE')) ctx.savedSearch = present.map((f) => f.uid).sort((a, b) => a - b);
     if (!(returns.options.length === 1 && returns.options[0] === 'SAVE')) ctx.untagged(esearchLine(tag, uid, nums, returns.options, returns.partial, null));
-    return kept ? ok('SORT completed') : ok('SORT completed, result not updated', `NOUPDATE "${tag}"`);
+    return ok('SORT completed');
   },
 });
