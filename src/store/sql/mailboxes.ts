@@ -12,7 +12,7 @@ import { moveAll } from './messages.js';
 import { ancestors, isInbox, normalizeName, SEP } from './names.js';
 import { isUniqueViolation, toMailbox } from './rows.js';
 import type { DB } from './schema.js';
-import { mirror } from './subscriptions.js';
+import { addSubscription, isSubscribed, mirror } from './subscriptions.js';
 import { deleteTextOfMailbox } from './text.js';
 
 export async function findMailbox(db: Kysely<DB>, accountId: number, name: string): Promise<Mailbox | null> {
@@ -35,8 +35,8 @@ async function nextUidValidity(trx: Kysely<DB>): Promise<number> {
 /** Inserts the row; `subscribed` subscribes the name too. A name subscribed before (the
  *  mailbox was deleted, or renamed away) is shown subscribed again (subscriptions.ts). */
 async function insertMailbox(trx: Kysely<DB>, accountId: number, name: string, specialUse: SpecialUse | null, subscribed: boolean): Promise<Mailbox> {
-  if (subscribed) await trx.insertInto('subscriptions').values({ account_id: accountId, name }).onConflict((oc) => oc.columns(['account_id', 'name']).doNothing()).execute();
-  const sub = await trx.selectFrom('subscriptions').select('name').where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  if (subscribed) await addSubscription(trx, accountId, name);
+  const sub = await isSubscribed(trx, accountId, name);
   const row = await trx.insertInto('mailboxes').values({
     account_id: accountId, name, uidvalidity: await nextUidValidity(trx), uidnext: 1, highestmodseq: 1,
     special_use: specialUse, subscribed: sub ? 1 : 0,

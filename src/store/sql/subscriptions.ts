@@ -14,18 +14,22 @@ import type { Sql } from './db.js';
 import { normalizeName } from './names.js';
 import type { DB } from './schema.js';
 
+export async function isSubscribed(db: Kysely<DB>, accountId: number, name: string): Promise<boolean> {
+  const row = await db.selectFrom('subscriptions').select('name').where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+  return row !== undefined;
+}
+
+/** Adds the subscription (idempotent). Callers mirror it (or insert the row mirrored). */
+export async function addSubscription(trx: Kysely<DB>, accountId: number, name: string): Promise<void> {
+  await trx.insertInto('subscriptions').values({ account_id: accountId, name }).onConflict((oc) => oc.columns(['account_id', 'name']).doNothing()).execute();
+}
+
 /** Sets mailboxes.subscribed of the named mailboxes from the subscriptions table. */
 export async function mirror(trx: Kysely<DB>, accountId: number, names: string[]): Promise<void> {
   for (const name of names) {
-    const sub = await trx.selectFrom('subscriptions').select('name').where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+    const sub = await isSubscribed(trx, accountId, name);
     await trx.updateTable('mailboxes').set({ subscribed: sub ? 1 : 0 }).where('account_id', '=', accountId).where('name', '=', name).execute();
   }
-}
-
-/** Inside a transaction: adds the subscription (idempotent) and mirrors it. */
-export async function subscribeIn(trx: Kysely<DB>, accountId: number, name: string): Promise<void> {
-  await trx.insertInto('subscriptions').values({ account_id: accountId, name }).onConflict((oc) => oc.columns(['account_id', 'name']).doNothing()).execute();
-  await mirror(trx, accountId, [name]);
 }
 
 /** SUBSCRIBE needs an existing mailbox (UserError 'not-found', as Dovecot answers); UNSUBSCRIBE
@@ -36,11 +40,11 @@ export async function setSubscribed(s: Sql, accountId: number, rawName: string, 
     if (subscribed) {
       const box = await trx.selectFrom('mailboxes').select('id').where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
       if (!box) throw new UserError(`no mailbox ${name}`, 'not-found');
-      await subscribeIn(trx, accountId, name);
+      await addSubscription(trx, accountId, name);
     } else {
       await trx.deleteFrom('subscriptions').where('account_id', '=', accountId).where('name', '=', name).execute();
-      await mirror(trx, accountId, [name]);
     }
+    await mirror(trx, accountId, [name]);
   });
 }
 
