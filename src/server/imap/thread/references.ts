@@ -13,8 +13,10 @@ interface Container {
   children: Container[];
 }
 
-/** True when `node` is `ancestor` or lies below it. */
+/** True when `node` is `ancestor` or lies below it. A childless ancestor has nothing below
+ *  it, which spares the walk up in the common case (a long chain would make it quadratic). */
 function within(node: Container, ancestor: Container): boolean {
+  if (ancestor.children.length === 0) return node === ancestor;
   for (let c: Container | null = node; c; c = c.parent) if (c === ancestor) return true;
   return false;
 }
@@ -75,21 +77,26 @@ function buildContainers(messages: ThreadMessage[]): Container[] {
 }
 
 /** Step 3: dummies without children go; a dummy's children are promoted, but to the root
- *  level only when it has a single child. */
-function prune(list: Container[], atRoot: boolean): ThreadNode[] {
-  const out: ThreadNode[] = [];
-  for (const c of list) {
-    const children = prune(c.children, false);
-    if (c.msg === null) {
-      if (children.length === 0) continue;
-      if (!atRoot || children.length === 1) {
-        out.push(...children);
-        continue;
-      }
-    }
-    out.push({ msg: c.msg, children });
+ *  level only when it has a single child. Iterative (children before parents), so a reply
+ *  chain thousands deep does not exhaust the stack. */
+function prune(heads: Container[]): ThreadNode[] {
+  const order: Container[] = [];
+  const stack = [...heads];
+  while (stack.length > 0) {
+    const c = stack.pop() as Container;
+    order.push(c);
+    for (const k of c.children) stack.push(k);
   }
-  return out;
+  const pruned = new Map<Container, ThreadNode[]>();
+  for (let i = order.length - 1; i >= 0; i--) {
+    const c = order[i];
+    const children = c.children.flatMap((k) => pruned.get(k) ?? []);
+    if (c.msg !== null) pruned.set(c, [{ msg: c.msg, children }]);
+    else if (children.length === 0) pruned.set(c, []);
+    else if (c.parent !== null || children.length === 1) pruned.set(c, children);
+    else pruned.set(c, [{ msg: null, children }]);
+  }
+  return heads.flatMap((h) => pruned.get(h) ?? []);
 }
 
 /** Step 5: threads under the root with one base subject are merged. */
@@ -127,17 +134,19 @@ function mergeSubjects(roots: ThreadNode[]): ThreadNode[] {
   return out.map((n) => replaced.get(n) ?? n);
 }
 
-/** Step 6: every set of siblings by sent date, deepest first. */
-function sortTree(nodes: ThreadNode[]): void {
-  for (const n of nodes) sortTree(n.children);
-  nodes.sort(byDate);
+/** Step 6: every set of siblings by sent date, deepest first (a dummy sorts by its first
+ *  child, so its children are ordered before it is). Iterative, as prune(). */
+function sortTree(roots: ThreadNode[]): void {
+  const lists: ThreadNode[][] = [roots];
+  for (let i = 0; i < lists.length; i++) for (const n of lists[i]) if (n.children.length > 0) lists.push(n.children);
+  for (let i = lists.length - 1; i >= 0; i--) lists[i].sort(byDate);
 }
 
 export function referencesThreads(messages: ThreadMessage[]): ThreadNode[] {
   const all = buildContainers(messages);
   // (2) the messages without parent are the thread heads.
   const heads = all.filter((c) => c.parent === null);
-  const roots = prune(heads, true);
+  const roots = prune(heads);
   // (4) dummies order their children first, then stand for the first of them.
   for (const r of roots) if (!r.msg) r.children.sort(byDate);
   roots.sort(byDate);

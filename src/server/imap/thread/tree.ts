@@ -67,15 +67,28 @@ export function byDate(a: ThreadNode, b: ThreadNode): number {
   return x.date - y.date || x.seq - y.seq;
 }
 
-/** The THREAD response body after "THREAD": one parenthesized list per root. */
+/** The THREAD response body after "THREAD": one parenthesized list per root. Built with an
+ *  explicit stack, as a reply chain may be deeper than the call stack. */
 export function formatThreads(roots: ThreadNode[], uid: boolean): string {
-  const num = (m: ThreadMessage) => String(uid ? m.uid : m.seq);
-  const nested = (kids: ThreadNode[]) => kids.map((k) => `(${members(k)})`).join('');
-  const members = (n: ThreadNode): string => {
-    if (!n.msg) return nested(n.children);
-    if (n.children.length === 0) return num(n.msg);
-    if (n.children.length === 1) return `${num(n.msg)} ${members(n.children[0])}`;
-    return `${num(n.msg)} ${nested(n.children)}`;
-  };
-  return roots.map((r) => `(${members(r)})`).join('');
+  const out: string[] = [];
+  const stack: Array<ThreadNode | string> = [];
+  const nested = (kids: ThreadNode[]): Array<ThreadNode | string> => kids.flatMap((k) => ['(', k, ')']);
+  for (let i = roots.length - 1; i >= 0; i--) stack.push(')', roots[i], '(');
+  while (stack.length > 0) {
+    const item = stack.pop() as ThreadNode | string;
+    if (typeof item === 'string') {
+      out.push(item);
+      continue;
+    }
+    let next: Array<ThreadNode | string>;
+    if (!item.msg) next = nested(item.children);
+    else {
+      out.push(String(uid ? item.msg.uid : item.msg.seq));
+      if (item.children.length === 0) next = [];
+      else if (item.children.length === 1) next = [' ', item.children[0]];
+      else next = [' ', ...nested(item.children)];
+    }
+    for (let i = next.length - 1; i >= 0; i--) stack.push(next[i]);
+  }
+  return out.join('');
 }
