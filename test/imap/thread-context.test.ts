@@ -83,6 +83,15 @@ test('CONTEXT=SEARCH: another session\'s changes come as ADDTO/REMOVEFROM, REMOV
   expectLines(await a.send('NOOP'), [/^\* ESEARCH \(TAG "s1"\) REMOVEFROM \(0 1\)$/, /^\* 1 EXPUNGE$/, /^t\d+ OK/]);
   await b.ok('APPEND INBOX (\\Flagged) {13}\r\nSubject: m4\r\n');
   expectLines(await a.send('NOOP'), [/^\* 3 EXISTS$/, /^\* ESEARCH \(TAG "s1"\) ADDTO \(0 3\)$/, /^\* ESEARCH \(TAG "u1"\) UID ADDTO \(0 4\)$/, /^t\d+ OK/]);
+  // While IDLE, as the change happens.
+  a.write('i1 IDLE\r\n');
+  expectLines([await a.line()], [/^\+ /]);
+  await b.ok('STORE 1 +FLAGS (\\Flagged)');
+  expectLines([await a.line(), await a.line(), await a.line()], [/^\* 1 FETCH/, /^\* ESEARCH \(TAG "s1"\) ADDTO \(0 1\)$/, /^\* ESEARCH \(TAG "u1"\) UID ADDTO \(0 2\)$/]);
+  a.write('DONE\r\n');
+  expectLines(await a.until('i1'), [/^i1 OK/]);
+  await b.ok('STORE 1 -FLAGS (\\Flagged)');
+  expectLines(await a.send('NOOP'), [/^\* ESEARCH \(TAG "s1"\) REMOVEFROM \(0 1\)$/, /^t\d+ OK/]);
   // This session's own STORE is reported before its tagged OK.
   expectLines(await a.send('STORE 1 +FLAGS (\\Flagged)'), [/^\* 1 FETCH/, /^\* ESEARCH \(TAG "s1"\) ADDTO \(0 1\)$/, /^t\d+ OK/]);
   expectLines(await a.send('SEARCH RETURN (UPDATE) ALL', 's1'), [/^s1 BAD/]);

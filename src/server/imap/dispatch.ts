@@ -11,8 +11,9 @@ import { COMMANDS } from './commands/index.js';
 import { sendUpdates } from './updates.js';
 import type { Completion, Ctx } from './types.js';
 
-/** RFC 3501 §7.4.1: no EXPUNGE while answering FETCH, STORE or SEARCH (the UID forms may). */
-const NO_EXPUNGE = new Set(['FETCH', 'STORE', 'SEARCH']);
+/** RFC 3501 §7.4.1: no EXPUNGE while answering FETCH, STORE or SEARCH (the UID forms may);
+ *  RFC 5256 §3: nor SORT or THREAD. */
+const NO_EXPUNGE = new Set(['FETCH', 'STORE', 'SEARCH', 'SORT', 'THREAD']);
 const POLL = new Set(['NOOP', 'CHECK', 'SELECT', 'EXAMINE']);
 
 export async function dispatch(ctx: Ctx, data: Buffer, finish: (tag: string, done: Completion | 'pending') => Promise<void>): Promise<void> {
