@@ -7,7 +7,8 @@
  * and end to end (smtp-source → Postfix → sink).
  *
  * RELAY_BENCH_MESSAGES (default 2000) sets the load. Ours runs twice: on the SQLite store
- * (one fsync per recorded outcome) and on an in-memory queue (the transport alone).
+ * (outcomes group-committed with recordAttempts: one fsync per batch of replies) and on an
+ * in-memory queue (the transport alone).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -60,6 +61,8 @@ async function posthorn(sinkPort: number, memory: boolean): Promise<number> {
     let delivered = 0;
     const record = q.queue.recordAttempt.bind(q.queue);
     q.queue.recordAttempt = async (id, r) => { if (r.state === 'delivered') delivered++; return record(id, r); };
+    const batch = q.queue.recordAttempts?.bind(q.queue);
+    if (batch) q.queue.recordAttempts = async (items) => { delivered += items.filter((x) => x.result.state === 'delivered').length; return batch(items); };
     const sched = new QueueScheduler({
       queue: q.queue, blobs: q.blobs, hostname: 'bench.localisp.test', nodeId: 'bench', leaseMs: 600_000, pollIntervalMs: 1000,
       maxConnections: 20, batchSize: 1000,

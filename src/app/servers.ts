@@ -17,9 +17,11 @@ import { durationMs } from '../config/values.js';
 import { startPop3Server, ConnectionLimiter } from '../server/pop3/index.js';
 import { startSmtpFromConfig } from '../server/smtp/from-config.js';
 import { startImapServer } from '../server/imap/index.js';
-import { startQueueRunner } from '../mta/queue/runner.js';
+import { startQueueRunner, type RunningQueue } from '../mta/queue/runner.js';
 import { localDelivery } from '../mta/transport/local.js';
-import { createIngest } from '../mta/ingest/ingest.js';
+import { createIngest, type IngestOptions } from '../mta/ingest/ingest.js';
+import { srsFromConfig } from '../mta/srs.js';
+import { createResolver } from '../mta/transport/resolver.js';
 import { startBlobCollector } from './blob-gc.js';
 
 export type ServerStarter = (base: BaseServerOptions, config: Config) => Promise<RunningServer>;
@@ -60,10 +62,27 @@ const imap: ServerStarter = (base, config) =>
     authFailures: sharedAuthFailures(),
   });
 
+/** What the queue runner shares with the SMTP listeners on the same store: the SRS options
+ *  (what one signs the other reverses) and the kick that starts delivery of new mail at once. */
+const fromQueueRunner = new WeakMap<Store, Partial<IngestOptions>>();
+
+/** `dns.servers` as the look-up function of sender authentication (auth/verify). */
+function dnsLookup(config: Config): NonNullable<IngestOptions['resolver']> {
+  const r = createResolver({ servers: config.dns.servers, timeoutMs: durationMs(config.dns.timeout) });
+  return (name, rrtype) => r.resolve(name, rrtype);
+}
+
+function ingestExtras(config: Config, store: Store): Partial<IngestOptions> {
+  return { resolver: dnsLookup(config), dmarcReject: config.auth.dmarc_reject, ...fromQueueRunner.get(store) };
+}
+
+const smtpStarter = (listener: 'smtp' | 'submission' | 'submissions'): ServerStarter => (base, config) =>
+  startSmtpFromConfig(listener, base, config, sharedAuthFailures(), ingestExtras(config, base.store));
+
 export const serverStarters: Partial<Record<ListenerName, ServerStarter>> = {
-  smtp: (base, config) => startSmtpFromConfig('smtp', base, config, sharedAuthFailures()),
-  submission: (base, config) => startSmtpFromConfig('submission', base, config, sharedAuthFailures()),
-  submissions: (base, config) => startSmtpFromConfig('submissions', base, config, sharedAuthFailures()),
+  smtp: smtpStarter('smtp'),
+  submission: smtpStarter('submission'),
+  submissions: smtpStarter('submissions'),
   pop3,
   pop3s: pop3,
   imap,
@@ -88,14 +107,18 @@ export type ServiceStarter = (ctx: ServiceContext) => Promise<RunningService>;
 
 /** The outbound queue: mail for other domains leaves from here; mail for our own domains
  *  that reaches the queue (bounces to our users) is delivered through mta/ingest. */
-const queueRunner: ServiceStarter = (ctx) =>
-  startQueueRunner({
+const queueRunner: ServiceStarter = async (ctx) => {
+  const srs = await srsFromConfig(ctx.config, ctx.dataDir, ctx.store.directory);
+  let queue: RunningQueue | null = null;
+  const shared: Partial<IngestOptions> = { srs, onQueued: () => queue?.kick() };
+  fromQueueRunner.set(ctx.store, shared);
+  queue = await startQueueRunner({
     ...ctx,
-    deliverLocal: localDelivery(
-      createIngest({ store: ctx.store, bus: ctx.bus, hostname: ctx.config.hostname }),
-      ctx.config.hostname,
-    ),
+    srs,
+    deliverLocal: localDelivery(createIngest({ ...shared, store: ctx.store, bus: ctx.bus, hostname: ctx.config.hostname }), ctx.config.hostname),
   });
+  return queue;
+};
 
 /** Unreferenced blobs are removed hourly (store/types BlobStore.collectGarbage). */
 const blobCollector: ServiceStarter = async (ctx) => startBlobCollector(ctx.store, ctx.log);

@@ -9,13 +9,15 @@
  * p/sp=reject or quarantine policy, sampled by pct (RFC 7489 §6.6.4); everything else is
  * 'accept'. Temporary DNS errors never turn into a rejection.
  */
+import type { Readable } from 'node:stream';
 import { authenticate } from 'mailauth';
 
 /** mailauth's resolver shape: node:dns/promises `resolve(name, rrtype)`. */
 export type DnsLookup = (name: string, rrtype: string) => Promise<unknown>;
 
 export interface VerifyInput {
-  message: Buffer;
+  /** The message, or a stream of its bytes (a large message is never held whole). */
+  message: Buffer | Readable;
   /** The connecting client's address and its HELO/EHLO name. */
   ip: string;
   helo: string;

@@ -16,10 +16,13 @@ import { ClientError } from './errors.js';
 import { checkMaySendPassword, openConnection, shouldStartTls, type ServerSpec } from './endpoint.js';
 import { pickMechanism, type SaslExchange } from './sasl.js';
 import { ReplyParser, replyToString, type Reply } from '../protocol/smtp/reply.js';
-import { formatPath, needsSmtpUtf8 } from '../protocol/smtp/path.js';
-import { dotStuff, parseEhlo } from '../protocol/smtp/client.js';
+import { needsSmtpUtf8 } from '../protocol/smtp/path.js';
+import { dotStuff, mailCommand, parseEhlo, rcptCommand, type MailOptions } from '../protocol/smtp/client.js';
 
 export type Trace = (direction: 'C' | 'S', line: string) => void;
+
+/** A command line of protocol/smtp without its CRLF (command() adds it, and traces it bare). */
+const bare = (cmd: string): string => cmd.replace(/\r\n$/, '');
 
 export interface RecipientResult {
   address: string;
@@ -114,18 +117,21 @@ export class SmtpClient {
     if (this.ext.has('SIZE') && limit > 0 && message.length > limit) {
       throw new ClientError('size', `the message is ${message.length} bytes, more than the ${limit} bytes ${this.where} accepts (SIZE)`);
     }
-    let params = this.ext.has('SIZE') ? ` SIZE=${message.length}` : ''; // RFC 1870 §6
-    if (this.ext.has('8BITMIME') && message.some((b) => b > 0x7f)) params += ' BODY=8BITMIME'; // RFC 6152
+    // Only parameters the server advertised (RFC 5321 §4.1.1.2); the command lines are
+    // protocol/smtp's, the same the relay's client sends.
+    const params: MailOptions = {};
+    if (this.ext.has('SIZE')) params.size = message.length; // RFC 1870 §6
+    if (this.ext.has('8BITMIME') && message.some((b) => b > 0x7f)) params.body = '8BITMIME'; // RFC 6152
     if ([from, ...recipients].some(needsSmtpUtf8)) {
       if (!this.ext.has('SMTPUTF8')) throw new ClientError('recipient', `${this.where} cannot take non-ASCII addresses (no SMTPUTF8)`);
-      params += ' SMTPUTF8'; // RFC 6531 §3.4
+      params.smtputf8 = true; // RFC 6531 §3.4
     }
-    const mail = await this.command(`MAIL FROM:${formatPath(from)}${params}`);
+    const mail = await this.command(bare(mailCommand(from, params)));
     if (mail.code === 552) throw new ClientError('size', `${this.where} refused the message size: ${replyToString(mail)}`);
     if (mail.code !== 250) throw new ClientError('recipient', `${this.where} refused the sender ${from}: ${replyToString(mail)}`);
     const results: RecipientResult[] = [];
     for (const rcpt of recipients) {
-      const r = await this.command(`RCPT TO:${formatPath(rcpt)}`);
+      const r = await this.command(bare(rcptCommand(rcpt)));
       results.push({ address: rcpt, ok: r.code === 250 || r.code === 251, reply: replyToString(r) });
     }
     if (!results.some((r) => r.ok)) {

@@ -44,6 +44,9 @@ const size = (def: number, doc: string) =>
 function oneOf<const T extends readonly [string, ...string[]]>(values: T, def: T[number], doc: string) {
   return meta(z.enum(values).default(def as never), doc, values.map((v) => `\`${v}\``).join(' | '), 'string');
 }
+/** A key of a per-destination table: a domain, `.domain` (its subdomains) or `*` (any). */
+const destinationKey = () => checked((v) => v === '*' || parseDomain(v.replace(/^\./, '')));
+
 function section<S extends z.ZodRawShape>(shape: S) {
   // Every leaf has a default, so an absent section is the empty table.
   return z.strictObject(shape).prefault({} as z.input<z.ZodObject<S, z.core.$strict>>);
@@ -74,6 +77,7 @@ export const configSchema = z.strictObject({
   auth: section({
     allow_plaintext_on_loopback: bool(true, 'Accept plaintext passwords (AUTH PLAIN/LOGIN, USER/PASS, LOGIN) without TLS from loopback addresses; elsewhere TLS is always required.'),
     max_failures: int(5, 'Failed authentication attempts allowed per connection before it is closed.', 1),
+    dmarc_reject: oneOf(['reject', 'quarantine'] as const, 'reject', 'What a DMARC failure under `p=reject` (RFC 7489 §6.6.2) becomes when `smtp.sender_auth = "enforce"`: refused with 550 5.7.1, or delivered into the recipient\'s Junk folder. A `p=quarantine` failure always goes to Junk.'),
   }),
 
   smtp: section({
@@ -85,7 +89,7 @@ export const configSchema = z.strictObject({
     max_recipients: int(100, 'RCPT TO commands accepted per message (RFC 5321 §4.5.3.1.8 requires at least 100).', 1),
     max_errors: int(10, 'Bad commands tolerated per connection before it is closed.', 1),
     timeout: duration('5m', 'Idle time allowed while waiting for the next command (RFC 5321 §4.5.3.2.7: at least 5 minutes).'),
-    sender_auth: oneOf(['off', 'record', 'enforce'] as const, 'record', 'SPF, DKIM and DMARC checks of incoming mail: not done, recorded in Authentication-Results, or DMARC reject policies enforced.'),
+    sender_auth: oneOf(['off', 'record', 'enforce'] as const, 'enforce', 'SPF, DKIM, DMARC and ARC checks of mail from other servers: not done, recorded in one Authentication-Results field, or recorded and DMARC policies applied (`p=reject` per `auth.dmarc_reject`, `p=quarantine` into Junk).'),
   }),
 
   submission: section({
@@ -129,8 +133,8 @@ export const configSchema = z.strictObject({
   outbound: section({
     port: int(25, 'Port the outbound SMTP client connects to on a remote MX.', 1, 65535),
     routes: meta(
-      z.record(checked(parseDomain), checked(parseHostPort)).default({}),
-      'Per-domain next hops that bypass MX look-up, e.g. `{ "example.test" = "127.0.0.1:2526" }`.',
+      z.record(destinationKey(), checked(parseHostPort)).default({}),
+      'Per-domain next hops that bypass MX look-up, e.g. `{ "example.test" = "127.0.0.1:2526" }`; a key `.example.test` matches its subdomains, `*` every domain.',
       'table: domain → HOST:PORT',
       'table',
     ),
@@ -140,7 +144,16 @@ export const configSchema = z.strictObject({
       'HOST:PORT',
       'string',
     ),
-    tls: oneOf(['opportunistic', 'required', 'off'] as const, 'opportunistic', 'STARTTLS towards the next hop: used when offered, demanded (else deferred), or never used.'),
+    relay_user: str('', 'User name for SMTP AUTH (RFC 4954, PLAIN or LOGIN) at `outbound.relay_host`. Empty: no AUTH.'),
+    relay_password: str('', 'Password belonging to `outbound.relay_user`.'),
+    tls: oneOf(['opportunistic', 'required', 'off'] as const, 'opportunistic', 'STARTTLS towards the next hop: used when offered without checking the certificate (RFC 7435), demanded with the certificate verified (else the attempt is deferred with 4.7.5), or never used.'),
+    tls_policy: meta(
+      z.record(destinationKey(), z.enum(['opportunistic', 'required', 'off'])).default({}),
+      'Per-destination STARTTLS policy overriding `outbound.tls`, keyed like `outbound.routes` (a domain, `.parent` for its subdomains, `*`), e.g. `{ "bank.test" = "required" }`; `relay_host` is looked up by its own name.',
+      'table: domain → opportunistic | required | off',
+      'table',
+    ),
+    tls_ca_file: str('', 'Extra PEM CA certificates trusted (besides the system ones) when verifying a next hop under the `required` policy.', 'file path'),
     connect_timeout: duration('30s', 'Time allowed to open a TCP connection to a next hop.'),
     command_timeout: duration('5m', 'Time allowed for each reply of the next hop (RFC 5321 §4.5.3.2).'),
     max_connections: int(20, 'Simultaneous outbound SMTP connections.', 1),
@@ -153,6 +166,18 @@ export const configSchema = z.strictObject({
     poll_interval: duration('5s', 'How often the queue looks for due messages (new mail is tried at once).'),
     lease: duration('15m', 'How long a node holds a claimed queue entry before another node may try it.'),
     node_id: str('', 'This node\'s name in queue leases. Empty: machine host name and process id.'),
+  }),
+
+  srs: section({
+    enabled: bool(true, 'Rewrite the envelope sender of forwarded mail with SRS (Sender Rewriting Scheme) so the next hop\'s SPF check passes, and route bounces to SRS addresses back to the original sender.'),
+    secret: str('', 'HMAC secret that signs SRS addresses. Empty: a random secret is made once in DATA/srs.secret. Changing it invalidates bounces of mail forwarded before; list the old one in `srs.old_secrets`.'),
+    old_secrets: meta(z.array(z.string()).default([]), 'Former SRS secrets still accepted when a bounce comes back (rotation).', 'list of strings', 'list'),
+    domain: meta(
+      checked((v) => v === '' || parseDomain(v)).default(''),
+      'Domain of rewritten senders (SRS0=…@domain); its MX must be this server. Empty: the parent of `hostname` when that is a local domain, else the first local domain.',
+      'domain name',
+      'string',
+    ),
   }),
 
   delivery: section({

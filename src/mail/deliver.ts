@@ -62,7 +62,16 @@ export async function deliver(
   targets: DeliveryTarget[],
   opts: { internalDate?: number } = {},
 ): Promise<Delivered[]> {
-  const prepared = await prepareMessage(ctx.store, raw, opts.internalDate);
+  return deliverPrepared(ctx, await prepareMessage(ctx.store, raw, opts.internalDate), targets);
+}
+
+/** deliver() for a message already stored and parsed (prepareMessage, or prepareStream for
+ *  one too large to hold in memory). */
+export async function deliverPrepared(
+  ctx: DeliveryContext,
+  prepared: Omit<NewMessage, 'flags'>,
+  targets: DeliveryTarget[],
+): Promise<Delivered[]> {
   const boxes: Array<{ box: Mailbox; flags: string[] }> = [];
   const seen = new Set<number>();
   for (const t of targets) {

@@ -5,7 +5,7 @@
  *
  * Common rules for every method below:
  *  - Durable: when a returned promise resolves, the change is committed and fsynced
- *    (SQLite WAL with synchronous=FULL; PostgreSQL commit). A crash afterwards loses nothing.
+ *    (SQLite: the WAL fsynced after the commit; PostgreSQL commit). A crash afterwards loses nothing.
  *  - Atomic: a method either does all of what it says or nothing (one transaction).
  *  - Addresses are passed in any case; backends compare them by their canonical form
  *    (lib/address: local part lower-cased, domain lower-cased and IDNA-encoded) and keep the
@@ -26,6 +26,10 @@ export interface BlobStore {
   /** Stores `data` and returns its id. Idempotent: storing the same bytes twice is a no-op
    *  returning the same id. Durable on resolve (file: temp + fsync + rename + fsync dir). */
   put(data: Uint8Array): Promise<BlobId>;
+  /** A streaming put for messages too large to hold in memory: bytes go in with write(),
+   *  finish() makes them a blob exactly as put() would (same id, same durability, same
+   *  idempotence). Memory held by a writer is bounded by the backend, never by the size. */
+  createWriter(): BlobWriter;
   /** The whole blob. Throws UserError('not-found') if absent. */
   get(id: BlobId): Promise<Buffer>;
   /** Bytes [start, end) of the blob (end clamped to its size). */
@@ -35,6 +39,24 @@ export interface BlobStore {
    *  than `graceMs` (a blob written for a delivery still in flight is not yet referenced).
    *  Returns how many were removed. */
   collectGarbage(graceMs: number): Promise<number>;
+}
+
+/**
+ * One blob being written in pieces. Call order: write()* then exactly one of finish() or
+ * abort(); await each write before the next (its promise is the backpressure). Until
+ * finish() resolves nothing is visible: has()/get() do not see the blob, and a crash leaves
+ * only temporary data that collectGarbage removes after its grace period.
+ */
+export interface BlobWriter {
+  /** Octets written so far. */
+  readonly size: number;
+  /** Once the promise resolves the writer no longer uses `chunk`: the caller may reuse it. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Durable on resolve (file: fsync, rename, fsync dir; SQL: commit). The id is the
+   *  SHA-256 of all the bytes written, so bytes already stored are de-duplicated. */
+  finish(): Promise<BlobId>;
+  /** Drops what was written. Safe to call after a failed write; a no-op after finish(). */
+  abort(): Promise<void>;
 }
 
 // ------------------------------------------------------------------------------ directory
@@ -164,6 +186,22 @@ export interface MessageRow {
   metadata: string;
 }
 
+/** The numbers SEARCH reads instead of the metadata, from columns filled at delivery
+ *  (mime/summary.ts), so no row's JSON is parsed for SIZE, dates or SENT*. */
+export interface MessageSummary {
+  uid: number;
+  /** Epoch ms. */
+  internalDate: number;
+  size: number;
+  /** The Date: field, epoch ms; null when missing or unreadable. */
+  sentDate: number | null;
+  /** The Date: field's own calendar day (RFC 3501 §6.4.4 SENT*), epoch ms of its UTC midnight. */
+  sentDay: number | null;
+}
+
+/** Sort keys of RFC 5256 §3 and RFC 5957 (MailStore.sortUids). */
+export type SortField = 'ARRIVAL' | 'SIZE' | 'DATE' | 'SUBJECT' | 'FROM' | 'TO' | 'CC' | 'DISPLAYFROM' | 'DISPLAYTO';
+
 /** The light row for flag reads and sequence maps: no metadata. */
 export interface MessageFlags {
   uid: number;
@@ -249,6 +287,15 @@ export interface MailStore {
   listFlags(mailboxId: number): Promise<MessageFlags[]>;
   /** Full rows for the UIDs in range, ascending UID. */
   getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]>;
+  /** Summary numbers for the UIDs in range, ascending UID (one statement for [[1, Infinity]]). */
+  getSummaries(mailboxId: number, uids: UidRanges): Promise<MessageSummary[]>;
+  /** UIDs (ascending) whose decoded Subject contains `value`, case-insensitively (SEARCH
+   *  SUBJECT); answered from a column, not the metadata. */
+  searchSubject(mailboxId: number, value: string): Promise<number[]>;
+  /** Every UID of the mailbox ordered by the criteria, ties by ascending UID (RFC 5256 §3;
+   *  REVERSE per criterion). Strings (upper-cased at delivery, mime/summary.ts) compare by
+   *  code point; DATE is the Date: field, else the internal date. */
+  sortUids(mailboxId: number, criteria: Array<{ key: SortField; reverse: boolean }>): Promise<number[]>;
   /** Full rows by 1-based sequence position [from, to], ascending UID. */
   getMessagesBySeq(mailboxId: number, from: number, to: number): Promise<MessageRow[]>;
   changesSince(mailboxId: number, modseq: number): Promise<ChangesSince>;
@@ -257,6 +304,10 @@ export interface MailStore {
   searchText(mailboxId: number, query: string): Promise<number[]>;
   /** Octets and messages stored for the account (all mailboxes). */
   quotaUsage(accountId: number): Promise<{ bytes: number; messages: number }>;
+  /** RFC 3501 §2.3.2 \Recent, shared by every node: the mailbox keeps the highest UID some
+   *  session has claimed. Raises that mark to `upTo` when it is greater (atomically: two
+   *  sessions never claim the same UID) and returns the mark as it was; `upTo` 0 only reads. */
+  claimRecent(mailboxId: number, upTo: number): Promise<number>;
 }
 
 // ---------------------------------------------------------------------------------- locks
@@ -349,6 +400,9 @@ export interface QueueStore {
     state: RecipientState; reply: string | null; remoteMta: string | null; nextAttempt?: number; at: number;
     delayNotified?: boolean;
   }): Promise<void>;
+  /** Optional batch form of recordAttempt: every outcome in one transaction (all or none),
+   *  durable when it resolves — the queue's group commit (mta/queue/batch.ts) uses it. */
+  recordAttempts?(items: Array<{ recipientId: number; result: Parameters<QueueStore['recordAttempt']>[1] }>): Promise<void>;
   get(messageId: number): Promise<QueuedMessage | null>;
   list(): Promise<QueuedMessage[]>;
   /** Makes every pending recipient (of one message, or all) due now. */

@@ -1,6 +1,7 @@
 /** In-memory QueueStore + BlobStore with the contract of store/types.ts (tests only). */
 import { createHash } from 'node:crypto';
-import type { BlobStore, QueuedMessage, QueuedRecipient, QueueStore } from '../../src/store/types.js';
+import { memoryBlobWriter } from '../support/memory-blob-writer.js';
+import type { BlobStore, BlobWriter, QueuedMessage, QueuedRecipient, QueueStore } from '../../src/store/types.js';
 
 export class MemoryBlobs implements BlobStore {
   readonly map = new Map<string, Buffer>();
@@ -16,6 +17,7 @@ export class MemoryBlobs implements BlobStore {
   }
   async getRange(id: string, s: number, e: number): Promise<Buffer> { return (await this.get(id)).subarray(s, e); }
   async has(id: string): Promise<boolean> { return this.map.has(id); }
+  createWriter(): BlobWriter { return memoryBlobWriter((d) => this.put(d)); }
   async collectGarbage(): Promise<number> { return 0; }
 }
 

@@ -30,6 +30,8 @@ export interface SinkOptions {
   credentials?: string;
   /** Record transactions (off in the bench, to keep memory flat). */
   record?: boolean;
+  /** STARTTLS key and certificate (default: a self-signed pair for sink.test). */
+  tls?: { key: string; cert: string };
 }
 
 export interface Sink {
@@ -53,7 +55,7 @@ async function tlsMaterial(): Promise<{ key: string; cert: string }> {
 
 export async function startSink(o: SinkOptions = {}): Promise<Sink> {
   const exts = o.extensions ?? ['PIPELINING', 'SIZE 10485760', '8BITMIME', 'SMTPUTF8', 'DSN', 'ENHANCEDSTATUSCODES'];
-  const material = exts.includes('STARTTLS') ? await tlsMaterial() : null;
+  const material = exts.includes('STARTTLS') ? (o.tls ?? (await tlsMaterial())) : null;
   const sockets = new Set<net.Socket>();
   const sink: Sink = { port: 0, host: o.host ?? '127.0.0.1', transactions: [], commands: [], connections: 0, accepted: 0, close: async () => undefined };
 

@@ -101,3 +101,31 @@ test('PostgreSQL: two nodes share one queue without a duplicate; a dead node\'s 
     try { await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`); } finally { await c.end(); }
   }
 });
+
+test('SQLite recordAttempts: many outcomes in one transaction, each row as recordAttempt would leave it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'posthorn-relay-batch-'));
+  const store = await openStore({ url: `sqlite:${join(dir, 'posthorn.db')}`, dataDir: dir });
+  try {
+    const id = await enqueue(store, ['a@corporate.test', 'b@corporate.test', 'c@corporate.test', 'd@corporate.test']);
+    const claimed = await store.queue.claimDue(Date.now(), 10, 'n1', 60_000);
+    const [a, b, c, d] = claimed[0].recipients.map((r) => r.id);
+    const ok = { state: 'delivered' as const, reply: '250 2.0.0 ok', remoteMta: 'mx.corporate.test', at: 1000 };
+    assert.ok(store.queue.recordAttempts, 'the SQL store offers the batch method');
+    await store.queue.recordAttempts!([
+      { recipientId: a, result: ok },
+      { recipientId: b, result: ok },
+      { recipientId: c, result: { state: 'deferred', reply: '451 4.3.0 later', remoteMta: 'mx.corporate.test', at: 1000, nextAttempt: 9000, delayNotified: true } },
+    ]);
+    const m = (await store.queue.get(id))!;
+    const by = new Map(m.recipients.map((r) => [r.id, r]));
+    for (const x of [a, b]) assert.deepEqual([by.get(x)!.state, by.get(x)!.lastReply, by.get(x)!.attempts, by.get(x)!.lastAttempt], ['delivered', '250 2.0.0 ok', 1, 1000]);
+    assert.deepEqual([by.get(c)!.state, by.get(c)!.nextAttempt, by.get(c)!.delayNotified, by.get(c)!.attempts], ['deferred', 9000, true, 1]);
+    assert.deepEqual([by.get(d)!.state, by.get(d)!.attempts], ['queued', 0]);
+    // c's lease was released (recorded), d's is still held by n1
+    const again = await store.queue.claimDue(10_000, 10, 'n2', 60_000);
+    assert.deepEqual(again.flatMap((x) => x.recipients.map((r) => r.id)), [c]);
+  } finally {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  }
+});

@@ -71,6 +71,84 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       assert.match(listed, /^Return-Path: <dev-bounces@example\.test>\r\nList-Id: <dev\.example\.test>/);
     });
 
+    test('RCPT to a mailbox that is already full → 552 5.2.2 at once', async (c) => {
+      if (!rs) return c.skip('PostgreSQL not reachable');
+      await store.directory.addAccount({ address: 'full@example.test', passwordHash: 'x' });
+      await send(t.port, 'a@far.test', ['full@example.test'], 'Subject: fill\r\n\r\nsome text');
+      await store.directory.updateAccount('full@example.test', { quota: 100 });
+      const s = await SmtpClient.connect(t.port);
+      await s.expect('220');
+      await s.cmd('EHLO t.test', '250');
+      await s.cmd('MAIL FROM:<a@far.test>', '250');
+      await s.cmd('RCPT TO:<full@example.test>', '552 5.2.2');
+      await s.cmd('RCPT TO:<alice@example.test>', '250');
+      await s.cmd('DATA', '354');
+      s.write('Subject: only alice\r\n\r\nhi\r\n.\r\n');
+      await s.expect('250');
+      s.close();
+      assert.equal((await inboxTexts(store, 'full@example.test')).length, 1);
+    });
+
+    test('end of data, one of two mailboxes would go over: 250 for the message, the full one is queued (to bounce with a DSN)', async (c) => {
+      if (!rs) return c.skip('PostgreSQL not reachable');
+      const carol = await store.directory.addAccount({ address: 'carol@example.test', passwordHash: 'x' });
+      await send(t.port, 'a@far.test', ['carol@example.test'], 'Subject: first\r\n\r\nsmall');
+      const used = (await store.mail.quotaUsage(carol.id)).bytes;
+      await store.directory.updateAccount('carol@example.test', { quota: used + 200 });
+      await send(t.port, 'a@far.test', ['alice@example.test', 'carol@example.test'], `Subject: two\r\n\r\n${'y'.repeat(70)}\r\n`.repeat(10));
+      assert.equal((await inboxTexts(store, 'alice@example.test')).filter((m) => m.includes('Subject: two')).length, 1);
+      assert.equal((await inboxTexts(store, 'carol@example.test')).filter((m) => m.includes('Subject: two')).length, 0);
+      const q = (await store.queue.list()).filter((m) => m.recipients.some((r) => r.address === 'carol@example.test'));
+      assert.equal(q.length, 1);
+      assert.equal(q[0].sender, 'a@far.test');
+      assert.match((await store.blobs.get(q[0].blobId)).toString(), /^Received: from t\.test[\s\S]*Subject: two/);
+    });
+
+    test('large message (past the spill threshold) to a mailbox, a list and the queue; too big is 552 5.3.4 and the session goes on', async (c) => {
+      if (!rs) return c.skip('PostgreSQL not reachable');
+      const small = await startTestServer({ mode: 'mx', spillThreshold: 1000, maxMessageSize: 20_000 }, { store: store as MemoryStore, deliver: mailDeliver });
+      try {
+        const text = `Subject: spilled\r\nAuthentication-Results: mx.example.test; spf=pass (forged)\r\n\r\n${`${'s'.repeat(70)}\r\n`.repeat(100)}`;
+        await send(small.port, 'a@far.test', ['alice@example.test', 'dev@example.test'], text.slice(0, -2));
+        const got = (await inboxTexts(store, 'alice@example.test')).filter((m) => m.includes('Subject: spilled'));
+        assert.equal(got.length, 2, 'one direct copy, one list copy');
+        const direct = got.find((m) => !m.includes('List-Id'))!;
+        assert.match(direct, /^Return-Path: <a@far\.test>\r\nReceived: from t\.test/);
+        assert.ok(direct.endsWith(text.replace(/Authentication-Results:[^\r]*\r\n/, '')), 'the body as sent, the forged field removed');
+        const listed = got.find((m) => m.includes('List-Id'))!;
+        assert.match(listed, /^Return-Path: <dev-bounces@example\.test>\r\nList-Id: <dev\.example\.test>/);
+        const queued = (await store.queue.list()).find((m) => m.recipients.some((r) => r.address === 'x@far.test') && m.size > 7000)!;
+        assert.ok((await store.blobs.get(queued.blobId)).toString().endsWith(`${'s'.repeat(70)}\r\n`));
+
+        const s = await SmtpClient.connect(small.port);
+        await s.expect('220');
+        await s.cmd('EHLO t.test', '250');
+        await s.cmd('MAIL FROM:<a@far.test>', '250');
+        await s.cmd('RCPT TO:<alice@example.test>', '250');
+        await s.cmd('DATA', '354');
+        s.write(`Subject: too big\r\n\r\n${`${'b'.repeat(70)}\r\n`.repeat(400)}.\r\n`);
+        await s.expect('552 5.3.4');
+        // BDAT: the chunk that goes over is refused at once; the pipelined rest gets 503
+        await s.cmd('MAIL FROM:<a@far.test>', '250');
+        await s.cmd('RCPT TO:<alice@example.test>', '250');
+        s.write(`BDAT 15000\r\n${'c'.repeat(14998)}\r\nBDAT 15000\r\n${'c'.repeat(14998)}\r\nBDAT 4 LAST\r\nend\n`);
+        await s.expect('250 2.0.0');
+        await s.expect('552 5.3.4');
+        await s.expect('503 5.5.1');
+        await s.cmd('MAIL FROM:<a@far.test>', '250');
+        await s.cmd('RCPT TO:<alice@example.test>', '250');
+        await s.cmd('DATA', '354');
+        s.write('Subject: after\r\n\r\nstill here\r\n.\r\n');
+        await s.expect('250 2.0.0');
+        s.close();
+        const texts = await inboxTexts(store, 'alice@example.test');
+        assert.equal(texts.filter((m) => m.includes('Subject: too big') || m.includes('cccc')).length, 0, 'nothing of a refused message is stored');
+        assert.equal(texts.filter((m) => m.includes('Subject: after')).length, 1);
+      } finally {
+        await small.close();
+      }
+    });
+
     test('over quota → 552 5.2.2, nothing stored', async (c) => {
       if (!rs) return c.skip('PostgreSQL not reachable');
       const before = (await inboxTexts(store, 'bob@example.test')).length;

@@ -11,6 +11,7 @@ import { directoryCases } from './cases/directory.js';
 import { mailboxCases } from './cases/mailboxes.js';
 import { messageCases } from './cases/messages.js';
 import { sharedCases } from './cases/shared.js';
+import { recentCases, summaryCases } from './cases/summaries.js';
 
 export interface Backing {
   open(): Promise<Store>;
@@ -54,6 +55,8 @@ export function conformance(name: string, backing: () => Promise<Backing>, opts:
     directoryCases(ctx);
     mailboxCases(ctx);
     messageCases(ctx);
+    summaryCases(ctx);
+    recentCases(ctx);
     blobCases(ctx);
     sharedCases(ctx);
   });

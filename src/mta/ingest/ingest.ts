@@ -8,44 +8,20 @@
  * server's 250 is a promise kept (ARCHITECTURE.md "Durability").
  */
 import { randomBytes } from 'node:crypto';
-import type { Store } from '../../store/types.js';
-import type { ChangeBus } from '../../mail/changes.js';
-import { canonicalAddress } from '../../lib/address.js';
 import type { ClientInfo, Envelope, Ingest, RecipientContext, Resolution } from './types.js';
 import { isLocal, resolveRecipient, senderBelongsTo } from './resolve.js';
 import { prepend, removeFields } from './headers.js';
 import { receivedField, returnPathField, submissionFields } from './trace.js';
 import { alreadyListed, bounceAddress, withListHeaders } from './lists.js';
 import { deliver as mailDeliver } from '../../mail/deliver.js';
-import { senderAuthFields, type SenderAuthMode } from './sender-auth.js';
-import type { DNSResolver } from 'mailauth';
+import { checkSenderAuth } from './sender-auth.js';
+import { reverseSrsRecipient } from './srs-bounce.js';
+import { acceptStored } from './stored.js';
+import { deliverWithQuota, refuseIfFull } from './quota.js';
+import { authservId, merge, queuesRemote, type DeliverFn, type IngestOptions, type RemoteRcpt } from './plan.js';
+import type { Store } from '../../store/types.js';
 
-/** mail/deliver's deliver(): one blob, one transaction for all targets, durable on resolve. */
-export type DeliverFn = (
-  ctx: { store: Store; bus: ChangeBus },
-  raw: Buffer,
-  targets: Array<{ accountId: number; mailbox?: string }>,
-  opts?: { internalDate?: number },
-) => Promise<Array<{ accountId: number; mailboxId: number; uid: number }>>;
-
-export interface IngestOptions {
-  store: Store;
-  bus: ChangeBus;
-  hostname: string;
-  /** Local delivery; mail/deliver's deliver() unless a test swaps it. */
-  deliver?: DeliverFn;
-  now?: () => Date;
-  /** smtp.sender_auth for mail from other servers (unauthenticated MX sessions); 'off' by default. */
-  senderAuth?: SenderAuthMode;
-  /** DNS for sender authentication (tests: offline); the system resolver otherwise. */
-  resolver?: DNSResolver;
-}
-
-interface RemoteRcpt {
-  address: string;
-  orcpt: string | null;
-  notify: string[] | null;
-}
+export type { DeliverFn, IngestOptions } from './plan.js';
 
 export function createIngest(o: IngestOptions): Ingest {
   const dir = o.store.directory;
@@ -53,8 +29,14 @@ export function createIngest(o: IngestOptions): Ingest {
   const deliver: DeliverFn = o.deliver ?? mailDeliver;
   return {
     isLocalDomain: (domain) => isLocal(dir, `x@${domain}`),
-    resolveRecipient: (address: string, ctx: RecipientContext): Promise<Resolution> => resolveRecipient(dir, address, ctx, o.hostname),
+    async resolveRecipient(address: string, ctx: RecipientContext): Promise<Resolution> {
+      // a bounce of mail we forwarded with SRS goes back to the original sender
+      const r = (o.srs ? reverseSrsRecipient(address, o.srs) : null) ?? await resolveRecipient(dir, address, ctx, o.hostname);
+      await refuseIfFull(o.store, r); // 552 5.2.2 at RCPT (quota.ts)
+      return r;
+    },
     senderAllowed: (accountId, address) => senderBelongsTo(dir, accountId, address),
+    acceptStored: (message, env, client) => acceptStored(o, message, env, client),
     async accept(raw: Buffer, env: Envelope, client: ClientInfo) {
       const id = randomBytes(6).toString('hex').toUpperCase();
       const date = now();
@@ -66,55 +48,35 @@ export function createIngest(o: IngestOptions): Ingest {
       // RFC 8601 §5: results claiming to be ours that arrive from outside are forgeries
       if (fromOutside) raw = removeFields(raw, (name, value) => name === 'authentication-results' && authservId(value) === o.hostname.toLowerCase());
       const checks = fromOutside
-        ? await senderAuthFields(raw, o.senderAuth ?? 'off', { ip: client.ip, helo: client.helo, sender: env.sender, hostname: o.hostname, resolver: o.resolver })
-        : [];
-      const message = prepend(raw, [received, ...checks, ...fixes]);
+        ? await checkSenderAuth(raw, o.senderAuth ?? 'off', { ip: client.ip, helo: client.helo, sender: env.sender, hostname: o.hostname, resolver: o.resolver, onReject: o.dmarcReject })
+        : { fields: [], junk: false };
+      const message = prepend(raw, [received, ...checks.fields, ...fixes]);
+      // RFC 7489 §6.3 "quarantine": local copies go to the Junk folder (INBOX when there is none)
+      const box = checks.junk ? { mailbox: 'Junk' } : {};
       const plan = merge(env);
       const work: Array<Promise<unknown>> = [];
       const ctx = { store: o.store, bus: o.bus };
-      if (plan.accounts.length > 0) {
-        work.push(deliver(ctx, prepend(message, [returnPathField(env.sender)]), plan.accounts.map((accountId) => ({ accountId }))));
-      }
+      // a full mailbox: quota.ts says what happens (552 5.2.2, or the queue and a DSN)
+      const local = (copy: Buffer, sender: string, accounts: number[], alone: boolean) => deliverWithQuota(o.store, accounts, {
+        alone,
+        deliver: (ids) => deliver(ctx, prepend(copy, [returnPathField(sender)]), ids.map((accountId) => ({ accountId, ...box }))),
+        queueFor: (addresses) => enqueue(o.store, copy, sender, addresses.map((address) => ({ address, orcpt: null, notify: null })), env),
+      });
+      if (plan.accounts.length > 0) work.push(local(message, env.sender, plan.accounts, plan.remote.length === 0 && plan.lists.length === 0));
       if (plan.remote.length > 0) work.push(enqueue(o.store, message, env.sender, plan.remote, env));
       for (const l of plan.lists) {
         if (alreadyListed(message, l.list)) continue;
         const copy = withListHeaders(message, l.list);
         const sender = bounceAddress(l.list);
-        if (l.accounts.length > 0) work.push(deliver(ctx, prepend(copy, [returnPathField(sender)]), l.accounts.map((accountId) => ({ accountId }))));
+        if (l.accounts.length > 0) work.push(local(copy, sender, l.accounts, false));
         if (l.remote.length > 0) work.push(enqueue(o.store, copy, sender, l.remote.map((address) => ({ address, orcpt: null, notify: null })), env));
       }
       const results = await Promise.allSettled(work);
       for (const r of results) if (r.status === 'rejected') throw r.reason;
+      if (queuesRemote(plan)) o.onQueued?.();
       return { id };
     },
   };
-}
-
-/** RFC 8601 §2.2: the authserv-id is the value's first token, before ';'. */
-function authservId(value: string): string {
-  return value.split(';')[0].replace(/\([^)]*\)/g, '').trim().split(/\s+/)[0].toLowerCase();
-}
-
-/** Merges the recipients' expansions: accounts and remote addresses once each. */
-function merge(env: Envelope) {
-  const accounts: number[] = [];
-  const remote: RemoteRcpt[] = [];
-  const seenRemote = new Set<string>();
-  const lists = new Map<string, Envelope['recipients'][number]['resolution']['expansion']['lists'][number]>();
-  for (const r of env.recipients) {
-    const e = r.resolution.expansion;
-    for (const a of e.accounts) if (!accounts.includes(a)) accounts.push(a);
-    for (const address of e.remote) {
-      const key = canonicalAddress(address) ?? address;
-      if (seenRemote.has(key)) continue;
-      seenRemote.add(key);
-      // RFC 3461 §4.2: a forwarded recipient keeps its original address as ORCPT
-      const direct = r.resolution.kind === 'remote';
-      remote.push({ address, orcpt: r.orcpt ?? (direct ? null : `rfc822;${r.address}`), notify: r.notify });
-    }
-    for (const l of e.lists) if (!lists.has(l.list.address.toLowerCase())) lists.set(l.list.address.toLowerCase(), l);
-  }
-  return { accounts, remote, lists: [...lists.values()] };
 }
 
 async function enqueue(store: Store, raw: Buffer, sender: string, rcpts: RemoteRcpt[], env: Envelope): Promise<number> {

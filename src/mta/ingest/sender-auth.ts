@@ -1,14 +1,19 @@
 /**
- * Sender authentication of mail arriving from other servers (smtp.sender_auth): SPF
- * (RFC 7208), DKIM (RFC 6376), DMARC (RFC 7489) and ARC (RFC 8617) checked by mailauth,
- * recorded in Authentication-Results (RFC 8601) and Received-SPF fields; with 'enforce',
- * a DMARC failure under a reject policy is refused (550 5.7.1). DNS goes through the
- * given resolver, so tests run offline. Authenticated submissions are not checked.
- * Invariant: a DNS or parser failure never loses a message — it is recorded as temperror
- * by mailauth, or, if mailauth itself fails, the message goes on without the fields.
+ * Sender authentication of mail arriving from other servers (smtp.sender_auth), the one
+ * verification path: auth/verify (mailauth: SPF RFC 7208, DKIM RFC 6376, DMARC RFC 7489,
+ * ARC RFC 8617) gives one Authentication-Results field (RFC 8601) and a Received-SPF field
+ * (RFC 7208 §9.1); this module turns its verdict into what ingest does:
+ *   'record'  — fields only;
+ *   'enforce' — a DMARC failure under p=reject is refused with 550 5.7.1 (RFC 7489 §6.6.2,
+ *               §10), or filed into Junk when auth.dmarc_reject = "quarantine"; a failure
+ *               under p=quarantine is filed into Junk (§6.3 "quarantine").
+ * Authenticated submissions are not checked. Invariant: a DNS or parser failure never loses
+ * a message — mailauth records temperror, and if it throws the message goes on without
+ * the fields.
  */
-import { authenticate, type DNSResolver } from 'mailauth';
+import type { Readable } from 'node:stream';
 import { ProtocolError } from '../../lib/errors.js';
+import { verifyMessage, type DnsLookup } from '../../auth/verify.js';
 
 export type SenderAuthMode = 'off' | 'record' | 'enforce';
 
@@ -17,36 +22,34 @@ export interface SenderAuthInput {
   helo: string;
   sender: string;
   hostname: string;
-  resolver?: DNSResolver;
+  resolver?: DnsLookup;
+  /** auth.dmarc_reject: what a p=reject failure becomes under 'enforce'. */
+  onReject?: 'reject' | 'quarantine';
 }
 
-/** Header fields to prepend (each one folded with CRLF, no trailing CRLF). */
-export async function senderAuthFields(raw: Buffer, mode: SenderAuthMode, input: SenderAuthInput): Promise<string[]> {
-  if (mode === 'off') return [];
-  let result: Awaited<ReturnType<typeof authenticate>>;
+export interface SenderAuthOutcome {
+  /** Header fields to prepend (each folded with CRLF, no trailing CRLF). */
+  fields: string[];
+  /** File local copies into Junk. */
+  junk: boolean;
+}
+
+/** A large message comes as a stream of its bytes (mailauth reads it once, in pieces). */
+export async function checkSenderAuth(raw: Buffer | Readable, mode: SenderAuthMode, input: SenderAuthInput): Promise<SenderAuthOutcome> {
+  if (mode === 'off') return { fields: [], junk: false };
+  let v: Awaited<ReturnType<typeof verifyMessage>>;
   try {
-    result = await authenticate(raw, {
-      ip: input.ip, helo: input.helo, sender: input.sender, mta: input.hostname,
-      disableBimi: true, ...(input.resolver ? { resolver: input.resolver } : {}),
+    v = await verifyMessage({
+      message: raw, ip: input.ip, helo: input.helo, sender: input.sender, hostname: input.hostname,
+      resolver: input.resolver, onReject: input.onReject,
     });
   } catch {
-    return [];
+    return { fields: [], junk: false };
   }
-  const dmarc = result.dmarc;
-  if (mode === 'enforce' && dmarc && dmarc.status.result === 'fail' && dmarc.policy === 'reject') {
-    // RFC 7489 §6.6.2 / §10: a reject policy asks the receiver to refuse during the session
-    throw new ProtocolError(550, '5.7.1', `DMARC policy of ${dmarc.domain} rejects this message`);
+  const fields = [`Authentication-Results: ${v.authenticationResults}`];
+  if (v.receivedSpf) fields.unshift(v.receivedSpf.replace(/\r\n$/, ''));
+  if (mode === 'enforce' && v.verdict === 'reject') {
+    throw new ProtocolError(550, '5.7.1', `DMARC policy of ${v.dmarc.domain ?? 'the From domain'} rejects this message`);
   }
-  return splitFields(result.headers);
-}
-
-/** mailauth's block of fields → one string per field, lines joined by CRLF. */
-function splitFields(block: string): string[] {
-  const lines = block.replace(/\r?\n$/, '').split(/\r?\n/);
-  const fields: string[] = [];
-  for (const line of lines) {
-    if (/^[ \t]/.test(line) && fields.length > 0) fields[fields.length - 1] += `\r\n${line}`;
-    else if (line !== '') fields.push(line);
-  }
-  return fields;
+  return { fields, junk: mode === 'enforce' && v.verdict === 'quarantine' };
 }

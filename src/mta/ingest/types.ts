@@ -5,7 +5,7 @@
  * writes a mailbox (ARCHITECTURE.md, "The path of one message").
  */
 import type { BodyType } from '../../protocol/smtp/params.js';
-import type { MailingList } from '../../store/types.js';
+import type { BlobId, MailingList } from '../../store/types.js';
 
 /** Where one accepted RCPT leads once aliases, forwards, catch-all and lists are expanded. */
 export interface Expansion {
@@ -82,4 +82,15 @@ export interface Ingest {
   senderAllowed(accountId: number, address: string): Promise<boolean>;
   /** Takes the message: local delivery and queue rows, all durable when this resolves. */
   accept(raw: Buffer, envelope: Envelope, client: ClientInfo): Promise<{ id: string }>;
+  /** The same for a message too large to hold in memory, already stored as a blob exactly
+   *  as received: it is read back in pieces, so memory stays bounded whatever its size.
+   *  The blob itself is only the spool: the stored copies (with Received etc.) are new
+   *  blobs, and the spool is left to blob garbage collection. */
+  acceptStored?(message: StoredMessage, envelope: Envelope, client: ClientInfo): Promise<{ id: string }>;
+}
+
+/** A received message kept as a blob (server/smtp/spool.ts). */
+export interface StoredMessage {
+  blobId: BlobId;
+  size: number;
 }

@@ -32,7 +32,7 @@ export interface SchedulerOptions {
   nodeId: string;
   routing: RoutingConfig;
   resolver: DnsResolver;
-  session: Pick<SessionOptions, 'connectTimeoutMs' | 'commandTimeoutMs' | 'localAddress'>;
+  session: Pick<SessionOptions, 'connectTimeoutMs' | 'commandTimeoutMs' | 'localAddress' | 'extraCa'>;
   policy: QueuePolicy;
   leaseMs: number;
   pollIntervalMs: number;

@@ -119,7 +119,9 @@ export class SmtpConnection {
   }
 
   /** RFC 3207 §4: after "220" to STARTTLS, the TLS handshake; SMTP state starts afresh. */
-  async startTls(servername: string, verify: boolean): Promise<void> {
+  /** `verify`: check the certificate chain (system roots plus `extraCa`) and that it names
+   *  `servername` (RFC 6125); unverified is what opportunistic TLS allows (RFC 7435 §1.3). */
+  async startTls(servername: string, verify: boolean, extraCa?: string): Promise<void> {
     const plain = this.socket;
     plain.removeAllListeners('data');
     plain.removeAllListeners('close');
@@ -127,7 +129,10 @@ export class SmtpConnection {
     this.parser = new ReplyParser();
     this.replies = [];
     const secure = await new Promise<tls.TLSSocket>((resolve, reject) => {
-      const s = tls.connect({ socket: plain, servername: net.isIP(servername) ? undefined : servername, rejectUnauthorized: verify, minVersion: 'TLSv1.2' });
+      const s = tls.connect({
+        socket: plain, host: servername, servername: net.isIP(servername) ? undefined : servername, rejectUnauthorized: verify, minVersion: 'TLSv1.2',
+        ...(verify && extraCa ? { ca: [...tls.rootCertificates, extraCa] } : {}),
+      });
       const timer = setTimeout(() => { s.destroy(); reject(new ConnectionError('TLS handshake timed out', 'tls')); }, this.opts.connectTimeoutMs);
       s.once('secureConnect', () => { clearTimeout(timer); s.removeAllListeners('error'); resolve(s); });
       s.once('error', (e) => { clearTimeout(timer); reject(new ConnectionError(`TLS handshake failed: ${e.message}`, 'tls')); });

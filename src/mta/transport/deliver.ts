@@ -4,9 +4,11 @@
  * next MX on connection failure or 4xx greeting), then the messages go one after another
  * on that session with RSET between (§4.1.1.5), reconnecting when the hop drops us.
  *
- * Invariant: `onResult` is awaited for each message before the next one is sent — the
- * scheduler records the hop's acceptance durably before anything else happens, so a crash
- * never causes a second delivery of what the hop already took.
+ * Invariant: `onResult` is called for each message as soon as its replies are in, in order,
+ * and every call has settled before deliverBatch resolves — the scheduler records the hop's
+ * acceptance at once. The next message does not wait for that commit: the window in which a
+ * crash can cause a second delivery (between the hop's 250 and the commit of it) is the same
+ * either way, and the commits of many connections share one fsync (queue/batch.ts).
  */
 import { closeSession, openSession, SessionError, type OpenSession, type SessionOptions } from './session.js';
 import { sendMessage, type OutboundMessage, type RecipientOutcome } from './transaction.js';
@@ -31,7 +33,22 @@ function failAll(msg: OutboundMessage, e: SessionError, remoteMta: string | null
   return msg.recipients.map((r) => ({ id: r.id, kind: e.permanent ? 'permanent' : 'temporary', reply: e.reply, remoteMta: remoteMta ?? '', hopHasDsn: false }));
 }
 
-export async function deliverBatch(dest: Destination, messages: OutboundMessage[], opts: SessionOptions, onResult: ResultSink): Promise<void> {
+export async function deliverBatch(dest: Destination, messages: OutboundMessage[], opts: SessionOptions, sink: ResultSink): Promise<void> {
+  const recording: Array<Promise<void>> = [];
+  const onResult = (m: OutboundMessage, r: RecipientOutcome[]): Promise<void> => {
+    const p = sink(m, r);
+    recording.push(p);
+    p.catch(() => undefined); // awaited below; not an unhandled rejection meanwhile
+    return Promise.resolve();
+  };
+  let sendError: unknown = null;
+  await sendAll(dest, messages, opts, onResult).catch((e: unknown) => { sendError = e ?? new Error('delivery failed'); });
+  const failed = (await Promise.allSettled(recording)).find((x): x is PromiseRejectedResult => x.status === 'rejected');
+  if (sendError !== null) throw sendError;
+  if (failed) throw failed.reason;
+}
+
+async function sendAll(dest: Destination, messages: OutboundMessage[], opts: SessionOptions, onResult: ResultSink): Promise<void> {
   let session: OpenSession | null = null;
   let sent = 0;
   let reconnects = 0;

@@ -39,6 +39,8 @@ export interface RoutingConfig {
   relayHost?: string | RouteEntry | null;
   /** `outbound.tls`: the default STARTTLS policy. */
   tls?: TlsPolicy;
+  /** `outbound.tls_policy`: per destination, keyed like `routes` (the smarthost by its name). */
+  tlsPolicy?: Record<string, TlsPolicy>;
   /** Our own host names (lower case): an MX naming us cuts the list there (§5.1). */
   localNames?: string[];
   random?: () => number;
@@ -73,25 +75,34 @@ export function parseHostPort(spec: string, defaultPort: number): { host: string
   return { host: m[1], port: m[2] ? Number(m[2]) : defaultPort };
 }
 
-function entryOf(value: string | RouteEntry, cfg: RoutingConfig): Required<RouteEntry> {
+/** `domain` in a table keyed like Postfix's transport map: exact, then '.parent', then '*'. */
+function lookupDomain<T>(tableIn: Record<string, T> | undefined, domain: string): T | undefined {
+  const table = new Map(Object.entries(tableIn ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+  const exact = table.get(domain);
+  if (exact !== undefined) return exact;
+  const labels = domain.split('.');
+  for (let i = 1; i < labels.length; i++) {
+    const v = table.get(`.${labels.slice(i).join('.')}`);
+    if (v !== undefined) return v;
+  }
+  return table.get('*');
+}
+
+/** The STARTTLS policy towards `name` (a recipient domain, or the smarthost's name). */
+export function tlsPolicyFor(name: string, cfg: RoutingConfig): TlsPolicy {
+  return lookupDomain(cfg.tlsPolicy, name.toLowerCase()) ?? cfg.tls ?? 'opportunistic';
+}
+
+function entryOf(value: string | RouteEntry, cfg: RoutingConfig, policyName?: string): Required<RouteEntry> {
   const e = typeof value === 'string' ? { host: value } : value;
   const hp = e.port === undefined ? parseHostPort(e.host, cfg.port) : { host: e.host, port: e.port };
-  return { host: hp.host, port: hp.port, tls: e.tls ?? cfg.tls ?? 'opportunistic', auth: e.auth ?? null };
+  return { host: hp.host, port: hp.port, tls: e.tls ?? tlsPolicyFor(policyName ?? hp.host, cfg), auth: e.auth ?? null };
 }
 
 /** The static route for a domain: exact match, then '.parent' entries, then '*'. */
 export function staticRoute(domain: string, cfg: RoutingConfig): Required<RouteEntry> | null {
-  const routes = cfg.routes ?? {};
-  const table = new Map(Object.entries(routes).map(([k, v]) => [k.toLowerCase(), v]));
-  const exact = table.get(domain);
-  if (exact !== undefined) return entryOf(exact, cfg);
-  const labels = domain.split('.');
-  for (let i = 1; i < labels.length; i++) {
-    const v = table.get(`.${labels.slice(i).join('.')}`);
-    if (v !== undefined) return entryOf(v, cfg);
-  }
-  const star = table.get('*');
-  return star === undefined ? null : entryOf(star, cfg);
+  const v = lookupDomain(cfg.routes, domain);
+  return v === undefined ? null : entryOf(v, cfg, domain);
 }
 
 /** A, then AAAA addresses of a host (an IP literal is its own address). */
@@ -153,7 +164,7 @@ export async function resolveDestination(domainIn: string, cfg: RoutingConfig, d
   if (mx.some((r) => r.exchange === '' || r.exchange === '.')) {
     throw new ProtocolError(556, '5.1.10', `Domain ${domain} does not accept mail (null MX)`);
   }
-  const tls = cfg.tls ?? 'opportunistic';
+  const tls = tlsPolicyFor(domain, cfg);
   if (mx.length === 0) {
     // RFC 5321 §5.1: no MX → the implicit MX, the domain itself with preference 0.
     let addrs: string[];

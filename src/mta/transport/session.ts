@@ -35,6 +35,8 @@ export interface SessionOptions {
   tls: TlsPolicy;
   auth: SmtpAuth | null;
   localAddress?: string;
+  /** `outbound.tls_ca_file`'s PEM: trusted besides the system roots under the `required` policy. */
+  extraCa?: string;
 }
 
 /** Why a session could not be opened; `reply` is what the DSN will quote. */
@@ -103,6 +105,8 @@ async function authenticate(conn: SmtpConnection, caps: Capabilities, auth: Smtp
   if (r.code !== 235) throw new SessionError(`${text(r)} (authentication failed)`, false);
 }
 
+const isLoopback = (address: string): boolean => /^127\./.test(address) || address === '::1' || address === '::ffff:127.0.0.1';
+
 async function negotiate(conn: SmtpConnection, target: HopTarget, opts: SessionOptions, tls: boolean): Promise<Capabilities> {
   const greeting = await conn.reply();
   // RFC 5321 §3.1 / §5.1: a 4xx or 5xx greeting: try the next address.
@@ -112,12 +116,18 @@ async function negotiate(conn: SmtpConnection, target: HopTarget, opts: SessionO
     conn.write('STARTTLS\r\n');
     const r = await conn.reply();
     if (r.code === 220) {
-      await conn.startTls(target.host, false);
+      // RFC 7435: opportunistic TLS does not authenticate the peer; `required` does (RFC 3207 §4.1)
+      await conn.startTls(target.host, opts.tls === 'required', opts.extraCa);
       caps = await hello(conn, opts.hostname); // RFC 3207 §4.2: forget what was learnt before
     } else if (opts.tls === 'required') throw new SessionError(`${text(r)} (STARTTLS refused; TLS is required)`, false);
   }
   if (opts.tls === 'required' && !conn.tls) throw new SessionError('421 4.7.4 TLS is required but was not offered by the next hop', false);
-  if (opts.auth) await authenticate(conn, caps, opts.auth);
+  if (opts.auth) {
+    // RFC 4954 §4 / RFC 8314 §3: a password is not sent in the clear across a network;
+    // the hop on our own machine (loopback) is the one exception, as on the server side.
+    if (!conn.tls && !isLoopback(target.address)) throw new SessionError(`421 4.7.0 ${target.host} offers no TLS: credentials are not sent in the clear`, false);
+    await authenticate(conn, caps, opts.auth);
+  }
   return caps;
 }
 
@@ -137,6 +147,8 @@ export async function openSession(target: HopTarget, opts: SessionOptions): Prom
     } catch (e) {
       conn.close();
       if (e instanceof ConnectionError && e.phase === 'tls' && opts.tls === 'opportunistic' && useTls) continue;
+      // RFC 3463 X.7.5 (cryptographic failure): temporary, the certificate may be fixed
+      if (e instanceof ConnectionError && e.phase === 'tls') throw new SessionError(`421 4.7.5 ${target.host} [${target.address}]: TLS is required and failed: ${e.message}`, false);
       if (e instanceof SessionError) throw e;
       throw new SessionError(`421 4.4.2 ${target.host} [${target.address}]: ${(e as Error).message}`, false);
     }

@@ -12,6 +12,9 @@
  *
  * The size limit is enforced while streaming: past `maxSize` bytes are counted and dropped,
  * so memory stays bounded by the limit (RFC 1870 §6). Of several problems, the highest-ranked is reported.
+ * With a `sink`, the un-stuffed bytes are handed on as they are decoded and nothing is kept
+ * here at all (the server spools a large message to its blob that way); once the limit is
+ * passed the sink gets nothing more.
  */
 
 export type BodyProblem = 'bare-lf' | 'bare-cr' | 'nul' | 'line-too-long' | 'too-big';
@@ -23,6 +26,10 @@ export interface BodyOptions {
   /** Longest line allowed, octets without CRLF (RFC 5321 §4.5.3.1.6: 998 + tolerance);
    *  0 turns line checks (bare CR/LF, NUL, length) off, as BINARYMIME needs. */
   maxLineLength: number;
+  /** Takes the message bytes as they come; the buffer is valid only during the call (it is
+   *  reused, so a 50 MB body does not leave 50 MB of garbage behind). Without a sink the
+   *  bytes are collected for body(). */
+  sink?: (bytes: Buffer) => void;
 }
 
 const RANK: Record<BodyProblem, number> = { 'too-big': 0, 'bare-lf': 1, 'bare-cr': 2, nul: 3, 'line-too-long': 4 };
@@ -37,6 +44,7 @@ export class BodyReceiver {
   private state: State = 'sol';
   private chunks: Buffer[] = [];
   private lineLen = 0;
+  private scratch = Buffer.alloc(0);
   /** Octets of the un-stuffed message so far (also past the limit). */
   size = 0;
   problem: BodyProblem | null = null;
@@ -47,7 +55,7 @@ export class BodyReceiver {
   /** Feeds bytes. For DATA, returns the bytes after the terminating CRLF.CRLF once it is
    *  seen (possibly empty), else null. For BDAT always null. */
   push(chunk: Buffer): Buffer | null {
-    const out = Buffer.allocUnsafe(chunk.length + 2);
+    const out = this.outFor(chunk.length + 2);
     let o = 0;
     const check = this.opts.maxLineLength > 0;
     // NUL anywhere in the message is refused; only NULs before the end marker count
@@ -125,7 +133,7 @@ export class BodyReceiver {
     this.done = true;
   }
 
-  /** The received message (empty when it was too big). */
+  /** The received message (empty when it was too big or went to a sink). */
   body(): Buffer {
     return Buffer.concat(this.chunks);
   }
@@ -138,7 +146,15 @@ export class BodyReceiver {
       this.chunks = [];
       return;
     }
-    this.chunks.push(Buffer.from(out.subarray(0, n)));
+    if (this.opts.sink) this.opts.sink(out.subarray(0, n));
+    else this.chunks.push(Buffer.from(out.subarray(0, n)));
+  }
+
+  /** The output buffer of one push: reused when a sink takes the bytes at once. */
+  private outFor(n: number): Buffer {
+    if (!this.opts.sink) return Buffer.allocUnsafe(n);
+    if (this.scratch.length < n) this.scratch = Buffer.allocUnsafeSlow(Math.max(n, 64 * 1024));
+    return this.scratch;
   }
 
   /** The reported problem is the highest-ranked one met, so chunking never changes it. */

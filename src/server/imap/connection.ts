@@ -8,7 +8,10 @@
  *  - Untagged updates about other sessions' changes are written only by dispatch.ts (at the
  *    legal points) and by IDLE.
  *  - After STARTTLS, nothing received before the handshake is used (RFC 3501 §6.2.1).
- *  - Autologout: RFC 3501 §5.4 — at least 30 minutes of inactivity once authenticated.
+ *  - Autologout: RFC 3501 §5.4 — at least 30 minutes of inactivity once authenticated. The
+ *    connection only notes when it last heard from the client; the server's one sweep timer
+ *    (index.ts) calls sweep(), so 10,000 idle sessions hold no timer each and a data chunk
+ *    costs no clearTimeout/setTimeout.
  */
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
@@ -43,7 +46,10 @@ export class Connection implements Ctx {
   private busy = false;
   private lineHandler: ((line: Buffer) => Promise<Completion | 'pending'>) | null = null;
   private pendingTag = '';
-  private timer: NodeJS.Timeout | null = null;
+  /** Date.now() when the client last sent something (or the connection opened). */
+  private lastActive = Date.now();
+  /** Date.now() of the last IDLE poll (or when IDLE began). */
+  private idlePolled = 0;
   private closed = false;
 
   constructor(socket: Socket, readonly tls: boolean, private readonly opts: ConnectionOptions) {
@@ -132,7 +138,6 @@ export class Connection implements Ctx {
   }
 
   private cleanup(): void {
-    if (this.timer) clearTimeout(this.timer);
     const st = this.state as SessionState;
     if (st.kind === 'selected') st.mailbox.close();
     this.lineHandler = null;
@@ -199,10 +204,25 @@ export class Connection implements Ctx {
   }
 
   private touch(): void {
-    if (this.timer) clearTimeout(this.timer);
+    this.lastActive = Date.now();
+  }
+
+  /** Called by the server's sweep timer: ends the session once it has been quiet too long,
+   *  and polls the store for an idling session (commands/idle.ts). */
+  sweep(now: number): void {
     const ms = this.state.kind === 'not-authenticated' ? this.opts.preAuthTimeoutMs : this.opts.idleTimeoutMs;
-    this.timer = setTimeout(() => this.close('Autologout; idle for too long'), ms);
-    this.timer.unref();
+    if (now - this.lastActive >= ms) {
+      this.close('Autologout; idle for too long');
+      return;
+    }
+    if (!this.onIdleChange) {
+      this.idlePolled = now;
+    } else if (now - this.idlePolled >= this.env.idlePollMs) {
+      // A lost bus event must not leave an idling client unaware for long (Dovecot polls too).
+      this.idlePolled = now;
+      if (this.state.kind === 'selected') this.state.mailbox.dirty = true;
+      this.onIdleChange();
+    }
   }
 
   write(s: string): void {

@@ -23,7 +23,7 @@ export async function startImapServer(options: ImapServerOptions): Promise<Runni
   const env: ServerEnv = {
     store: options.store, bus: options.bus, log: options.log, hostname: options.hostname,
     appendMessage: options.appendMessage ?? appendMessage, appendLimit, allowPlaintextOnLoopback: options.allowPlaintextOnLoopback,
-    authFailures: options.authFailures ?? new AuthFailureTracker(), recent: new RecentTracker(),
+    authFailures: options.authFailures ?? new AuthFailureTracker(), recent: new RecentTracker(options.store.mail),
     advertiseSecretMechanisms: options.advertiseSecretMechanisms ?? false, idlePollMs: options.idlePollMs ?? 30_000,
   };
   const secureContext = tls.createSecureContext({ key: options.tls.key, cert: options.tls.cert });
@@ -36,6 +36,15 @@ export async function startImapServer(options: ImapServerOptions): Promise<Runni
     preAuthTimeoutMs: options.preAuthTimeoutMs ?? 60_000,
     onClose: (c: Connection) => connections.delete(c),
   };
+  // One timer for every connection's autologout and IDLE poll (connection.ts sweep()); its
+  // period is a small fraction of the shortest of those times, at most a second.
+  const shortest = Math.min(connOpts.idleTimeoutMs, connOpts.preAuthTimeoutMs, env.idlePollMs);
+  const sweepMs = Math.min(1000, Math.max(10, Math.floor(shortest / 4)));
+  const sweeper = setInterval(() => {
+    const now = Date.now();
+    for (const c of connections) c.sweep(now);
+  }, sweepMs);
+  sweeper.unref();
   const accept = (socket: net.Socket, secure: boolean): void => {
     socket.setNoDelay(true);
     const conn = new Connection(socket, secure, connOpts);
@@ -58,6 +67,7 @@ export async function startImapServer(options: ImapServerOptions): Promise<Runni
     name,
     address: server.address() as AddressInfo,
     async close() {
+      clearInterval(sweeper);
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       for (const c of [...connections]) c.close('Server shutting down');
       await closed;

@@ -43,8 +43,8 @@ export class SelectedMailbox {
   readonly recent = new Set<number>();
   /** RFC 5267 §4 contexts (SEARCH/SORT RETURN (UPDATE)) kept up to date, see contexts.ts. */
   readonly contexts: UpdateContext[] = [];
-  /** Keywords the client was told of in FLAGS (lower-cased), see announceKeywords(). */
-  private readonly keywords = new Set<string>();
+  /** Keywords the client was told of in FLAGS (lower-cased → as first seen), see announceKeywords(). */
+  private readonly keywords = new Map<string, string>();
   private chain: Promise<unknown> = Promise.resolve();
   private unwatch: () => void = () => {};
 
@@ -65,7 +65,7 @@ export class SelectedMailbox {
     const fresh = (await mail.getMailboxById(mailbox.id)) ?? mailbox;
     sel.knownModseq = fresh.highestModseq;
     for (const m of await mail.listFlags(mailbox.id)) sel.add(m);
-    for (const u of tracker.claim(mailbox.id, sel.uids, readOnly)) sel.recent.add(u);
+    for (const u of await tracker.claim(mailbox.id, sel.uids, readOnly)) sel.recent.add(u);
     sel.unwatch = bus.watchMailbox(mailbox.id, () => {
       sel.dirty = true;
       onChange();
@@ -85,30 +85,31 @@ export class SelectedMailbox {
     return this.state.get(uid);
   }
 
-  /** Flags as the client sees them: \Recent first when it applies (RFC 3501 §2.3.2). */
   /**
    * RFC 3501 §7.2.6: the FLAGS response lists the flags defined in the mailbox, and a client
    * may refuse a keyword it was not told of (imaptest does). Returns the FLAGS and
    * PERMANENTFLAGS lines to send before a response that shows any keyword in `flags` the
    * client has not seen yet (another session introduced it), or [] when there is none.
+   * FLAGS lists every keyword announced in this session, never fewer: the client may still
+   * hold a message with a keyword whose removal it has not been told of yet, and a FLAGS
+   * without it would drop that keyword (imaptest: "Keyword dropped, but it still had
+   * references"). Dovecot, too, never shrinks FLAGS within a session.
    */
   announceKeywords(flags: string[], systemFlags: string[]): string[] {
     const fresh = flags.filter((f) => !f.startsWith('\\') && !this.keywords.has(f.toLowerCase()));
     if (fresh.length === 0) return [];
-    for (const f of fresh) this.keywords.add(f.toLowerCase());
-    const known = new Map<string, string>();
-    for (const m of this.state.values()) for (const f of m.flags) if (!f.startsWith('\\')) known.set(f.toLowerCase(), f);
-    for (const f of fresh) known.set(f.toLowerCase(), f);
-    for (const k of known.keys()) this.keywords.add(k);
-    const all = [...systemFlags, ...known.values()];
+    for (const m of this.state.values()) for (const f of m.flags) if (!f.startsWith('\\') && !this.keywords.has(f.toLowerCase())) this.keywords.set(f.toLowerCase(), f);
+    for (const f of fresh) this.keywords.set(f.toLowerCase(), f);
+    const all = [...systemFlags, ...this.keywords.values()];
     return [`FLAGS ${flagList(all)}`, `OK [PERMANENTFLAGS ${this.readOnly ? '()' : flagList([...all, '\\*'])}] Flags permitted`];
   }
 
   /** Records the keywords announced by SELECT/EXAMINE. */
   keywordsAnnounced(keywords: Iterable<string>): void {
-    for (const k of keywords) this.keywords.add(k.toLowerCase());
+    for (const k of keywords) if (!this.keywords.has(k.toLowerCase())) this.keywords.set(k.toLowerCase(), k);
   }
 
+  /** Flags as the client sees them: \Recent first when it applies (RFC 3501 §2.3.2). */
   shown(m: MessageFlags, rev2: boolean): string[] {
     return !rev2 && this.recent.has(m.uid) ? ['\\Recent', ...m.flags] : m.flags;
   }
@@ -209,7 +210,7 @@ export class SelectedMailbox {
     if (this.uids.length !== before) {
       for (const u of this.uids.slice(before)) out.push(...this.announceKeywords(this.state.get(u)?.flags ?? [], SYSTEM_FLAGS));
       out.push(`${this.uids.length} EXISTS`);
-      for (const u of this.tracker.claim(this.mailbox.id, this.uids.slice(before), this.readOnly)) this.recent.add(u);
+      for (const u of await this.tracker.claim(this.mailbox.id, this.uids.slice(before), this.readOnly)) this.recent.add(u);
       if (!opts.rev2) out.push(`${this.recent.size} RECENT`);
     }
     if (gone.length === 0 || opts.allowExpunge) this.knownModseq = Math.max(this.knownModseq, box.highestModseq);

@@ -27,8 +27,10 @@ export interface SessionApi {
   reply(code: number, enhanced: string | null, text: string | string[]): void;
   flush(): void;
   readLine(max?: number): Promise<LineResult | null>;
-  receiveData(body: BodyReceiver): Promise<boolean>;
-  receiveChunk(size: number, sink: (b: Buffer) => void): Promise<boolean>;
+  /** Feeds DATA to `body` until CRLF.CRLF, awaiting `pace` after each piece. */
+  receiveData(body: BodyReceiver, pace?: () => Promise<void>): Promise<boolean>;
+  /** Feeds exactly `size` octets to `sink`, awaiting what it returns (backpressure). */
+  receiveChunk(size: number, sink: (b: Buffer) => void | Promise<void>): Promise<boolean>;
   startTls(): Promise<boolean>;
   close(code?: number, enhanced?: string, text?: string): void;
 }

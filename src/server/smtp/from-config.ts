@@ -9,7 +9,7 @@
 import type { Config } from '../../config/schema.js';
 import { durationMs } from '../../config/values.js';
 import { AuthFailureTracker } from '../../mail/authenticate.js';
-import { createIngest } from '../../mta/ingest/ingest.js';
+import { createIngest, type IngestOptions } from '../../mta/ingest/ingest.js';
 import type { BaseServerOptions, RunningServer } from '../types.js';
 import { startSmtpServer } from './index.js';
 
@@ -21,6 +21,8 @@ export function startSmtpFromConfig(
   config: Config,
   /** The process's tracker, shared with POP3 and IMAP; one of our own when absent. */
   tracker?: AuthFailureTracker,
+  /** What app/ adds to the ingest pipeline: SRS, the DNS resolver, DMARC policy, the queue kick. */
+  ingestExtras: Partial<IngestOptions> = {},
 ): Promise<RunningServer> {
   processTracker ??= tracker ?? new AuthFailureTracker();
   const smtp = config.smtp;
@@ -36,7 +38,7 @@ export function startSmtpFromConfig(
     maxErrors: smtp.max_errors,
     maxAuthFailures: config.auth.max_failures,
     timeouts: { command: durationMs(smtp.timeout) },
-    ingest: createIngest({ store: base.store, bus: base.bus, hostname: base.hostname, senderAuth: smtp.sender_auth }),
+    ingest: createIngest({ ...ingestExtras, store: base.store, bus: base.bus, hostname: base.hostname, senderAuth: smtp.sender_auth }),
     authTracker: processTracker,
   });
 }

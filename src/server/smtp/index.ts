@@ -27,6 +27,7 @@ function resolve(o: SmtpServerOptions): ResolvedOptions {
     greetingDelayMs: o.greetingDelayMs ?? 0,
     authTracker: o.authTracker ?? new AuthFailureTracker(),
     closeGraceMs: o.closeGraceMs ?? 10_000,
+    spillThreshold: o.spillThreshold ?? 1024 * 1024,
   };
 }
 

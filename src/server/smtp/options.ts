@@ -41,6 +41,9 @@ export interface SmtpServerOptions extends BaseServerOptions {
   ingest: Ingest;
   /** Shared by the listeners of one process so failures on 587 count on 465 too. */
   authTracker?: AuthFailureTracker;
+  /** A message larger than this (octets) is streamed to a blob writer while it arrives
+   *  instead of being held in memory (server/smtp/spool.ts); default 1 MiB. */
+  spillThreshold?: number;
   /** How long close() waits for busy sessions before cutting them off. */
   closeGraceMs?: number;
 }

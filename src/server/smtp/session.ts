@@ -76,6 +76,8 @@ export class Session implements SessionApi {
     } catch (err) {
       this.opts.log.error({ err, ip: this.ip }, 'smtp session failed');
       this.destroy();
+    } finally {
+      if (this.state.kind === 'bdat') await this.state.spool.discard().catch(() => undefined);
     }
   }
 
@@ -98,6 +100,7 @@ export class Session implements SessionApi {
   }
 
   private async execute(line: Buffer): Promise<void> {
+    const before = this.state;
     try {
       const { verb, arg } = parseCommandLine(line);
       const cmd = COMMANDS.get(verb);
@@ -113,6 +116,8 @@ export class Session implements SessionApi {
         this.reply(451, '4.3.0', 'Local error in processing, try again later');
       }
     }
+    // a BDAT transaction left by RSET/EHLO/HELO/an error: its blob is never finished
+    if (before.kind === 'bdat' && this.state !== before) await before.spool.discard();
   }
 
   // ------------------------------------------------------------------ API for commands
@@ -144,7 +149,7 @@ export class Session implements SessionApi {
   }
 
   /** Feeds DATA bytes to `body` until it sees CRLF.CRLF; false if the peer went away. */
-  async receiveData(body: BodyReceiver): Promise<boolean> {
+  async receiveData(body: BodyReceiver, pace?: () => Promise<void>): Promise<boolean> {
     for (;;) {
       const bytes = this.input.takeAll();
       if (bytes.length > 0) {
@@ -153,19 +158,20 @@ export class Session implements SessionApi {
           this.input.unshift(rest);
           return true;
         }
+        if (pace) await pace();
       }
       if (!(await this.more(this.opts.timeouts.data))) return false;
     }
   }
 
   /** Feeds exactly `size` octets (a BDAT chunk, RFC 3030 §2) to `sink`. */
-  async receiveChunk(size: number, sink: (b: Buffer) => void): Promise<boolean> {
+  async receiveChunk(size: number, sink: (b: Buffer) => void | Promise<void>): Promise<boolean> {
     let left = size;
     while (left > 0) {
       const b = this.input.readBytes(left);
       if (b) {
         left -= b.length;
-        sink(b);
+        await sink(b);
         continue;
       }
       if (!(await this.more(this.opts.timeouts.data))) return false;

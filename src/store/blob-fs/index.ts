@@ -10,7 +10,8 @@ import { mkdirSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, utimes } from 'node:fs/promises';
 import { join } from 'node:path';
 import { UserError } from '../../lib/errors.js';
-import type { BlobId, BlobStore } from '../types.js';
+import type { BlobId, BlobStore, BlobWriter } from '../types.js';
+import { FsBlobWriter } from './writer.js';
 
 const ID = /^[0-9a-f]{64}$/;
 /** Blobs up to this size are read synchronously (see get()). */
@@ -64,6 +65,20 @@ export class FsBlobStore implements BlobStore {
     await rename(tmp, final);
     await fsyncDir(dir);
     return id;
+  }
+
+  /** Streaming put (writer.ts): the temp file becomes the blob exactly as in put(). */
+  createWriter(): BlobWriter {
+    return new FsBlobWriter(this.tmp, async (tmp, id) => {
+      const final = this.path(id);
+      if (await this.touch(final)) {
+        await unlink(tmp);
+        return;
+      }
+      const dir = await this.ensureDir(id);
+      await rename(tmp, final);
+      await fsyncDir(dir);
+    });
   }
 
   private async touch(path: string): Promise<boolean> {

@@ -5,14 +5,16 @@
  * blob. Ranges are read with substring() so a partial FETCH does not load the whole blob.
  * Puts that arrive while another is being written are grouped into one multi-row INSERT
  * (one commit, one WAL flush for the group); each put still resolves only after the
- * commit that holds its row.
+ * commit that holds its row. Large blobs come through createWriter() and are stored as
+ * chunk rows (writer.ts); get/getRange read either form.
  */
 import { createHash } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
 import { UserError } from '../../lib/errors.js';
 import { referencedBlobs } from '../sql/blob-refs.js';
 import type { DB } from '../sql/schema.js';
-import type { BlobId, BlobStore } from '../types.js';
+import type { BlobId, BlobStore, BlobWriter } from '../types.js';
+import { readChunked, SqlBlobWriter, TEMP_PREFIX } from './writer.js';
 
 interface Pending { id: string; data: Buffer; done: Array<(err: unknown) => void> }
 
@@ -65,19 +67,27 @@ export class SqlBlobStore implements BlobStore {
     }
   }
 
+  /** Streaming put in chunk rows (writer.ts): bounded memory for any size. */
+  createWriter(): BlobWriter {
+    return new SqlBlobWriter(this.db, (data) => this.put(data));
+  }
+
   async get(id: BlobId): Promise<Buffer> {
-    const row = await this.db.selectFrom('blobs').select('data').where('id', '=', id).executeTakeFirst();
+    const row = await this.db.selectFrom('blobs').select(['data', 'size', 'chunk_size']).where('id', '=', id).executeTakeFirst();
     if (!row) throw new UserError(`no blob ${id}`, 'not-found');
+    if (Number(row.chunk_size) > 0) return readChunked(this.db, id, Number(row.chunk_size), 0, Number(row.size));
     return Buffer.from(row.data);
   }
 
   async getRange(id: BlobId, start: number, end: number): Promise<Buffer> {
     const from = Math.max(0, start);
     const len = Math.max(0, end - from);
-    const r = await sql<{ part: Buffer }>`SELECT substring(data FROM ${from + 1}::int FOR ${Math.min(len, 0x7fffffff)}::int) AS part
-      FROM blobs WHERE id = ${id}`.execute(this.db);
+    const r = await sql<{ part: Buffer; size: number; chunk_size: number }>`SELECT substring(data FROM ${from + 1}::int FOR ${Math.min(len, 0x7fffffff)}::int) AS part,
+      size, chunk_size FROM blobs WHERE id = ${id}`.execute(this.db);
     if (r.rows.length === 0) throw new UserError(`no blob ${id}`, 'not-found');
-    return Buffer.from(r.rows[0].part);
+    const row = r.rows[0];
+    if (Number(row.chunk_size) > 0) return readChunked(this.db, id, Number(row.chunk_size), from, Math.min(Number(row.size), from + len));
+    return Buffer.from(row.part);
   }
 
   async has(id: BlobId): Promise<boolean> {
@@ -92,8 +102,11 @@ export class SqlBlobStore implements BlobStore {
     for (const id of old) {
       if (used.has(id)) continue;
       const r = await this.db.deleteFrom('blobs').where('id', '=', id).where('created_at', '<', cutoff).executeTakeFirst();
+      if (Number(r.numDeletedRows) > 0) await this.db.deleteFrom('blob_chunks').where('blob_id', '=', id).execute();
       removed += Number(r.numDeletedRows);
     }
+    // chunks of writers that never finished (a crash mid-message)
+    await this.db.deleteFrom('blob_chunks').where('blob_id', 'like', `${TEMP_PREFIX}%`).where('created_at', '<', cutoff).execute();
     return removed;
   }
 }

@@ -3,14 +3,16 @@
  * transaction (or one read statement) delegating to the query modules of sql/.
  */
 import type {
-  ChangesSince, Flag, FlagMode, MailStore, Mailbox, MailboxStatus, MessageFlags, MessageRow, NewMessage,
+  ChangesSince, Flag, FlagMode, MailStore, Mailbox, MailboxStatus, MessageFlags, MessageRow, MessageSummary, NewMessage, SortField,
   SpecialUse, StoreFlagsResult, UidRanges,
 } from '../types.js';
 import type { Sql } from './db.js';
 import * as mb from './mailboxes.js';
 import * as msg from './messages.js';
 import { normalizeName } from './names.js';
+import { claimRecent } from './recent.js';
 import * as reads from './reads.js';
+import * as summary from './summary.js';
 import { toMailbox } from './rows.js';
 import * as subs from './subscriptions.js';
 import { storeFlags } from './store-flags.js';
@@ -100,6 +102,18 @@ export class SqlMailStore implements MailStore {
     return reads.getMessages(this.s.db, mailboxId, uids);
   }
 
+  getSummaries(mailboxId: number, uids: UidRanges): Promise<MessageSummary[]> {
+    return summary.getSummaries(this.s.db, mailboxId, uids);
+  }
+
+  searchSubject(mailboxId: number, value: string): Promise<number[]> {
+    return summary.searchSubject(this.s.db, this.s.dialect, mailboxId, value);
+  }
+
+  sortUids(mailboxId: number, criteria: Array<{ key: SortField; reverse: boolean }>): Promise<number[]> {
+    return summary.sortUids(this.s.db, this.s.dialect, mailboxId, criteria);
+  }
+
   getMessagesBySeq(mailboxId: number, from: number, to: number): Promise<MessageRow[]> {
     return reads.getMessagesBySeq(this.s.db, mailboxId, from, to);
   }
@@ -110,6 +124,10 @@ export class SqlMailStore implements MailStore {
 
   searchText(mailboxId: number, query: string): Promise<number[]> {
     return searchText(this.s.db, this.s.dialect, mailboxId, query);
+  }
+
+  claimRecent(mailboxId: number, upTo: number): Promise<number> {
+    return claimRecent(this.s, mailboxId, upTo);
   }
 
   quotaUsage(accountId: number): Promise<{ bytes: number; messages: number }> {

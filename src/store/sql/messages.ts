@@ -5,13 +5,14 @@
  * PostgreSQL, so concurrent writers get distinct, increasing values (RFC 3501 §2.3.1.1,
  * RFC 7162 §3.1). Every expunge leaves a tombstone (mailbox, uid, modseq).
  */
-import { sql, type Kysely } from 'kysely';
+import { sql, type Insertable, type Kysely } from 'kysely';
 import { UserError } from '../../lib/errors.js';
 import type { NewMessage, UidRanges } from '../types.js';
 import { chunks, type Dialect } from './db.js';
 import { encodeFlags } from './flags.js';
 import { uidFilter } from './ranges.js';
-import type { DB } from './schema.js';
+import type { DB, MessagesTable } from './schema.js';
+import { pickSummary, summaryColumns } from './summary.js';
 import { copyText, deleteText, insertText } from './text.js';
 
 interface Allocation { accountId: number; firstUid: number; firstModseq: number }
@@ -80,11 +81,12 @@ export async function appendItems(trx: Kysely<DB>, dialect: Dialect, items: Arra
     });
   }
   await checkQuota(trx, added);
-  const rows = items.map((it, i) => {
+  const rows = items.map((it, i): Insert => {
     const f = encodeFlags(it.message.flags);
     return {
       mailbox_id: it.mailboxId, uid: out[i].uid, modseq: out[i].modseq, flags: f.bits, keywords: f.keywords,
       internaldate: it.message.internalDate, size: it.message.size, blob_id: it.message.blobId, metadata: it.message.metadata,
+      ...summaryColumns(it.message.metadata),
     };
   });
   const ids = await insertMessages(trx, rows);
@@ -92,7 +94,7 @@ export async function appendItems(trx: Kysely<DB>, dialect: Dialect, items: Arra
   return out;
 }
 
-type Insert = { mailbox_id: number; uid: number; modseq: number; flags: number; keywords: string; internaldate: number; size: number; blob_id: string; metadata: string };
+type Insert = Omit<Insertable<MessagesTable>, 'id'>;
 
 /** Inserts rows; returns their ids in input order. */
 async function insertMessages(trx: Kysely<DB>, rows: Insert[]): Promise<number[]> {
@@ -129,6 +131,7 @@ export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number
   const rows: Insert[] = src.map((r, k) => ({
     mailbox_id: toId, uid: a.firstUid + k, modseq: a.firstModseq + k, flags: Number(r.flags), keywords: r.keywords,
     internaldate: Number(r.internaldate), size: Number(r.size), blob_id: r.blob_id, metadata: r.metadata,
+    ...pickSummary(r),
   }));
   const ids = await insertMessages(trx, rows);
   await copyText(trx, dialect, src.map((r, k): [number, number] => [Number(r.id), ids[k]]));

@@ -8,8 +8,11 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect } from './db.js';
 import type { DB } from './schema.js';
+import { summaryColumns } from './summary.js';
 
-interface Step { sql: string; only?: Dialect }
+/** A statement, or (`run`) code for what SQL alone cannot do, such as filling new columns
+ *  from the metadata JSON of existing rows. */
+type Step = { sql: string; only?: Dialect; run?: never } | { run: (trx: Kysely<DB>, dialect: Dialect) => Promise<void>; sql?: never; only?: never };
 
 const TYPES: Record<Dialect, Record<string, string>> = {
   sqlite: { '{ID}': 'INTEGER PRIMARY KEY AUTOINCREMENT', '{INT8}': 'INTEGER', '{BYTES}': 'BLOB' },
@@ -61,6 +64,33 @@ const V1: Step[] = [
   { sql: `CREATE INDEX queue_recipients_message ON queue_recipients (message_id)` },
 ];
 
+/** smtp-stream: blobs written in pieces (BlobStore.createWriter), so a 50 MB message never
+ *  sits whole in memory on its way into the database (blob-sql/writer.ts). */
+const V2_SMTP_STREAM: Step[] = [
+  { sql: `ALTER TABLE blobs ADD COLUMN chunk_size {INT8} NOT NULL DEFAULT 0` },
+  { sql: `CREATE TABLE blob_chunks (blob_id TEXT NOT NULL, seq INTEGER NOT NULL, data {BYTES} NOT NULL,
+      created_at {INT8} NOT NULL, PRIMARY KEY (blob_id, seq))` },
+];
+
+/** imap-perf: the \Recent mark of mailboxes (sql/recent.ts), and summary columns of messages (sql/summary.ts) so SEARCH SUBJECT, SENT* and
+ *  SORT run on short columns instead of every row's metadata JSON; old rows are filled from
+ *  their metadata. SQLite stores columns in order and these come after the metadata, so
+ *  reading them from the table walks each row's overflow pages: a covering index holds them
+ *  (SORT and SUBJECT scan one mailbox's index range, never the rows). PostgreSQL keeps large
+ *  metadata out of line (TOAST), so its rows are read directly. */
+const V2_IMAP_PERF: Step[] = [
+  ...['search_subject', 'sort_subject', 'sort_from', 'sort_to', 'sort_cc', 'sort_display_from', 'sort_display_to']
+    .map((c) => ({ sql: `ALTER TABLE messages ADD COLUMN ${c} TEXT NOT NULL DEFAULT ''` })),
+  { sql: `ALTER TABLE messages ADD COLUMN sent_date {INT8}` },
+  { sql: `ALTER TABLE messages ADD COLUMN sent_day {INT8}` },
+  { sql: `ALTER TABLE messages ADD COLUMN message_id TEXT` },
+  { run: fillSummaries },
+  // RFC 3501 §2.3.2 \Recent kept in the store, so sessions on different nodes share it.
+  { sql: `ALTER TABLE mailboxes ADD COLUMN recent_uid {INT8} NOT NULL DEFAULT 0` },
+  { sql: `CREATE INDEX messages_summary ON messages (mailbox_id, uid, internaldate, size, sent_date, sent_day, search_subject,
+      sort_subject, sort_from, sort_to, sort_cc, sort_display_from, sort_display_to)`, only: 'sqlite' },
+];
+
 /** Subscriptions kept apart from mailboxes (RFC 3501 §6.3.6, RFC 5258 \NonExistent
  *  \Subscribed): a table of names, filled from the mailboxes subscribed so far. */
 const V2_SUBSCRIPTIONS: Step[] = [
@@ -68,7 +98,17 @@ const V2_SUBSCRIPTIONS: Step[] = [
   { sql: `INSERT INTO subscriptions (account_id, name) SELECT account_id, name FROM mailboxes WHERE subscribed = 1` },
 ];
 
-const MIGRATIONS: Step[][] = [V1, V2_SUBSCRIPTIONS];
+const MIGRATIONS: Step[][] = [V1, V2_SMTP_STREAM, V2_IMAP_PERF, V2_SUBSCRIPTIONS];
+
+/** Fills the summary columns of every existing message, in batches by id. */
+async function fillSummaries(trx: Kysely<DB>): Promise<void> {
+  for (let after = 0; ;) {
+    const rows = await trx.selectFrom('messages').select(['id', 'metadata']).where('id', '>', after).orderBy('id').limit(500).execute();
+    if (rows.length === 0) return;
+    for (const r of rows) await trx.updateTable('messages').set(summaryColumns(r.metadata)).where('id', '=', r.id).execute();
+    after = Number(rows[rows.length - 1].id);
+  }
+}
 
 /** Statements run after the migrations when they may fail harmlessly (optional extensions). */
 const OPTIONAL: Record<Dialect, string[]> = {
@@ -90,6 +130,10 @@ export async function migrate(db: Kysely<DB>, dialect: Dialect): Promise<void> {
     if (from > MIGRATIONS.length) throw new Error(`the store's schema (version ${from}) is newer than this Posthorn (version ${MIGRATIONS.length})`);
     for (let v = from; v < MIGRATIONS.length; v++) {
       for (const step of MIGRATIONS[v]) {
+        if (step.run) {
+          await step.run(trx, dialect);
+          continue;
+        }
         if (step.only && step.only !== dialect) continue;
         if (step.sql.startsWith('CREATE TABLE meta ')) continue;
         await sql.raw(expand(step.sql, dialect)).execute(trx);

@@ -45,6 +45,17 @@ async function load(db: Kysely<DB>, ids: number[], only?: Set<number>): Promise<
   return out;
 }
 
+type AttemptResult = Parameters<QueueStore['recordAttempt']>[1];
+
+function updateAttempts(db: Kysely<DB>, ids: number[], result: AttemptResult) {
+  return db.updateTable('queue_recipients').set((eb) => ({
+    state: result.state, last_reply: result.reply, remote_mta: result.remoteMta, last_attempt: result.at,
+    attempts: eb('attempts', '+', 1), lease_owner: null, lease_until: null,
+    ...(result.nextAttempt !== undefined ? { next_attempt: result.nextAttempt } : {}),
+    ...(result.delayNotified !== undefined ? { delay_notified: result.delayNotified ? 1 : 0 } : {}),
+  })).where('id', ids.length === 1 ? '=' : 'in', ids.length === 1 ? ids[0] : ids).execute();
+}
+
 export class SqlQueueStore implements QueueStore {
   constructor(private readonly s: Sql) {}
 
@@ -83,13 +94,24 @@ export class SqlQueueStore implements QueueStore {
     });
   }
 
-  async recordAttempt(recipientId: number, result: Parameters<QueueStore['recordAttempt']>[1]): Promise<void> {
-    await this.s.db.updateTable('queue_recipients').set((eb) => ({
-      state: result.state, last_reply: result.reply, remote_mta: result.remoteMta, last_attempt: result.at,
-      attempts: eb('attempts', '+', 1), lease_owner: null, lease_until: null,
-      ...(result.nextAttempt !== undefined ? { next_attempt: result.nextAttempt } : {}),
-      ...(result.delayNotified !== undefined ? { delay_notified: result.delayNotified ? 1 : 0 } : {}),
-    })).where('id', '=', recipientId).execute();
+  async recordAttempt(recipientId: number, result: AttemptResult): Promise<void> {
+    await updateAttempts(this.s.db, [recipientId], result);
+  }
+
+  /** Many outcomes in one transaction (one commit, one fsync); recipients with the same
+   *  outcome (the same reply to a batch, typically) share one UPDATE. */
+  async recordAttempts(items: Array<{ recipientId: number; result: AttemptResult }>): Promise<void> {
+    if (items.length === 0) return;
+    const groups = new Map<string, { result: AttemptResult; ids: number[] }>();
+    for (const { recipientId, result } of items) {
+      const key = JSON.stringify([result.state, result.reply, result.remoteMta, result.at, result.nextAttempt ?? null, result.delayNotified ?? null]);
+      const g = groups.get(key);
+      if (g) g.ids.push(recipientId);
+      else groups.set(key, { result, ids: [recipientId] });
+    }
+    await this.s.tx(async (trx) => {
+      for (const g of groups.values()) for (const part of chunks(g.ids, 500)) await updateAttempts(trx, part, g.result);
+    });
   }
 
   async get(messageId: number): Promise<QueuedMessage | null> {

@@ -40,6 +40,8 @@ export interface MailboxesTable {
   special_use: string | null;
   /** Mirror of subscriptions: 1 iff (account_id, name) is in it (subscriptions.ts keeps it so). */
   subscribed: number;
+  /** RFC 3501 §2.3.2: the highest UID a session has claimed as \Recent (MailStore.claimRecent). */
+  recent_uid: Generated<number>;
 }
 
 export interface MessagesTable {
@@ -55,6 +57,17 @@ export interface MessagesTable {
   size: number;
   blob_id: string;
   metadata: string;
+  /** Summary columns (mime/summary.ts, sql/summary.ts), filled at delivery. */
+  search_subject: string;
+  sort_subject: string;
+  sort_from: string;
+  sort_to: string;
+  sort_cc: string;
+  sort_display_from: string;
+  sort_display_to: string;
+  sent_date: number | null;
+  sent_day: number | null;
+  message_id: string | null;
 }
 
 /** Subscribed mailbox names of an account (RFC 3501 §6.3.6): kept apart from mailboxes, so a
@@ -70,7 +83,12 @@ export interface MessageTextTable { message_id: number; body: string }
 /** SQLite FTS5 virtual table, rowid = messages.id. */
 export interface MessageFtsTable { rowid: number; body: string }
 
-export interface BlobsTable { id: string; data: Buffer; size: number; created_at: number }
+/** chunk_size 0: the bytes are in `data`; > 0: `data` is empty and the bytes are the
+ *  blob_chunks rows of this id, each chunk_size octets except the last (blob-sql/writer.ts). */
+export interface BlobsTable { id: string; data: Buffer; size: number; created_at: number; chunk_size: Generated<number> }
+
+/** Pieces of a chunked blob, seq 0, 1, ...; blob_id is 'tmp-…' while being written. */
+export interface BlobChunksTable { blob_id: string; seq: number; data: Buffer; created_at: number }
 
 export interface MetaTable { key: string; value: number }
 
@@ -119,6 +137,7 @@ export interface DB {
   message_text: MessageTextTable;
   message_fts: MessageFtsTable;
   blobs: BlobsTable;
+  blob_chunks: BlobChunksTable;
   meta: MetaTable;
   queue_messages: QueueMessagesTable;
   queue_recipients: QueueRecipientsTable;

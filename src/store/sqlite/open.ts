@@ -1,6 +1,7 @@
 /**
- * The embedded backend: SQLite (better-sqlite3) in WAL mode with synchronous=FULL, so a
- * commit is fsynced before its promise resolves; blobs as files under DATA/blobs.
+ * The embedded backend: SQLite (better-sqlite3) in WAL mode; a commit is fsynced before its
+ * promise resolves, by a group fsync of the WAL off the event loop (synchronous=NORMAL plus
+ * wal-sync.ts, see dialect.ts); blobs as files under DATA/blobs.
  * Migrations run on open. Stores opened on the same file in one process share one
  * connection (reference-counted): better-sqlite3 is synchronous, so a second connection
  * waiting on busy_timeout would block the event loop while the first one's transaction
@@ -21,6 +22,7 @@ import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
 import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
+import { WalSync } from './wal-sync.js';
 
 interface Shared { db: Promise<Kysely<DB>>; refs: number }
 const open = new Map<string, Shared>();
@@ -29,8 +31,9 @@ async function connect(path: string): Promise<Kysely<DB>> {
   const raw = new Database(path);
   raw.pragma('busy_timeout = 10000'); // first: the pragmas below may wait for another process
   raw.pragma('journal_mode = WAL');
-  raw.pragma('synchronous = FULL');
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw) });
+  // Commits are synced by WalSync after the statement, not inside it (dialect.ts).
+  raw.pragma('synchronous = NORMAL');
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, new WalSync(`${path}-wal`)) });
   try {
     await migrate(db, 'sqlite');
   } catch (err) {

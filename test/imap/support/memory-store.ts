@@ -5,11 +5,13 @@
  * matched in any case, parents created with a mailbox, children kept on delete. Directory,
  * blobs and events have just what the IMAP server and its tests use.
  */
+import { memoryBlobWriter } from '../../support/memory-blob-writer.js';
 import { createHash } from 'node:crypto';
 import { UserError } from '../../../src/lib/errors.js';
+import { summaryOfJson } from '../../../src/mime/summary.js';
 import type {
   Account, BlobStore, ChangesSince, Directory, EventTransport, Flag, FlagMode, Mailbox, MailboxEvent, MailboxStatus,
-  MailStore, MessageFlags, MessageRow, NewMessage, Store, StoreFlagsResult, UidRanges,
+  MailStore, MessageFlags, MessageRow, NewMessage, SortField, Store, StoreFlagsResult, UidRanges,
 } from '../../../src/store/types.js';
 
 interface Row extends MessageRow { searchText: string }
@@ -63,6 +65,7 @@ export function memoryStore(): Store {
   };
 
   const blobStore: BlobStore = {
+    createWriter: () => memoryBlobWriter((d) => blobStore.put(d)),
     async put(data) {
       const id = createHash('sha256').update(data).digest('hex');
       blobs.set(id, Buffer.from(data));
@@ -92,6 +95,7 @@ export function memoryStore(): Store {
     async getAccountById(id: number) { return accounts.find((a) => a.id === id) ?? null; },
   } as unknown as Directory;
 
+  const recentMarks = new Map<number, number>();
   const mail: MailStore = {
     async listMailboxes(accountId) { return boxes.filter((b) => b.accountId === accountId).map(pub); },
     async getMailbox(accountId, name) { const b = find(accountId, name); return b ? pub(b) : null; },
@@ -184,6 +188,35 @@ export function memoryStore(): Store {
     async removeMessages(id, uids) { return remove(box(id), uids); },
     async listFlags(id) { return box(id).rows.map(light); },
     async getMessages(id, uids) { return box(id).rows.filter((r) => inRanges(uids, r.uid)).map(full); },
+    async getSummaries(id, uids) {
+      return box(id).rows.filter((r) => inRanges(uids, r.uid)).map((r) => {
+        const f = summaryOfJson(r.metadata);
+        return { uid: r.uid, internalDate: r.internalDate, size: r.size, sentDate: f.sentDate, sentDay: f.sentDay };
+      });
+    },
+    async searchSubject(id, value) {
+      return box(id).rows.filter((r) => summaryOfJson(r.metadata).searchSubject.includes(value.toLowerCase())).map((r) => r.uid);
+    },
+    async sortUids(id, criteria) {
+      const key = (r: Row, k: SortField): number | string => {
+        const f = summaryOfJson(r.metadata);
+        const byKey: Record<SortField, number | string> = {
+          ARRIVAL: r.internalDate, SIZE: r.size, DATE: f.sentDate ?? r.internalDate, SUBJECT: f.sortSubject, FROM: f.sortFrom,
+          TO: f.sortTo, CC: f.sortCc, DISPLAYFROM: f.sortDisplayFrom, DISPLAYTO: f.sortDisplayTo,
+        };
+        return byKey[k];
+      };
+      const cmp = (a: Row, b: Row): number => {
+        for (const c of criteria) {
+          const x = key(a, c.key);
+          const y = key(b, c.key);
+          const d = x < y ? -1 : x > y ? 1 : 0;
+          if (d !== 0) return c.reverse ? -d : d;
+        }
+        return a.uid - b.uid;
+      };
+      return [...box(id).rows].sort(cmp).map((r) => r.uid);
+    },
     async getMessagesBySeq(id, from, to) { return box(id).rows.slice(from - 1, to).map(full); },
     async changesSince(id, modseq): Promise<ChangesSince> {
       const b = box(id);
@@ -192,6 +225,11 @@ export function memoryStore(): Store {
     async searchText(id, query) {
       const words = query.toLowerCase().split(/\s+/).filter(Boolean);
       return box(id).rows.filter((r) => words.every((w) => r.searchText.toLowerCase().includes(w))).map((r) => r.uid);
+    },
+    async claimRecent(id, upTo) {
+      const before = recentMarks.get(id) ?? 0;
+      if (upTo > before) recentMarks.set(id, upTo);
+      return before;
     },
     async quotaUsage(accountId) {
       const rows = boxes.filter((b) => b.accountId === accountId).flatMap((b) => b.rows);

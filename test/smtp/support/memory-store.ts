@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Account, LocalTarget, MailingList, NewMessage, PostingPolicy, QueuedMessage, Store } from '../../../src/store/types.js';
+import { memoryBlobWriter } from '../../support/memory-blob-writer.js';
 import { UserError } from '../../../src/lib/errors.js';
 import { canonicalAddress, canonicalDomain, domainOf } from '../../../src/lib/address.js';
 
@@ -32,6 +33,10 @@ export function memoryStore(): MemoryStore {
     delivered,
     queued,
     blobs: {
+      createWriter: () => memoryBlobWriter((d) => store.blobs.put(d)),
+      async getRange(id: string, start: number, end: number) {
+        return (await store.blobs.get(id)).subarray(start, end);
+      },
       async put(data: Uint8Array) {
         const id = createHash('sha256').update(data).digest('hex');
         blobs.set(id, Buffer.from(data));
@@ -97,6 +102,9 @@ export function memoryStore(): MemoryStore {
       },
     },
     mail: {
+      async quotaUsage(accountId: number) {
+        return { bytes: usage(accountId), messages: (delivered.get(accountId) ?? []).length };
+      },
       async append(items: Array<{ mailboxId: number; message: NewMessage }>) {
         for (const it of items) {
           const a = [...accounts.values()].find((x) => x.id === it.mailboxId)!;

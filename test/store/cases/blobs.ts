@@ -23,6 +23,39 @@ export function blobCases(ctx: Ctx): void {
     assert.equal(await b.put(new Uint8Array(0)), createHash('sha256').update('').digest('hex'));
   });
 
+  test('createWriter: streamed bytes become the blob put() would make; abort leaves nothing', async () => {
+    const b = ctx.store().blobs;
+    // 3.5 MiB in uneven pieces: several chunks for a chunking backend, plus a tail
+    const data = Buffer.alloc(3.5 * 1024 * 1024 + 17);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 31 + (i >> 12)) & 0xff;
+    const w = b.createWriter();
+    for (let at = 0, n = 1; at < data.length; n = (n * 7 + 3) % 700_000 + 1) {
+      await w.write(data.subarray(at, Math.min(data.length, at + n)));
+      at += n;
+    }
+    assert.equal(w.size, data.length);
+    const id = await w.finish();
+    assert.equal(id, createHash('sha256').update(data).digest('hex'));
+    assert.equal(await b.has(id), true);
+    assert.ok((await b.get(id)).equals(data));
+    const at = 1024 * 1024 - 5;
+    assert.ok((await b.getRange(id, at, at + 2 * 1024 * 1024 + 10)).equals(data.subarray(at, at + 2 * 1024 * 1024 + 10)));
+    assert.ok((await b.getRange(id, data.length - 3, data.length + 100)).equals(data.subarray(data.length - 3)));
+    // the same bytes again, streamed or put: the same blob
+    const again = b.createWriter();
+    await again.write(data);
+    assert.equal(await again.finish(), id);
+    assert.equal(await b.put(data), id);
+    const small = b.createWriter();
+    await small.write(Buffer.from('tiny'));
+    assert.equal(await small.finish(), await b.put(Buffer.from('tiny')));
+    const dropped = b.createWriter();
+    const other = Buffer.concat([data, Buffer.from('x')]);
+    await dropped.write(other);
+    await dropped.abort();
+    assert.equal(await b.has(createHash('sha256').update(other).digest('hex')), false);
+  });
+
   test('collectGarbage removes only old, unreferenced blobs', async () => {
     const s = ctx.store();
     const acc = await freshAccount(s);

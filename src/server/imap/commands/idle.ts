@@ -2,8 +2,9 @@
  * IDLE (RFC 2177, RFC 9051 §6.3.13): "+ idling", then every change of the selected mailbox is
  * reported as it happens (expunges included: IDLE is a legal point), until the client sends
  * DONE. Anything else ends IDLE with BAD. The store is also polled every idlePollMs, as bus
- * events may be lost. The connection's autologout timer (at least 30
- * minutes, RFC 3501 §5.4) bounds an idle held forever.
+ * events may be lost: the server's sweep timer does it (Connection.sweep) while onIdleChange
+ * is set, so an idling session holds no timer of its own. The connection's autologout (at
+ * least 30 minutes, RFC 3501 §5.4) bounds an idle held forever.
  */
 import { bad } from '../../../protocol/imap/errors.js';
 import { sendUpdates } from '../updates.js';
@@ -20,18 +21,7 @@ export const idle = defineCommand({
     };
     ctx.onIdleChange = push;
     push();
-    // A lost bus event must not leave an idling client unaware for long (Dovecot polls too).
-    const poll = setInterval(() => {
-      if (ctx.state.kind === 'logout' || ctx.onIdleChange !== push) {
-        clearInterval(poll); // the connection ended while idling
-        return;
-      }
-      if (ctx.state.kind === 'selected') ctx.state.mailbox.dirty = true;
-      push();
-    }, ctx.env.idlePollMs);
-    poll.unref();
     ctx.awaitLine(async (line) => {
-      clearInterval(poll);
       ctx.onIdleChange = null;
       if (line.toString('latin1').replace(/\r?\n$/, '').toUpperCase() !== 'DONE') throw bad('Expected DONE');
       return ok('IDLE terminated');

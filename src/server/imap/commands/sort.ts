@@ -1,6 +1,6 @@
 /**
  * SORT and UID SORT (RFC 5256 §3, RFC 5957): the SEARCH result ordered by the criteria
- * (search/sorted.ts). With RETURN options the answer is an ESEARCH response (RFC 5267 §3
+ * (search/sorted.ts: the store orders by its summary columns, MailStore.sortUids). With RETURN options the answer is an ESEARCH response (RFC 5267 §3
  * ESORT, §4.4 PARTIAL), and RETURN (UPDATE) keeps the result as a context whose changes are
  * reported as they happen (RFC 5267 §4, contexts.ts).
  */

@@ -1,12 +1,13 @@
 /**
  * SEARCH evaluation (RFC 3501 §6.4.4, RFC 9051 §6.4.4). Keys that need only flags, UIDs and
- * sequence numbers run on the flag rows; keys on size, dates and header fields on the stored
- * metadata (never the blob); TEXT uses the store's full-text index (MailStore.searchText),
- * BODY the index narrowed by the parsed text parts. String matching is case-insensitive
+ * sequence numbers run on the flag rows; keys on size and dates on the summary numbers
+ * (MailStore.getSummaries); SUBJECT on the store's subject column (MailStore.searchSubject);
+ * other header fields on the stored metadata (never the blob); TEXT uses the store's full-text index (MailStore.searchText), BODY the index
+ * narrowed by the parsed text parts. String matching is case-insensitive
  * substring matching (RFC 3501 §6.4.4).
  */
 import type { EnvelopeAddress, ParsedMessage } from '../../../mime/types.js';
-import type { MessageFlags, MessageRow } from '../../../store/types.js';
+import type { MessageFlags, MessageSummary } from '../../../store/types.js';
 import type { SearchKey } from '../../../protocol/imap/parse/search.js';
 import { dayOf } from '../../../protocol/imap/dates.js';
 import { inRanges, resolveRanges, type SeqSet } from '../../../protocol/imap/seqset.js';
@@ -14,7 +15,7 @@ import { inRanges, resolveRanges, type SeqSet } from '../../../protocol/imap/seq
 export interface Candidate {
   seq: number;
   flags: MessageFlags;
-  row: MessageRow | null;
+  sum: MessageSummary | null;
   meta: ParsedMessage | null;
 }
 
@@ -27,42 +28,71 @@ export interface SearchEnv {
   recent: Set<number>;
   /** UIDs matching TEXT/BODY words, looked up once per distinct string. */
   textHits: Map<string, Set<number>>;
+  /** UIDs whose subject contains the SUBJECT string (MailStore.searchSubject), per string. */
+  subjectHits: Map<string, Set<number>>;
 }
 
-/** True when evaluating `key` needs the full row (metadata) of every message. */
-export function needsRow(key: SearchKey): boolean {
+/** SUBJECT with a non-empty string matches the decoded subject column (as Dovecot matches
+ *  the decoded field; text inside an encoded-word's raw form is no match). */
+function subjectColumn(key: SearchKey): boolean {
+  return key.kind === 'header' && key.field === 'subject' && key.value !== '';
+}
+
+/** The SUBJECT strings of `key` answered by the store's subject column. */
+export function subjectStrings(key: SearchKey, out: Set<string> = new Set()): Set<string> {
+  if (key.kind === 'header' && subjectColumn(key)) out.add(key.value);
+  else if (key.kind === 'not') subjectStrings(key.key, out);
+  else if (key.kind === 'or') { subjectStrings(key.a, out); subjectStrings(key.b, out); }
+  else if (key.kind === 'and') for (const k of key.keys) subjectStrings(k, out);
+  return out;
+}
+
+/** True when evaluating `key` needs the summary numbers (sizes, dates) of every message. */
+export function needsSummary(key: SearchKey): boolean {
   switch (key.kind) {
-    case 'header': case 'body': case 'date': case 'size': case 'age': return true;
-    case 'not': return needsRow(key.key);
-    case 'or': return needsRow(key.a) || needsRow(key.b);
-    case 'and': return key.keys.some(needsRow);
+    case 'date': case 'size': case 'age': return true;
+    case 'not': return needsSummary(key.key);
+    case 'or': return needsSummary(key.a) || needsSummary(key.b);
+    case 'and': return key.keys.some(needsSummary);
     default: return false;
   }
 }
 
-/** A key whose matches all lie among the full-text index hits for its string: TEXT, BODY, and
- *  SUBJECT (the index holds the decoded subject; raw-only matches such as text inside an
- *  encoded-word are not matches in Dovecot either). Returns that string, or null. */
+/** True when evaluating `key` needs the parsed metadata of every message. */
+export function needsMeta(key: SearchKey): boolean {
+  switch (key.kind) {
+    case 'header': return !subjectColumn(key);
+    case 'body': return true;
+    case 'not': return needsMeta(key.key);
+    case 'or': return needsMeta(key.a) || needsMeta(key.b);
+    case 'and': return key.keys.some(needsMeta);
+    default: return false;
+  }
+}
+
+/** A key whose matches all lie among the full-text index hits for its string: TEXT and BODY.
+ *  Returns that string, or null. */
 export function indexedString(k: SearchKey): string | null {
   if (k.kind === 'text' || k.kind === 'body') return k.value;
-  if (k.kind === 'header' && k.field === 'subject' && k.value.trim() !== '') return k.value;
   return null;
 }
 
-/** UIDs every match must be among: the intersection of the top-level indexed keys' hits; null = any. */
+/** UIDs every match must be among: the intersection of the top-level TEXT/BODY/SUBJECT
+ *  keys' hits; null = any. */
 export function requiredUids(key: SearchKey, env: SearchEnv): Set<number> | null {
   const keys = key.kind === 'and' ? key.keys : [key];
   let out: number[] | null = null;
   for (const k of keys) {
     const value = indexedString(k);
-    if (value === null) continue;
-    const hits: Set<number> = env.textHits.get(value) ?? new Set<number>();
+    const subject = subjectColumn(k) && k.kind === 'header' ? k.value : null;
+    if (value === null && subject === null) continue;
+    const hits: Set<number> = (value !== null ? env.textHits.get(value) : env.subjectHits.get(subject ?? '')) ?? new Set<number>();
     out = out === null ? [...hits] : out.filter((u) => hits.has(u));
   }
   return out === null ? null : new Set(out);
 }
 
-/** The strings to look up in the index: TEXT/BODY anywhere, SUBJECT at the top level. */
+/** The strings to look up in the index: TEXT/BODY anywhere. */
 export function textStrings(key: SearchKey, out: Set<string> = new Set(), top = true): Set<string> {
   if (top) for (const k of key.kind === 'and' ? key.keys : [key]) { const v = indexedString(k); if (v !== null) out.add(v); }
   if (key.kind === 'text' || key.kind === 'body') out.add(key.value);
@@ -121,22 +151,6 @@ function headerMatch(meta: ParsedMessage, field: string, value: string): boolean
   return present && contains(decoded[field], value);
 }
 
-const MONTHS = ['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
-
-/** RFC 3501 §6.4.4 SENT*: the Date: field's own calendar day, disregarding time and zone. */
-function sentDay(meta: ParsedMessage | null, fallback: number): number {
-  const raw = meta?.headers.find(([n]) => n.toLowerCase() === 'date')?.[1];
-  const m = raw ? /(\d{1,2})\s+([A-Za-z]{3})[a-z]*\s+(\d{2,4})/.exec(raw) : null;
-  const mon = m ? MONTHS.indexOf(m[2].toLowerCase()) : -1;
-  if (m && mon >= 0) {
-    let y = Number(m[3]);
-    if (y < 50) y += 2000;
-    else if (y < 1000) y += 1900; // RFC 5322 §4.3 obsolete two- and three-digit years
-    return Date.UTC(y, mon, Number(m[1]));
-  }
-  return dayOf(meta?.sentDate ?? fallback);
-}
-
 export function matches(key: SearchKey, c: Candidate, env: SearchEnv): boolean {
   switch (key.kind) {
     case 'all': return true;
@@ -158,19 +172,22 @@ export function matches(key: SearchKey, c: Candidate, env: SearchEnv): boolean {
       if (!hit || !c.meta || contains(c.meta.text, key.value)) return hit;
       return !c.meta.headers.some(([, v]) => contains(v, key.value));
     }
-    case 'header': return c.meta !== null && headerMatch(c.meta, key.field, key.value);
+    case 'header':
+      if (subjectColumn(key)) return env.subjectHits.get(key.value)?.has(c.flags.uid) ?? false;
+      return c.meta !== null && headerMatch(c.meta, key.field, key.value);
     case 'size': {
-      const size = c.row?.size ?? 0;
+      const size = c.sum?.size ?? 0;
       return key.op === 'larger' ? size > key.n : size < key.n;
     }
     case 'age': {
-      const t = c.row?.internalDate ?? 0;
+      const t = c.sum?.internalDate ?? 0;
       const limit = env.now - key.seconds * 1000;
       return key.op === 'older' ? t <= limit : t >= limit;
     }
     case 'date': {
-      if (!c.row) return false;
-      const day = key.field === 'internal' ? dayOf(c.row.internalDate) : sentDay(c.meta, c.row.internalDate);
+      if (!c.sum) return false;
+      // RFC 3501 §6.4.4 SENT*: the Date: field's own day; the internal date's without one.
+      const day = key.field === 'internal' ? dayOf(c.sum.internalDate) : c.sum.sentDay ?? dayOf(c.sum.internalDate);
       return key.op === 'before' ? day < key.day : key.op === 'on' ? day === key.day : day >= key.day;
     }
   }

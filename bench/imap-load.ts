@@ -1,0 +1,86 @@
+/**
+ * imaptest's benchmark (Dovecot's IMAP load tool, github.com/dovecot/imaptest; not packaged
+ * in Debian, built by hand against Dovecot's libraries): 50 persistent clients (logout=0)
+ * with its default command mix, against Posthorn (in its own process) and, in the same run,
+ * the Dovecot anchor on 127.0.0.1:10143. Prints commands per second per command type and in
+ * total. Skipped with a note when `imaptest` is not on PATH.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import net from 'node:net';
+import { startServerChild } from './imap-child.js';
+
+const CLIENTS = 50;
+const SECS = Number(process.env.IMAPTEST_SECS ?? 20);
+const ANCHORS = '/work/shared/anchors';
+const DOVECOT_PORT = 10143;
+
+interface Result { names: string[]; perSec: number[]; total: number; errors: number }
+
+function onPath(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+}
+
+/** The source messages for APPEND: gen-mbox.py's realistic mbox (2,000 messages, 1–100 KB). */
+function mbox(): string | null {
+  const path = process.env.MBOX ?? '/tmp/posthorn-bench.mbox';
+  if (existsSync(path)) return path;
+  if (!existsSync(`${ANCHORS}/gen-mbox.py`)) return null;
+  return spawnSync('python3', [`${ANCHORS}/gen-mbox.py`, '2000', path]).status === 0 ? path : null;
+}
+
+export function reachable(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = net.connect({ port, host: '127.0.0.1' });
+    s.once('connect', () => { s.destroy(); resolve(true); });
+    s.once('error', () => resolve(false));
+  });
+}
+
+async function imaptest(port: number, user: string, source: string): Promise<Result> {
+  const args = [`host=127.0.0.1`, `port=${port}`, `user=${user}`, 'users=100', 'pass=pass', `mbox=${source}`,
+    `clients=${CLIENTS}`, `secs=${SECS}`, 'seed=123', 'logout=0'];
+  const child = spawn('imaptest', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  await new Promise((resolve) => child.once('exit', resolve));
+  // The "Totals:" block: command names, two lines of mix percentages, then the counts.
+  const block = out.slice(out.lastIndexOf('Totals:')).split('\n').slice(1).filter((l) => l.trim() !== '');
+  const names = block[0]?.trim().split(/\s+/) ?? [];
+  const counts = block[block.length - 1]?.trim().split(/\s+/).map(Number) ?? [];
+  const perSec = counts.map((n) => n / SECS);
+  return { names, perSec, total: perSec.reduce((a, b) => a + b, 0), errors: out.split('\n').filter((l) => /^(Error|Panic|Fatal)/.test(l)).length };
+}
+
+function print(label: string, r: Result): void {
+  const each = r.names.map((n, i) => `${n}=${(r.perSec[i] ?? 0).toFixed(0)}`).join(' ');
+  console.log(`imaptest ${label} (${CLIENTS} clients, ${SECS} s): ${r.total.toFixed(0)} cmds/s [${each}] errors=${r.errors}`);
+}
+
+export async function imaptestLoad(): Promise<void> {
+  if (!onPath('imaptest')) {
+    console.log('imaptest: not on PATH, skipped (build it from github.com/dovecot/imaptest against Dovecot\'s libraries)');
+    return;
+  }
+  const source = mbox();
+  if (!source) {
+    console.log(`imaptest: no mbox (set MBOX= or provide ${ANCHORS}/gen-mbox.py), skipped`);
+    return;
+  }
+  const server = await startServerChild();
+  let ours: Result;
+  try {
+    ours = await imaptest(server.port, 'user%d@bench.test', source);
+  } finally {
+    await server.stop();
+  }
+  print('Posthorn', ours);
+  if (!(await reachable(DOVECOT_PORT))) {
+    console.log(`imaptest Dovecot: anchor not listening on 127.0.0.1:${DOVECOT_PORT}, skipped`);
+    return;
+  }
+  const dovecot = await imaptest(DOVECOT_PORT, 'user%d', source);
+  print('Dovecot', dovecot);
+  console.log(`imaptest Posthorn/Dovecot: ${(ours.total / dovecot.total).toFixed(2)}x`);
+}
