@@ -38,23 +38,37 @@ const LEADING_BLOB = new RegExp(`^${BLOB}`);
 
 /** RFC 5256 §2.1 base subject. */
 export function baseSubject(subject: string): string {
+  return baseSubjectInfo(subject).base;
+}
+
+/** RFC 5256 §2.1 base subject, and whether extracting it removed a subj-refwd, a "(fwd)"
+ *  trailer or a subj-fwd-hdr/trl: what §3 REFERENCES calls "a reply or forward". */
+export function baseSubjectInfo(subject: string): { base: string; reply: boolean } {
   let s = subject.replace(/\s+/g, ' ');
+  let reply = false;
   for (;;) {
     // (2) trailing "(fwd)" and white space
     for (let prev = ''; prev !== s;) {
       prev = s;
-      s = s.replace(/(\(fwd\)| )$/i, '');
+      s = s.replace(/(\(fwd\)| )$/i, (m) => {
+        if (m !== ' ') reply = true;
+        return '';
+      });
     }
     // (3)-(5) leading "re:" / "fw:" / "fwd:" with blobs, and leading blobs that leave something
     for (let prev = ''; prev !== s;) {
       prev = s;
-      s = s.replace(LEADER, '');
+      s = s.replace(LEADER, (m) => {
+        if (m.trim() !== '') reply = true;
+        return '';
+      });
       const m = LEADING_BLOB.exec(s);
       if (m && s.length > m[0].length) s = s.slice(m[0].length);
     }
     // (6) "[fwd: ... ]"
     const fwd = /^\[fwd:(.*)\]$/i.exec(s);
-    if (!fwd) return s.trim();
+    if (!fwd) return { base: s.trim(), reply };
+    reply = true;
     s = fwd[1];
   }
 }

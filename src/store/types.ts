@@ -266,7 +266,13 @@ export interface MailStore {
   renameMailbox(accountId: number, from: string, to: string): Promise<void>;
   /** Deletes the mailbox and its messages; children remain. INBOX cannot be deleted. */
   deleteMailbox(accountId: number, name: string): Promise<void>;
+  /** Subscriptions are names of their own (RFC 3501 §6.3.6): subscribing needs an existing
+   *  mailbox (UserError 'not-found'); unsubscribing any name succeeds. Deleting or renaming a
+   *  mailbox leaves its subscription in place; Mailbox.subscribed tells whether its name is
+   *  subscribed. */
   setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void>;
+  /** Every subscribed name, mailbox or not, in byte order. */
+  listSubscriptions(accountId: number): Promise<string[]>;
   status(mailboxId: number): Promise<MailboxStatus>;
 
   /** Appends one message per item, each to its own mailbox, in one transaction: multi-

@@ -1,39 +1,17 @@
 /**
- * Dovecot's imaptest compliance scripts (../shared/imaptest/tests) played against Posthorn
- * through the runner in test/imaptest. Every script that passes must keep passing. Scripts
- * that do not pass yet are listed in KNOWN_FAILING with the reason and reported as TODO —
- * never as passed; a script the server lacks a capability for is reported as skipped.
+ * Dovecot's imaptest compliance scripts played against Posthorn over SQLite through the
+ * runner in test/imaptest (support/imaptest-play.ts; the PostgreSQL run is
+ * imaptest-runner-pg.test.ts). Every script that passes must keep passing.
  */
 import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { runScript } from '../imaptest/runner.js';
-import { SCRIPTS_DIR, scriptNames } from '../imaptest/cli.js';
-import { PASS, startTestServer, USER, type TestServer } from './support/harness.js';
+import { noScripts, playAll } from './support/imaptest-play.js';
+import { startTestServer } from './support/harness.js';
 
-/** Script → why it fails today. Remove an entry as soon as the script passes. */
-const KNOWN_FAILING: Record<string, string> = {
-  listext: 'subscriptions to deleted mailboxes (\\NonExistent \\Subscribed) need subscriptions kept apart from mailboxes in the store',
-};
-
-const available = existsSync(SCRIPTS_DIR);
-
-test('imaptest compliance scripts', { skip: available ? false : `no scripts at ${SCRIPTS_DIR}` }, async (t) => {
-  let server: TestServer | null = await startTestServer();
+test('imaptest compliance scripts (SQLite)', { skip: noScripts }, async (t) => {
+  const server = await startTestServer();
   try {
-    for (const name of scriptNames()) {
-      const known = KNOWN_FAILING[name];
-      await t.test(name, { todo: known }, async (st) => {
-        const r = await runScript(`${SCRIPTS_DIR}/${name}`, { host: '127.0.0.1', port: (server as TestServer).port, user: USER, password: PASS, timeoutMs: 3000 });
-        if (r.status === 'skipped') {
-          st.skip(r.reason);
-          return;
-        }
-        assert.equal(r.status, 'passed', r.reason);
-      });
-    }
+    await playAll(t, server);
   } finally {
     await server.close();
-    server = null;
   }
 });

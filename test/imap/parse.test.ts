@@ -46,7 +46,7 @@ const OK: Array<[string, unknown]> = [
   }],
   ['a FETCH 1 (FLAGS) (CHANGEDSINCE 12345 VANISHED)\r\n', { set: { kind: 'ranges', ranges: [[1, 1]] }, items: [{ kind: 'flags' }], changedSince: 12345, vanished: true }],
   ['a SEARCH RETURN (MIN COUNT) CHARSET UTF-8 OR (SEEN FROM {3}\r\nbob) NOT 1:3\r\n', {
-    returns: ['MIN', 'COUNT'], charset: 'UTF-8',
+    returns: ['MIN', 'COUNT'], partial: null, charset: 'UTF-8',
     key: { kind: 'or', a: { kind: 'and', keys: [{ kind: 'flag', flag: '\\Seen', set: true }, { kind: 'header', field: 'from', value: 'bob' }] }, b: { kind: 'not', key: { kind: 'seq', set: { kind: 'ranges', ranges: [[1, 3]] } } } },
   }],
   ['a STORE $ (UNCHANGEDSINCE 7) -FLAGS.SILENT \\Seen $Junk\r\n', { set: { kind: 'saved' }, unchangedSince: 7, mode: 'remove', silent: true, flags: ['\\Seen', '$Junk'] }],

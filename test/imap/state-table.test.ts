@@ -12,7 +12,7 @@ const EXPECTED: Record<StateKind, string[]> = {
   authenticated: [...ANY, 'ENABLE', 'SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'NAMESPACE', 'STATUS', 'APPEND', 'IDLE', 'GETQUOTA', 'GETQUOTAROOT'],
   // §6.4 selected
   selected: [...ANY, 'SELECT', 'EXAMINE', 'CREATE', 'DELETE', 'RENAME', 'SUBSCRIBE', 'UNSUBSCRIBE', 'LIST', 'LSUB', 'NAMESPACE', 'STATUS', 'APPEND', 'IDLE', 'GETQUOTA', 'GETQUOTAROOT',
-    'CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'SEARCH', 'FETCH', 'STORE', 'COPY', 'MOVE', 'SORT'],
+    'CHECK', 'CLOSE', 'UNSELECT', 'EXPUNGE', 'SEARCH', 'FETCH', 'STORE', 'COPY', 'MOVE', 'SORT', 'THREAD', 'CANCELUPDATE'],
   logout: [],
 };
 
@@ -25,5 +25,5 @@ test('state table: commands legal in each state', () => {
 
 test('state table: UID forms', () => {
   const uid = [...COMMANDS.values()].filter((c) => c.uid).map((c) => c.name).sort();
-  assert.deepEqual(uid, ['COPY', 'EXPUNGE', 'FETCH', 'MOVE', 'SEARCH', 'SORT', 'STORE']);
+  assert.deepEqual(uid, ['COPY', 'EXPUNGE', 'FETCH', 'MOVE', 'SEARCH', 'SORT', 'STORE', 'THREAD']);
 });

@@ -11,8 +11,9 @@ import { COMMANDS } from './commands/index.js';
 import { sendUpdates } from './updates.js';
 import type { Completion, Ctx } from './types.js';
 
-/** RFC 3501 §7.4.1: no EXPUNGE while answering FETCH, STORE or SEARCH (the UID forms may). */
-const NO_EXPUNGE = new Set(['FETCH', 'STORE', 'SEARCH']);
+/** RFC 3501 §7.4.1: no EXPUNGE while answering FETCH, STORE or SEARCH (the UID forms may);
+ *  RFC 5256 §3: nor SORT or THREAD. */
+const NO_EXPUNGE = new Set(['FETCH', 'STORE', 'SEARCH', 'SORT', 'THREAD']);
 const POLL = new Set(['NOOP', 'CHECK', 'SELECT', 'EXAMINE']);
 
 export async function dispatch(ctx: Ctx, data: Buffer, finish: (tag: string, done: Completion | 'pending') => Promise<void>): Promise<void> {
@@ -36,8 +37,9 @@ export async function dispatch(ctx: Ctx, data: Buffer, finish: (tag: string, don
     done = toCompletion(ctx, err);
   }
   // The bus marks the mailbox dirty when anything changed it; NOOP and CHECK also poll the
-  // store, as the bus is at-most-once (mail/changes.ts).
-  if (done !== 'pending' && ctx.state.kind === 'selected' && name !== 'LOGOUT' && (ctx.state.mailbox.dirty || POLL.has(name))) {
+  // store, as the bus is at-most-once (mail/changes.ts). Live contexts (RFC 5267 §4) look
+  // after every command, so this session's own changes reach them before its tagged reply.
+  if (done !== 'pending' && ctx.state.kind === 'selected' && name !== 'LOGOUT' && (ctx.state.mailbox.dirty || POLL.has(name) || ctx.state.mailbox.contexts.length > 0)) {
     await sendUpdates(ctx, uid || !NO_EXPUNGE.has(name));
   }
   await finish(tag, done);

@@ -5,12 +5,15 @@
  * running shift, or one VANISHED under QRESYNC (RFC 7162 §3.2.10).
  */
 import { formatSet } from '../../protocol/imap/seqset.js';
+import { removeExpunged } from './contexts.js';
 import type { SelectedMailbox } from './selected.js';
 import type { Ctx } from './types.js';
 
 export async function reportExpunged(ctx: Ctx, sel: SelectedMailbox, uids: number[]): Promise<void> {
   const known = uids.filter((u) => sel.seqOf(u) > 0).sort((a, b) => a - b);
   if (known.length === 0) return;
+  // RFC 5267 §4.3: contexts drop them first, while their numbers are still the client's.
+  for (const l of removeExpunged(sel, known)) ctx.untagged(l);
   if (ctx.enabled.has('QRESYNC')) ctx.untagged(`VANISHED ${formatSet(known)}`);
   else known.forEach((u, i) => ctx.untagged(`${sel.seqOf(u) - i} EXPUNGE`));
   sel.removeUids(known);

@@ -18,6 +18,7 @@ import { resolveRanges, formatSet, type SeqSet } from '../../protocol/imap/seqse
 import { flagList } from '../../protocol/imap/writer.js';
 import { bad } from '../../protocol/imap/errors.js';
 import type { RecentTracker } from './recent.js';
+import type { UpdateContext } from './context-state.js';
 
 /** RFC 3501 §2.3.2 system flags, as SELECT lists them. */
 export const SYSTEM_FLAGS = ['\\Answered', '\\Flagged', '\\Deleted', '\\Seen', '\\Draft'];
@@ -40,6 +41,8 @@ export class SelectedMailbox {
   deleted = false;
   /** UIDs that are \Recent in this session (recent.ts). */
   readonly recent = new Set<number>();
+  /** RFC 5267 §4 contexts (SEARCH/SORT RETURN (UPDATE)) kept up to date, see contexts.ts. */
+  readonly contexts: UpdateContext[] = [];
   /** Keywords the client was told of in FLAGS (lower-cased → as first seen), see announceKeywords(). */
   private readonly keywords = new Map<string, string>();
   private chain: Promise<unknown> = Promise.resolve();

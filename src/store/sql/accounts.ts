@@ -99,6 +99,7 @@ export async function removeAccount(s: Sql, address: string): Promise<void> {
     if (!acc) throw new UserError(`no account ${address}`, 'not-found');
     const boxes = await trx.selectFrom('mailboxes').select('id').where('account_id', '=', Number(acc.id)).execute();
     for (const b of boxes) await deleteMailboxRows(trx, s.dialect, Number(b.id));
+    await trx.deleteFrom('subscriptions').where('account_id', '=', Number(acc.id)).execute();
     await trx.deleteFrom('accounts').where('id', '=', Number(acc.id)).execute();
   });
 }

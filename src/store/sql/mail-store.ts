@@ -14,6 +14,7 @@ import { claimRecent } from './recent.js';
 import * as reads from './reads.js';
 import * as summary from './summary.js';
 import { toMailbox } from './rows.js';
+import * as subs from './subscriptions.js';
 import { storeFlags } from './store-flags.js';
 import { searchText } from './text.js';
 import { TextIndexer } from './text-indexer.js';
@@ -63,7 +64,11 @@ export class SqlMailStore implements MailStore {
   }
 
   setSubscribed(accountId: number, name: string, subscribed: boolean): Promise<void> {
-    return mb.setSubscribed(this.s, accountId, name, subscribed);
+    return subs.setSubscribed(this.s, accountId, name, subscribed);
+  }
+
+  listSubscriptions(accountId: number): Promise<string[]> {
+    return subs.listSubscriptions(this.s.db, accountId);
   }
 
   status(mailboxId: number): Promise<MailboxStatus> {

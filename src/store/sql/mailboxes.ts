@@ -1,6 +1,7 @@
 /**
  * Mailbox rows: create (with missing parents, RFC 3501 §6.3.3), rename (children move
  * along; INBOX is special, RFC 3501 §6.3.5), delete (children remain, INBOX never), status.
+ * Subscriptions are names of their own (subscriptions.ts): these leave them in place.
  * Every mutation runs in one transaction of the caller's Sql.
  */
 import { sql, type Kysely } from 'kysely';
@@ -11,6 +12,7 @@ import { moveAll } from './messages.js';
 import { ancestors, isInbox, normalizeName, SEP } from './names.js';
 import { isUniqueViolation, toMailbox } from './rows.js';
 import type { DB } from './schema.js';
+import { addSubscription, isSubscribed, mirror } from './subscriptions.js';
 import { deleteTextOfMailbox } from './text.js';
 
 export async function findMailbox(db: Kysely<DB>, accountId: number, name: string): Promise<Mailbox | null> {
@@ -30,10 +32,14 @@ async function nextUidValidity(trx: Kysely<DB>): Promise<number> {
   return Number(row.value) % 0x1_0000_0000 || 1;
 }
 
+/** Inserts the row; `subscribed` subscribes the name too. A name subscribed before (the
+ *  mailbox was deleted, or renamed away) is shown subscribed again (subscriptions.ts). */
 async function insertMailbox(trx: Kysely<DB>, accountId: number, name: string, specialUse: SpecialUse | null, subscribed: boolean): Promise<Mailbox> {
+  if (subscribed) await addSubscription(trx, accountId, name);
+  const sub = await isSubscribed(trx, accountId, name);
   const row = await trx.insertInto('mailboxes').values({
     account_id: accountId, name, uidvalidity: await nextUidValidity(trx), uidnext: 1, highestmodseq: 1,
-    special_use: specialUse, subscribed: subscribed ? 1 : 0,
+    special_use: specialUse, subscribed: sub ? 1 : 0,
   }).returningAll().executeTakeFirstOrThrow();
   return toMailbox(row);
 }
@@ -80,7 +86,7 @@ export async function renameMailbox(s: Sql, accountId: number, rawFrom: string, 
       // RFC 3501 §6.3.5: renaming INBOX moves its messages to the new name; INBOX stays,
       // empty, and its inferiors are not renamed.
       await ensureParents(trx, accountId, to);
-      const dest = await insertMailbox(trx, accountId, to, null, src.subscribed);
+      const dest = await insertMailbox(trx, accountId, to, null, false);
       await moveAll(trx, s.dialect, src.id, dest.id);
       return;
     }
@@ -93,6 +99,8 @@ export async function renameMailbox(s: Sql, accountId: number, rawFrom: string, 
     }
     await ensureParents(trx, accountId, to);
     for (const m of moves) await trx.updateTable('mailboxes').set({ name: m.name }).where('id', '=', m.id).execute();
+    // Subscriptions stay with the names, not the mailboxes (subscriptions.ts).
+    await mirror(trx, accountId, moves.map((m) => m.name));
   });
 }
 
@@ -112,13 +120,6 @@ export async function deleteMailboxRows(trx: Kysely<DB>, dialect: Sql['dialect']
   await trx.deleteFrom('messages').where('mailbox_id', '=', mailboxId).execute();
   await trx.deleteFrom('expunged').where('mailbox_id', '=', mailboxId).execute();
   await trx.deleteFrom('mailboxes').where('id', '=', mailboxId).execute();
-}
-
-export async function setSubscribed(s: Sql, accountId: number, rawName: string, subscribed: boolean): Promise<void> {
-  const name = normalizeName(rawName);
-  const r = await s.db.updateTable('mailboxes').set({ subscribed: subscribed ? 1 : 0 })
-    .where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
-  if (Number(r.numUpdatedRows) === 0) throw new UserError(`no mailbox ${name}`, 'not-found');
 }
 
 export async function mailboxStatus(db: Kysely<DB>, mailboxId: number): Promise<MailboxStatus> {

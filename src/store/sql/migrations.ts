@@ -91,6 +91,20 @@ const V2_IMAP_PERF: Step[] = [
       sort_subject, sort_from, sort_to, sort_cc, sort_display_from, sort_display_to)`, only: 'sqlite' },
 ];
 
+/** SQLite: search text waits in fts_pending until the background indexer (or a search)
+ *  moves it into message_fts, so the trigram indexing is off the delivery path (text.ts). */
+const V2_SMTP_PERF: Step[] = [
+  { sql: `CREATE TABLE fts_pending (id INTEGER PRIMARY KEY, body TEXT NOT NULL)`, only: 'sqlite' },
+];
+
+/** Subscriptions kept apart from mailboxes (RFC 3501 §6.3.6, RFC 5258 \NonExistent
+ *  \Subscribed): a table of names, filled from the mailboxes subscribed so far. */
+const V2_SUBSCRIPTIONS: Step[] = [
+  { sql: `CREATE TABLE subscriptions (account_id {INT8} NOT NULL, name TEXT NOT NULL, PRIMARY KEY (account_id, name))` },
+  { sql: `INSERT INTO subscriptions (account_id, name) SELECT account_id, name FROM mailboxes WHERE subscribed = 1` },
+];
+
+const MIGRATIONS: Step[][] = [V1, V2_SMTP_STREAM, V2_IMAP_PERF, V2_SMTP_PERF, V2_SUBSCRIPTIONS];
 
 /** Fills the summary columns of every existing message, in batches by id. */
 async function fillSummaries(trx: Kysely<DB>): Promise<void> {
@@ -101,13 +115,6 @@ async function fillSummaries(trx: Kysely<DB>): Promise<void> {
     after = Number(rows[rows.length - 1].id);
   }
 }
-/** SQLite: search text waits in fts_pending until the background indexer (or a search)
- *  moves it into message_fts, so the trigram indexing is off the delivery path (text.ts). */
-const V2_SMTP_PERF: Step[] = [
-  { sql: `CREATE TABLE fts_pending (id INTEGER PRIMARY KEY, body TEXT NOT NULL)`, only: 'sqlite' },
-];
-
-const MIGRATIONS: Step[][] = [V1, V2_SMTP_STREAM, V2_IMAP_PERF, V2_SMTP_PERF];
 
 /** Statements run after the migrations when they may fail harmlessly (optional extensions). */
 const OPTIONAL: Record<Dialect, string[]> = {

@@ -38,6 +38,7 @@ export interface MailboxesTable {
   uidnext: number;
   highestmodseq: number;
   special_use: string | null;
+  /** Mirror of subscriptions: 1 iff (account_id, name) is in it (subscriptions.ts keeps it so). */
   subscribed: number;
   /** RFC 3501 §2.3.2: the highest UID a session has claimed as \Recent (MailStore.claimRecent). */
   recent_uid: Generated<number>;
@@ -68,6 +69,10 @@ export interface MessagesTable {
   sent_day: number | null;
   message_id: string | null;
 }
+
+/** Subscribed mailbox names of an account (RFC 3501 §6.3.6): kept apart from mailboxes, so a
+ *  name stays subscribed when its mailbox is deleted or renamed away. */
+export interface SubscriptionsTable { account_id: number; name: string }
 
 /** Expunge tombstones (RFC 7162 §3.2.5.2 VANISHED, JMAP changes). */
 export interface ExpungedTable { mailbox_id: number; uid: number; modseq: number }
@@ -129,6 +134,7 @@ export interface DB {
   lists: ListsTable;
   list_members: ListMembersTable;
   mailboxes: MailboxesTable;
+  subscriptions: SubscriptionsTable;
   messages: MessagesTable;
   expunged: ExpungedTable;
   message_text: MessageTextTable;

@@ -21,6 +21,9 @@ import { openStore } from '../../../src/store/open.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { pgBaseUrl } from '../../support/pg.js';
 
 export const USER = 'alice@example.test';
 export const PASS = 'correct horse battery';
@@ -47,12 +50,29 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Which store the tests run on: IMAP_TEST_STORE=memory|sqlite (default sqlite, in a temp folder). */
-async function defaultStore(): Promise<{ store: Store; cleanup: () => void }> {
+/** Which store the tests run on: IMAP_TEST_STORE=memory|sqlite|postgres (default sqlite, in a
+ *  temp folder; postgres in a schema of its own, dropped at close). */
+async function defaultStore(): Promise<{ store: Store; cleanup: () => void | Promise<void> }> {
   if (process.env.IMAP_TEST_STORE === 'memory') return { store: memoryStore(), cleanup: () => {} };
+  if (process.env.IMAP_TEST_STORE === 'postgres') return pgTestStore();
   const dir = mkdtempSync(join(tmpdir(), 'posthorn-imap-'));
   const store = await openStore({ url: `sqlite:${join(dir, 'posthorn.db')}`, dataDir: dir });
   return { store, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** A PostgreSQL store in a fresh schema of the test database; cleanup drops the schema.
+ *  Callers check pgAvailable() first. */
+export async function pgTestStore(): Promise<{ store: Store; cleanup: () => Promise<void> }> {
+  const schema = `imap_${randomBytes(6).toString('hex')}`;
+  const store = await openStore({ url: `${pgBaseUrl()}?schema=${schema}`, dataDir: '/nonexistent' });
+  return {
+    store,
+    async cleanup() {
+      const c = new pg.Client({ connectionString: pgBaseUrl() });
+      await c.connect();
+      await c.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => c.end());
+    },
+  };
 }
 
 export async function startTestServer(opts: { store?: Store; server?: Partial<ImapServerOptions> } = {}): Promise<TestServer> {
@@ -88,7 +108,7 @@ export async function startTestServer(opts: { store?: Store; server?: Partial<Im
       await server.close();
       bus.close();
       await store.close();
-      cleanup();
+      await cleanup();
     },
   };
   return t;

@@ -34,11 +34,15 @@ export function memoryStore(): Store {
   };
   const find = (accountId: number, name: string): Box | undefined =>
     boxes.find((b) => b.accountId === accountId && (b.name === name || (name.toUpperCase() === 'INBOX' && b.name === 'INBOX')));
+  // Subscriptions are names of their own (store/types.ts MailStore.setSubscribed).
+  const subs = new Set<string>();
+  const subKey = (accountId: number, name: string) => `${accountId}\0${name}`;
   const pub = (b: Box): Mailbox => {
     const { rows: _r, tombstones: _t, ...m } = b;
-    return { ...m };
+    return { ...m, subscribed: subs.has(subKey(b.accountId, b.name)) };
   };
   const make = (accountId: number, name: string, subscribed = false): Box => {
+    if (subscribed) subs.add(subKey(accountId, name));
     const b: Box = { id: nextBoxId++, accountId, name, uidValidity: 1000 + nextBoxId, uidNext: 1, highestModseq: 1, specialUse: null, subscribed, rows: [], tombstones: [] };
     boxes.push(b);
     return b;
@@ -129,8 +133,13 @@ export function memoryStore(): Store {
     },
     async setSubscribed(accountId, name, subscribed) {
       const b = find(accountId, name);
-      if (!b) throw new UserError('no such mailbox', 'not-found');
-      b.subscribed = subscribed;
+      if (subscribed && !b) throw new UserError('no such mailbox', 'not-found');
+      const n = b?.name ?? name;
+      if (subscribed) subs.add(subKey(accountId, n));
+      else subs.delete(subKey(accountId, n));
+    },
+    async listSubscriptions(accountId) {
+      return [...subs].filter((k) => k.startsWith(`${accountId}\0`)).map((k) => k.slice(k.indexOf('\0') + 1)).sort();
     },
     async status(id): Promise<MailboxStatus> {
       const b = box(id);

@@ -1,5 +1,6 @@
 /** Mailbox contract: create with parents, duplicates, INBOX in any case, rename with
- *  children, rename of INBOX (RFC 3501 §6.3.5), delete, subscribe, status. */
+ *  children, rename of INBOX (RFC 3501 §6.3.5), delete, subscriptions apart from
+ *  mailboxes (RFC 3501 §6.3.6), status. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Ctx } from '../conformance.js';
@@ -24,6 +25,28 @@ export function mailboxCases(ctx: Ctx): void {
     await s.mail.setSubscribed(acc.id, 'Work', true);
     assert.equal((await s.mail.getMailbox(acc.id, 'Work'))?.subscribed, true);
     assert.equal(await reason(s.mail.setSubscribed(acc.id, 'Nope', true)), 'not-found');
+  });
+
+  test('subscriptions are names of their own: kept over delete and rename, listed apart', async () => {
+    const s = ctx.store();
+    const acc = await freshAccount(s);
+    const base = await s.mail.listSubscriptions(acc.id); // the default special-use mailboxes
+    await s.mail.createMailbox(acc.id, 'Lists/Gone');
+    await s.mail.createMailbox(acc.id, 'Lists/Kept');
+    await s.mail.setSubscribed(acc.id, 'Lists/Gone', true);
+    await s.mail.setSubscribed(acc.id, 'Lists/Gone', true); // idempotent
+    await s.mail.deleteMailbox(acc.id, 'Lists/Gone');
+    const subs = await s.mail.listSubscriptions(acc.id);
+    assert.deepEqual(subs.filter((n) => !base.includes(n)), ['Lists/Gone'], 'RFC 3501 §6.3.6: deleting keeps the subscription');
+    const again = await s.mail.createMailbox(acc.id, 'Lists/Gone');
+    assert.equal(again.subscribed, true, 'a re-created mailbox of a subscribed name shows subscribed');
+    await s.mail.renameMailbox(acc.id, 'Lists/Gone', 'Lists/Moved');
+    assert.equal((await s.mail.getMailbox(acc.id, 'Lists/Moved'))?.subscribed, false, 'rename leaves the subscription with the name');
+    assert.ok((await s.mail.listSubscriptions(acc.id)).includes('Lists/Gone'));
+    await s.mail.setSubscribed(acc.id, 'Lists/Gone', false);
+    await s.mail.setSubscribed(acc.id, 'Never/Subscribed', false); // unsubscribing any name succeeds
+    assert.deepEqual((await s.mail.listSubscriptions(acc.id)).filter((n) => !base.includes(n)), []);
+    assert.equal((await s.mail.getMailbox(acc.id, 'Lists/Kept'))?.subscribed, false);
   });
 
   test('a re-created mailbox gets a new UIDVALIDITY', async () => {

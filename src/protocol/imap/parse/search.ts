@@ -9,6 +9,7 @@ import { bad, ImapError } from '../errors.js';
 import type { Reader } from '../reader.js';
 import { readDate } from '../dates.js';
 import { readSeqSet, type SeqSet } from '../seqset.js';
+import { readReturnOpts, type ReturnOption } from './return-opts.js';
 
 export const MAX_DEPTH = 32;
 export const MAX_KEYS = 1000;
@@ -30,11 +31,13 @@ export type SearchKey =
   | { kind: 'or'; a: SearchKey; b: SearchKey }
   | { kind: 'and'; keys: SearchKey[] };
 
-export type ReturnOption = 'MIN' | 'MAX' | 'ALL' | 'COUNT' | 'SAVE';
+export type { ReturnOption } from './return-opts.js';
 
 export interface SearchArgs {
   /** null: plain SEARCH response; [] : RETURN () which means ALL (RFC 4731 §3.1). */
   returns: ReturnOption[] | null;
+  /** RFC 5267 §4.4 PARTIAL low:high, or null. */
+  partial: [number, number] | null;
   charset: string | null;
   key: SearchKey;
 }
@@ -53,16 +56,7 @@ const DATE_KEYS: Record<string, [DateField, 'before' | 'on' | 'since']> = {
 
 export function readSearchArgs(r: Reader): SearchArgs {
   r.sp();
-  let returns: ReturnOption[] | null = null;
-  if (r.eatWord('RETURN')) {
-    r.sp();
-    returns = r.list(() => {
-      const o = r.atom('a RETURN option').toUpperCase();
-      if (o !== 'MIN' && o !== 'MAX' && o !== 'ALL' && o !== 'COUNT' && o !== 'SAVE') throw bad(`Unknown RETURN option ${o}`);
-      return o;
-    }, true, 10);
-    r.sp();
-  }
+  const ret = readReturnOpts(r);
   let charset: string | null = null;
   if (r.eatWord('CHARSET')) {
     r.sp();
@@ -70,7 +64,7 @@ export function readSearchArgs(r: Reader): SearchArgs {
     checkCharset(charset);
     r.sp();
   }
-  return { returns, charset, key: readSearchKeys(r) };
+  return { returns: ret?.options ?? null, partial: ret?.partial ?? null, charset, key: readSearchKeys(r) };
 }
 
 /** 1*search-key separated by SP, to the end of the command (RFC 3501 §9 search). */

@@ -1,10 +1,11 @@
 /**
  * SORT arguments (RFC 5256 §3; DISPLAYFROM/DISPLAYTO from RFC 5957):
  * "(" sort-criterion *(SP sort-criterion) ")" SP search-charset 1*(SP search-key),
- * where sort-criterion = ["REVERSE" SP] sort-key.
+ * where sort-criterion = ["REVERSE" SP] sort-key; RFC 5267 §3 puts RETURN options first.
  */
 import { bad } from '../errors.js';
 import type { Reader } from '../reader.js';
+import { readReturnOpts, type ReturnOpts } from './return-opts.js';
 import { checkCharset, readSearchKeys, type SearchKey } from './search.js';
 
 export type SortKey = 'ARRIVAL' | 'CC' | 'DATE' | 'FROM' | 'SIZE' | 'SUBJECT' | 'TO' | 'DISPLAYFROM' | 'DISPLAYTO';
@@ -15,8 +16,16 @@ export interface SortCriterion {
   reverse: boolean;
 }
 
-export function readSortArgs(r: Reader): { criteria: SortCriterion[]; key: SearchKey } {
+export interface SortArgs {
+  criteria: SortCriterion[];
+  key: SearchKey;
+  /** RFC 5267 §3 ESORT: RETURN options, null for a plain SORT response. */
+  returns: ReturnOpts | null;
+}
+
+export function readSortArgs(r: Reader): SortArgs {
   r.sp();
+  const returns = readReturnOpts(r);
   const criteria = r.list(() => {
     let word = r.atom('a sort key').toUpperCase();
     let reverse = false;
@@ -31,5 +40,5 @@ export function readSortArgs(r: Reader): { criteria: SortCriterion[]; key: Searc
   r.sp();
   checkCharset(r.astring('a charset'));
   r.sp();
-  return { criteria, key: readSearchKeys(r) };
+  return { criteria, key: readSearchKeys(r), returns };
 }

@@ -28,6 +28,8 @@ import { noop } from './noop.js';
 import { rename } from './rename.js';
 import { search } from './search.js';
 import { sort } from './sort.js';
+import { thread } from './thread.js';
+import { cancelupdate } from './cancelupdate.js';
 import { examine, select } from './select.js';
 import { starttls } from './starttls.js';
 import { status } from './status.js';
@@ -40,6 +42,8 @@ const ALL: RegisteredCommand[] = [
   capability, noop, logout, starttls, login, authenticate, enable, id, namespace, list, lsub, status,
   create, del, rename, subscribe, unsubscribe, select, examine, append, check, close, unselect, expunge,
   fetch, store, copy, move, search, idle, getquota, getquotaroot, sort,
+  thread,
+  cancelupdate,
 ];
 
 export const COMMANDS: ReadonlyMap<string, RegisteredCommand> = new Map(ALL.map((c) => [c.name, c]));

@@ -1,15 +1,16 @@
 /**
  * SEARCH and UID SEARCH (RFC 3501 §6.4.4, RFC 9051 §6.4.4) with ESEARCH results (RFC 4731:
  * RETURN MIN/MAX/COUNT/ALL), SEARCHRES (RFC 5182: RETURN SAVE and "$"), MODSEQ (RFC 7162
- * §3.1.5: the highest mod-sequence of the matches is reported). Only messages the client
- * knows of (the session's sequence map) are searched.
+ * §3.1.5: the highest mod-sequence of the matches is reported), RFC 5267 §4 RETURN (UPDATE)
+ * and PARTIAL. Only messages the client knows of (the session's sequence map) are searched.
  */
 import { no } from '../../../protocol/imap/errors.js';
-import { readSearchArgs, type SearchArgs } from '../../../protocol/imap/parse/search.js';
-import { formatSet } from '../../../protocol/imap/seqset.js';
+import { readSearchArgs, type ReturnOption, type SearchArgs } from '../../../protocol/imap/parse/search.js';
 import { usesModseq } from '../search/evaluate.js';
 import { runSearch, type Found } from '../search/run.js';
+import { esearchLine } from '../search/esearch.js';
 import { enableCondstore } from '../condstore.js';
+import { addContext } from '../contexts.js';
 import { defineCommand, ok, type Ctx } from '../types.js';
 
 export const search = defineCommand({
@@ -24,6 +25,8 @@ export const search = defineCommand({
     const found = await runSearch(ctx, sel, args.key);
     // RFC 9051 §6.4.4: under IMAP4rev2 every SEARCH is answered with ESEARCH (RETURN () = ALL).
     const effective = args.returns === null && ctx.enabled.has('IMAP4REV2') ? { ...args, returns: [] } : args;
+    // RFC 5267 §4.2: RETURN (UPDATE) keeps the result as a context (contexts.ts).
+    if (args.returns?.includes('UPDATE')) addContext(ctx, sel, { tag, uid, key: args.key, criteria: null, result: found.map((f) => f.uid) });
     respond(ctx, effective, found, tag, uid);
     return ok('SEARCH completed');
   },
@@ -42,7 +45,7 @@ function respond(ctx: Ctx, args: SearchArgs, found: Found[], tag: string, uid: b
     ctx.untagged(`SEARCH${nums.map((n) => ' ' + n).join('')}${modseq !== null ? ` (MODSEQ ${modseq})` : ''}`);
     return;
   }
-  const opts = args.returns.length === 0 ? ['ALL'] : args.returns;
+  const opts: ReturnOption[] = args.returns.length === 0 ? ['ALL'] : args.returns;
   if (opts.includes('SAVE')) {
     // RFC 5182 §2.4: with only MIN and/or MAX besides SAVE, just those messages are saved.
     const onlyMinMax = opts.every((o) => o === 'SAVE' || o === 'MIN' || o === 'MAX') && opts.length > 1;
@@ -52,11 +55,5 @@ function respond(ctx: Ctx, args: SearchArgs, found: Found[], tag: string, uid: b
     ctx.savedSearch = picked;
     if (opts.length === 1) return;
   }
-  let line = `ESEARCH (TAG "${tag}")${uid ? ' UID' : ''}`;
-  if (opts.includes('MIN') && nums.length > 0) line += ` MIN ${nums[0]}`;
-  if (opts.includes('MAX') && nums.length > 0) line += ` MAX ${nums[nums.length - 1]}`;
-  if (opts.includes('COUNT')) line += ` COUNT ${nums.length}`;
-  if (opts.includes('ALL') && nums.length > 0) line += ` ALL ${formatSet(nums)}`;
-  if (modseq !== null) line += ` MODSEQ ${modseq}`;
-  ctx.untagged(line);
+  ctx.untagged(esearchLine(tag, uid, nums, opts, args.partial, modseq));
 }

@@ -1,29 +1,35 @@
 /**
- * SORT and UID SORT (RFC 5256 §3, RFC 5957): the SEARCH result ordered by the criteria,
- * REVERSE per criterion, ties broken by sequence number (RFC 5256 §3: "in sequence number
- * order" also under REVERSE: sequence order is UID order, the store's last sort key).
- * The store orders by its summary columns (MailStore.sortUids), so no metadata is parsed.
+ * SORT and UID SORT (RFC 5256 §3, RFC 5957): the SEARCH result ordered by the criteria
+ * (search/sorted.ts: the store orders by its summary columns, MailStore.sortUids). With RETURN options the answer is an ESEARCH response (RFC 5267 §3
+ * ESORT, §4.4 PARTIAL), and RETURN (UPDATE) keeps the result as a context whose changes are
+ * reported as they happen (RFC 5267 §4, contexts.ts).
  */
 import { no } from '../../../protocol/imap/errors.js';
-import { readSortArgs, type SortCriterion } from '../../../protocol/imap/parse/sort.js';
-import type { SearchKey } from '../../../protocol/imap/parse/search.js';
+import { readSortArgs, type SortArgs } from '../../../protocol/imap/parse/sort.js';
+import { addContext } from '../contexts.js';
+import { esearchLine } from '../search/esearch.js';
 import { runSearch } from '../search/run.js';
+import { sortFound } from '../search/sorted.js';
 import { defineCommand, ok } from '../types.js';
 
 export const sort = defineCommand({
   name: 'SORT',
   states: ['selected'],
   uid: true,
-  parse: (r): { criteria: SortCriterion[]; key: SearchKey } => readSortArgs(r),
-  async handle(ctx, { criteria, key }, { uid }) {
+  parse: (r): SortArgs => readSortArgs(r),
+  async handle(ctx, { criteria, key, returns }, { tag, uid }) {
     if (ctx.state.kind !== 'selected') throw no('No mailbox selected');
     const sel = ctx.state.mailbox;
-    const found = await runSearch(ctx, sel, key);
-    // The store orders the whole mailbox (one statement returning UIDs); keep the matches.
-    const matched = new Map(found.map((f) => [f.uid, f]));
-    const order = await ctx.env.store.mail.sortUids(sel.id, criteria.map((c) => ({ key: c.key, reverse: c.reverse })));
-    const present = order.flatMap((u) => matched.get(u) ?? []);
-    ctx.untagged(`SORT${present.map((f) => ' ' + (uid ? f.uid : f.seq)).join('')}`);
+    const present = await sortFound(ctx, sel, await runSearch(ctx, sel, key), criteria);
+    const nums = present.map((f) => (uid ? f.uid : f.seq));
+    if (!returns) {
+      ctx.untagged(`SORT${nums.map((n) => ' ' + n).join('')}`);
+      return ok('SORT completed');
+    }
+    if (returns.options.includes('UPDATE')) addContext(ctx, sel, { tag, uid, key, criteria, result: present.map((f) => f.uid) });
+    // RFC 5182 §2.4 with RFC 5267 §3: SAVE keeps the matches; alone it answers nothing.
+    if (returns.options.includes('SAVE')) ctx.savedSearch = present.map((f) => f.uid).sort((a, b) => a - b);
+    if (!(returns.options.length === 1 && returns.options[0] === 'SAVE')) ctx.untagged(esearchLine(tag, uid, nums, returns.options, returns.partial, null));
     return ok('SORT completed');
   },
 });

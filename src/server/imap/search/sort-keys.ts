@@ -3,4 +3,4 @@
  * mailbox by the summary columns it filled at delivery (MailStore.sortUids); mime/summary.ts
  * computes them, including the RFC 5256 §2.1 base subject re-exported here for THREAD.
  */
-export { baseSubject } from '../../../mime/summary.js';
+export { baseSubject, baseSubjectInfo } from '../../../mime/summary.js';
