@@ -61,7 +61,13 @@ const V1: Step[] = [
   { sql: `CREATE INDEX queue_recipients_message ON queue_recipients (message_id)` },
 ];
 
-const MIGRATIONS: Step[][] = [V1];
+/** Branch imap-ext: RFC 4467 URLAUTH mailbox access keys, one per mailbox (sql/urlauth.ts). */
+const V2_URLAUTH: Step[] = [
+  { sql: `CREATE TABLE urlauth_keys (mailbox_id {INT8} PRIMARY KEY, account_id {INT8} NOT NULL, access_key TEXT NOT NULL)` },
+  { sql: `CREATE INDEX urlauth_keys_account ON urlauth_keys (account_id)` },
+];
+
+const MIGRATIONS: Step[][] = [V1, V2_URLAUTH];
 
 /** Statements run after the migrations when they may fail harmlessly (optional extensions). */
 const OPTIONAL: Record<Dialect, string[]> = {

@@ -17,6 +17,7 @@ import { SqlDirectory } from '../sql/directory.js';
 import { SqlMailStore } from '../sql/mail-store.js';
 import { migrate } from '../sql/migrations.js';
 import { SqlQueueStore } from '../sql/queue.js';
+import { SqlUrlAuthKeys } from '../sql/urlauth.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
 import { ImmediateSqliteDialect } from './dialect.js';
@@ -77,6 +78,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
     directory: new SqlDirectory(s),
     mail: new SqlMailStore(s),
     queue: new SqlQueueStore(s),
+    urlauth: new SqlUrlAuthKeys(s),
     locks: localLocks(key),
     events,
     async close() {

@@ -16,6 +16,7 @@ import { enable } from './enable.js';
 import { expunge } from './expunge.js';
 import { fetch } from './fetch.js';
 import { getquota } from './getquota.js';
+import { genurlauth } from './genurlauth.js';
 import { getquotaroot } from './getquotaroot.js';
 import { id } from './id.js';
 import { idle } from './idle.js';
@@ -26,6 +27,7 @@ import { lsub } from './lsub.js';
 import { namespace } from './namespace.js';
 import { noop } from './noop.js';
 import { rename } from './rename.js';
+import { resetkey } from './resetkey.js';
 import { search } from './search.js';
 import { sort } from './sort.js';
 import { examine, select } from './select.js';
@@ -35,11 +37,14 @@ import { store } from './store.js';
 import { subscribe } from './subscribe.js';
 import { unselect } from './unselect.js';
 import { unsubscribe } from './unsubscribe.js';
+import { urlfetch } from './urlfetch.js';
 
 const ALL: RegisteredCommand[] = [
   capability, noop, logout, starttls, login, authenticate, enable, id, namespace, list, lsub, status,
   create, del, rename, subscribe, unsubscribe, select, examine, append, check, close, unselect, expunge,
   fetch, store, copy, move, search, idle, getquota, getquotaroot, sort,
+  // branch imap-ext: URLAUTH (RFC 4467), NOTIFY, COMPRESS, SETQUOTA
+  genurlauth, urlfetch, resetkey,
 ];
 
 export const COMMANDS: ReadonlyMap<string, RegisteredCommand> = new Map(ALL.map((c) => [c.name, c]));
