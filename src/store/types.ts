@@ -272,7 +272,11 @@ export type MailboxEvent =
   | { type: 'append'; accountId: number; mailboxId: number; uid: number; modseq: number }
   | { type: 'flags'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
   | { type: 'expunge'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
-  | { type: 'mailbox'; accountId: number; mailboxId: number };
+  | {
+    type: 'mailbox'; accountId: number; mailboxId: number;
+    /** What happened to the mailbox named `name` (formerly `oldName`), for IMAP NOTIFY (RFC 5465 §5.4, §5.5). */
+    change?: 'created' | 'deleted' | 'renamed' | 'subscribed' | 'unsubscribed'; name?: string; oldName?: string;
+  };
 
 /**
  * Carries mailbox events between processes sharing the store (PostgreSQL LISTEN/NOTIFY; in

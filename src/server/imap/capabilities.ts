@@ -13,7 +13,7 @@ export const AUTHENTICATED_CAPABILITIES = [
   'ESEARCH', 'SEARCHRES', 'WITHIN', 'BINARY', 'MULTIAPPEND', 'UTF8=ACCEPT', 'STATUS=SIZE', 'QUOTA', 'QUOTA=RES-STORAGE',
   'CREATE-SPECIAL-USE', 'SORT', 'SORT=DISPLAY',
   // branch imap-ext
-  'CATENATE', 'URLAUTH', 'URLAUTH=BINARY',
+  'CATENATE', 'URLAUTH', 'URLAUTH=BINARY', 'NOTIFY',
 ];
 
 export function capabilities(ctx: Ctx): string[] {

@@ -17,6 +17,7 @@ import type { Out } from '../../protocol/imap/writer.js';
 import { capabilities } from './capabilities.js';
 import { dispatch, renderCompletion, toCompletion, tooBig } from './dispatch.js';
 import type { Completion, Ctx, ServerEnv, SessionState } from './types.js';
+import type { NotifyState } from './notify.js';
 
 const MAX_QUEUED = 16;
 
@@ -34,13 +35,16 @@ export class Connection implements Ctx {
   readonly enabled = new Set<string>();
   savedSearch: number[] = [];
   onIdleChange: (() => void) | null = null;
+  notify: NotifyState | null = null;
   readonly env: ServerEnv;
   readonly remoteAddress: string;
   readonly loopback: boolean;
   private socket: Socket;
   private receiver: ImapReceiver;
   private readonly queue: ReceiverEvent[] = [];
-  private busy = false;
+  /** Work that must run between commands (NOTIFY deliveries), before the next command. */
+  private readonly deferred: Array<() => Promise<void>> = [];
+  busy = false;
   private lineHandler: ((line: Buffer) => Promise<Completion | 'pending'>) | null = null;
   private pendingTag = '';
   private timer: NodeJS.Timeout | null = null;
@@ -100,6 +104,11 @@ export class Connection implements Ctx {
     this.write(`+ ${text}\r\n`);
   }
 
+  between(fn: () => Promise<void>): void {
+    this.deferred.push(fn);
+    void this.pump();
+  }
+
   awaitLine(fn: (line: Buffer) => Promise<Completion | 'pending'>): void {
     this.lineHandler = fn;
   }
@@ -137,6 +146,8 @@ export class Connection implements Ctx {
     if (st.kind === 'selected') st.mailbox.close();
     this.lineHandler = null;
     this.onIdleChange = null;
+    this.notify?.stop();
+    this.notify = null;
     this.opts.onClose(this);
   }
 
@@ -163,7 +174,12 @@ export class Connection implements Ctx {
     if (this.busy) return;
     this.busy = true;
     try {
-      while (this.queue.length > 0 && !this.closed) {
+      while ((this.queue.length > 0 || this.deferred.length > 0) && !this.closed) {
+        const job = this.deferred.shift();
+        if (job) {
+          await job().catch((err: unknown) => this.env.log.warn({ err }, 'imap notification failed'));
+          continue;
+        }
         const ev = this.queue.shift() as ReceiverEvent;
         if (ev.type === 'continue') this.continuation('Ready for literal data');
         else if (ev.type === 'too-big') this.write(tooBig(ev.tag, ev.what));

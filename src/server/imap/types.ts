@@ -13,6 +13,7 @@ import type { Out } from '../../protocol/imap/writer.js';
 import type { ReceiverLimits } from '../../protocol/imap/receiver.js';
 import type { SelectedMailbox } from './selected.js';
 import type { RecentTracker } from './recent.js';
+import type { NotifyState } from './notify.js';
 
 /** Stores one message in a mailbox: parse once, blob + metadata + search text, publish. */
 export type AppendFn = (
@@ -108,6 +109,12 @@ export interface Ctx {
   capabilities(): string[];
   /** Called while IDLE when the mailbox changed (see commands/idle.ts). */
   onIdleChange: (() => void) | null;
+  /** RFC 5465 NOTIFY registration (notify.ts); null until NOTIFY SET. */
+  notify: NotifyState | null;
+  /** A command is being run (its responses are being written). */
+  readonly busy: boolean;
+  /** Runs `fn` as soon as no command is in progress; commands wait until it is done. */
+  between(fn: () => Promise<void>): void;
 }
 
 /** One IMAP command (one file in commands/). */

@@ -26,6 +26,7 @@ import { logout } from './logout.js';
 import { lsub } from './lsub.js';
 import { namespace } from './namespace.js';
 import { noop } from './noop.js';
+import { notify } from './notify.js';
 import { rename } from './rename.js';
 import { resetkey } from './resetkey.js';
 import { search } from './search.js';
@@ -44,7 +45,7 @@ const ALL: RegisteredCommand[] = [
   create, del, rename, subscribe, unsubscribe, select, examine, append, check, close, unselect, expunge,
   fetch, store, copy, move, search, idle, getquota, getquotaroot, sort,
   // branch imap-ext: URLAUTH (RFC 4467), NOTIFY, COMPRESS, SETQUOTA
-  genurlauth, urlfetch, resetkey,
+  genurlauth, urlfetch, resetkey, notify,
 ];
 
 export const COMMANDS: ReadonlyMap<string, RegisteredCommand> = new Map(ALL.map((c) => [c.name, c]));
