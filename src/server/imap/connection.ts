@@ -16,8 +16,7 @@ import { ImapReceiver, DEFAULT_LIMITS, type ReceiverEvent, type ReceiverLimits }
 import type { Out } from '../../protocol/imap/writer.js';
 import { capabilities } from './capabilities.js';
 import { dispatch, renderCompletion, toCompletion, tooBig } from './dispatch.js';
-import type { Completion, Ctx, ServerEnv, SessionState } from './types.js';
-import type { NotifyState } from './notify.js';
+import type { Completion, Ctx, NotifyRegistration, ServerEnv, SessionState } from './types.js';
 
 const MAX_QUEUED = 16;
 
@@ -35,7 +34,7 @@ export class Connection implements Ctx {
   readonly enabled = new Set<string>();
   savedSearch: number[] = [];
   onIdleChange: (() => void) | null = null;
-  notify: NotifyState | null = null;
+  notify: NotifyRegistration | null = null;
   readonly env: ServerEnv;
   readonly remoteAddress: string;
   readonly loopback: boolean;

@@ -22,11 +22,11 @@ import { renderFetch } from './fetch/render.js';
 import { account, statusResponse } from './mailboxes.js';
 import { SelectedMailbox, SYSTEM_FLAGS } from './selected.js';
 import { sendUpdates } from './updates.js';
-import type { Ctx } from './types.js';
+import type { Ctx, NotifyRegistration } from './types.js';
 
 const EVENT_OF: Record<'append' | 'expunge' | 'flags', string> = { append: 'MessageNew', expunge: 'MessageExpunge', flags: 'FlagChange' };
 
-export class NotifyState {
+export class NotifyState implements NotifyRegistration {
   private unwatch: () => void = () => {};
   private readonly changed = new Map<number, Set<string>>();
   private readonly lists: Out[] = [];

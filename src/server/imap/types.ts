@@ -13,7 +13,6 @@ import type { Out } from '../../protocol/imap/writer.js';
 import type { ReceiverLimits } from '../../protocol/imap/receiver.js';
 import type { SelectedMailbox } from './selected.js';
 import type { RecentTracker } from './recent.js';
-import type { NotifyState } from './notify.js';
 
 /** Stores one message in a mailbox: parse once, blob + metadata + search text, publish. */
 export type AppendFn = (
@@ -76,6 +75,12 @@ export interface ServerEnv {
   readonly idlePollMs: number;
 }
 
+/** A session's NOTIFY registration (notify.ts), as the connection holds it. */
+export interface NotifyRegistration {
+  /** Stops listening (NOTIFY NONE, a new NOTIFY SET, the end of the connection). */
+  stop(): void;
+}
+
 /** What a command handler sees of its session and connection. */
 export interface Ctx {
   readonly env: ServerEnv;
@@ -110,7 +115,7 @@ export interface Ctx {
   /** Called while IDLE when the mailbox changed (see commands/idle.ts). */
   onIdleChange: (() => void) | null;
   /** RFC 5465 NOTIFY registration (notify.ts); null until NOTIFY SET. */
-  notify: NotifyState | null;
+  notify: NotifyRegistration | null;
   /** A command is being run (its responses are being written). */
   readonly busy: boolean;
   /** Runs `fn` as soon as no command is in progress; commands wait until it is done. */
