@@ -15,6 +15,7 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import { ImapReceiver, DEFAULT_LIMITS, type ReceiverEvent, type ReceiverLimits } from '../../protocol/imap/receiver.js';
 import type { Out } from '../../protocol/imap/writer.js';
 import { capabilities } from './capabilities.js';
+import { DeflateLayer } from './compress.js';
 import { dispatch, renderCompletion, toCompletion, tooBig } from './dispatch.js';
 import type { Completion, Ctx, NotifyRegistration, ServerEnv, SessionState } from './types.js';
 
@@ -48,6 +49,8 @@ export class Connection implements Ctx {
   private pendingTag = '';
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  /** RFC 4978 COMPRESS=DEFLATE, once the client turned it on (compress.ts). */
+  private deflate: DeflateLayer | null = null;
 
   constructor(socket: Socket, readonly tls: boolean, private readonly opts: ConnectionOptions) {
     this.env = opts.env;
@@ -82,6 +85,7 @@ export class Connection implements Ctx {
   }
 
   async drain(): Promise<void> {
+    if (this.deflate) return this.deflate.drained();
     if (this.socket.writableNeedDrain && !this.socket.destroyed) {
       await new Promise<void>((resolve) => {
         const done = () => {
@@ -128,6 +132,19 @@ export class Connection implements Ctx {
     this.attach(secure);
   }
 
+  get compressed(): boolean {
+    return this.deflate !== null;
+  }
+
+  /** RFC 4978 §3: the tagged OK uncompressed, then DEFLATE both ways from the next octet. */
+  startCompression(tag: string): void {
+    this.write(`${tag} OK DEFLATE active\r\n`);
+    // The client may send nothing before it has seen the OK (§3): nothing received is kept.
+    this.receiver.reset();
+    this.queue.length = 0;
+    this.deflate = new DeflateLayer(this.socket, (chunk) => this.received(chunk), () => this.socket.destroy());
+  }
+
   /** Ends the session: optional BYE, then close. */
   close(bye?: string): void {
     if (this.closed) return;
@@ -135,7 +152,8 @@ export class Connection implements Ctx {
     if (bye) this.write(`* BYE ${bye}\r\n`);
     this.state = { kind: 'logout' };
     this.cleanup();
-    this.socket.end();
+    if (this.deflate) this.deflate.finish(() => this.socket.end());
+    else this.socket.end();
     setTimeout(() => this.socket.destroy(), 2000).unref();
   }
 
@@ -151,12 +169,7 @@ export class Connection implements Ctx {
   }
 
   private attach(socket: Socket): void {
-    socket.on('data', (chunk: Buffer) => {
-      this.touch();
-      for (const ev of this.receiver.push(chunk)) this.queue.push(ev);
-      if (this.queue.length > MAX_QUEUED) socket.pause();
-      void this.pump();
-    });
+    socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       if (!this.closed) {
@@ -167,6 +180,14 @@ export class Connection implements Ctx {
         this.cleanup();
       }
     });
+  }
+
+  /** Octets from the peer (inflated when COMPRESS is on). */
+  private received(chunk: Buffer): void {
+    this.touch();
+    for (const ev of this.receiver.push(chunk)) this.queue.push(ev);
+    if (this.queue.length > MAX_QUEUED) this.socket.pause();
+    void this.pump();
   }
 
   private async pump(): Promise<void> {
@@ -221,12 +242,15 @@ export class Connection implements Ctx {
   }
 
   write(s: string): void {
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(s);
+    if (this.socket.destroyed || !this.socket.writable) return;
+    if (this.deflate) this.deflate.write(s);
+    else this.socket.write(s);
   }
 
   private writeParts(parts: Array<string | Buffer>): void {
     if (this.socket.destroyed || !this.socket.writable) return;
     const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
-    this.socket.write(Buffer.concat(bufs));
+    if (this.deflate) this.deflate.write(Buffer.concat(bufs));
+    else this.socket.write(Buffer.concat(bufs));
   }
 }

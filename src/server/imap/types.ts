@@ -104,6 +104,10 @@ export interface Ctx {
   continuation(text: string): void;
   /** Hands the next client line to `fn` (AUTHENTICATE responses, IDLE's DONE). */
   awaitLine(fn: (line: Buffer) => Promise<Completion | 'pending'>): void;
+  /** RFC 4978: DEFLATE is on (COMPRESS succeeded). */
+  readonly compressed: boolean;
+  /** Sends the tagged OK for COMPRESS, then compresses both ways (RFC 4978 §3). */
+  startCompression(tag: string): void;
   /** Sends the tagged OK for STARTTLS and upgrades the socket (RFC 3501 §6.2.1). */
   startTls(tag: string): Promise<void>;
   /** Ends the session with an untagged BYE carrying `bye`. */

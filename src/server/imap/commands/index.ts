@@ -9,6 +9,7 @@ import { authenticate } from './authenticate.js';
 import { capability } from './capability.js';
 import { check } from './check.js';
 import { close } from './close.js';
+import { compress } from './compress.js';
 import { copy, move } from './copy.js';
 import { create } from './create.js';
 import { del } from './delete.js';
@@ -45,7 +46,7 @@ const ALL: RegisteredCommand[] = [
   create, del, rename, subscribe, unsubscribe, select, examine, append, check, close, unselect, expunge,
   fetch, store, copy, move, search, idle, getquota, getquotaroot, sort,
   // branch imap-ext: URLAUTH (RFC 4467), NOTIFY, COMPRESS, SETQUOTA
-  genurlauth, urlfetch, resetkey, notify,
+  genurlauth, urlfetch, resetkey, notify, compress,
 ];
 
 export const COMMANDS: ReadonlyMap<string, RegisteredCommand> = new Map(ALL.map((c) => [c.name, c]));
