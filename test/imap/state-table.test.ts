@@ -6,7 +6,7 @@ import type { StateKind } from '../../src/server/imap/types.js';
 
 const ANY = ['CAPABILITY', 'NOOP', 'LOGOUT', 'ID'];
 // RFC 4467 §9 and RFC 5465 §8 (command-auth), RFC 4978 §5 (command-auth), RFC 9208 §4.1.
-const EXT_AUTH = ['GENURLAUTH', 'URLFETCH', 'RESETKEY', 'NOTIFY', 'COMPRESS'];
+const EXT_AUTH = ['GENURLAUTH', 'URLFETCH', 'RESETKEY', 'NOTIFY', 'COMPRESS', 'SETQUOTA'];
 const EXPECTED: Record<StateKind, string[]> = {
   // RFC 3501 §6.1 any state, §6.2 not authenticated
   'not-authenticated': [...ANY, 'STARTTLS', 'AUTHENTICATE', 'LOGIN'],

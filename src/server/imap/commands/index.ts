@@ -33,6 +33,7 @@ import { resetkey } from './resetkey.js';
 import { search } from './search.js';
 import { sort } from './sort.js';
 import { examine, select } from './select.js';
+import { setquota } from './setquota.js';
 import { starttls } from './starttls.js';
 import { status } from './status.js';
 import { store } from './store.js';
@@ -46,7 +47,7 @@ const ALL: RegisteredCommand[] = [
   create, del, rename, subscribe, unsubscribe, select, examine, append, check, close, unselect, expunge,
   fetch, store, copy, move, search, idle, getquota, getquotaroot, sort,
   // branch imap-ext: URLAUTH (RFC 4467), NOTIFY, COMPRESS, SETQUOTA
-  genurlauth, urlfetch, resetkey, notify, compress,
+  genurlauth, urlfetch, resetkey, notify, compress, setquota,
 ];
 
 export const COMMANDS: ReadonlyMap<string, RegisteredCommand> = new Map(ALL.map((c) => [c.name, c]));
