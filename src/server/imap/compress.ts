@@ -7,6 +7,7 @@
  * Inflated input is bounded by the socket's pausing upstream (connection.ts).
  */
 import { once } from 'node:events';
+import { socketDrained } from './drain.js';
 import type { Socket } from 'node:net';
 import { constants, createDeflateRaw, createInflateRaw, type DeflateRaw, type InflateRaw } from 'node:zlib';
 
@@ -43,17 +44,7 @@ export class DeflateLayer {
   /** Resolves when the compressor and the socket have taken what was written (backpressure). */
   async drained(): Promise<void> {
     if (this.deflate.writableNeedDrain) await once(this.deflate, 'drain');
-    if (this.socket.writableNeedDrain && !this.socket.destroyed) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.socket.off('drain', done);
-          this.socket.off('close', done);
-          resolve();
-        };
-        this.socket.once('drain', done);
-        this.socket.once('close', done);
-      });
-    }
+    await socketDrained(this.socket);
   }
 
   /** Flushes what is pending, then calls `done` (before the socket is ended). */

@@ -16,6 +16,7 @@ import { ImapReceiver, DEFAULT_LIMITS, type ReceiverEvent, type ReceiverLimits }
 import type { Out } from '../../protocol/imap/writer.js';
 import { capabilities } from './capabilities.js';
 import { DeflateLayer } from './compress.js';
+import { socketDrained } from './drain.js';
 import { dispatch, renderCompletion, toCompletion, tooBig } from './dispatch.js';
 import type { Completion, Ctx, NotifyRegistration, ServerEnv, SessionState } from './types.js';
 
@@ -86,17 +87,7 @@ export class Connection implements Ctx {
 
   async drain(): Promise<void> {
     if (this.deflate) return this.deflate.drained();
-    if (this.socket.writableNeedDrain && !this.socket.destroyed) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.socket.off('drain', done);
-          this.socket.off('close', done);
-          resolve();
-        };
-        this.socket.once('drain', done);
-        this.socket.once('close', done);
-      });
-    }
+    return socketDrained(this.socket);
   }
 
   untaggedMany(lines: string[]): void {
