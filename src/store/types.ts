@@ -339,7 +339,11 @@ export type MailboxEvent =
   | { type: 'append'; accountId: number; mailboxId: number; uid: number; modseq: number }
   | { type: 'flags'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
   | { type: 'expunge'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
-  | { type: 'mailbox'; accountId: number; mailboxId: number };
+  | {
+    type: 'mailbox'; accountId: number; mailboxId: number;
+    /** What happened to the mailbox named `name` (formerly `oldName`), for IMAP NOTIFY (RFC 5465 §5.4, §5.5). */
+    change?: 'created' | 'deleted' | 'renamed' | 'subscribed' | 'unsubscribed'; name?: string; oldName?: string;
+  };
 
 /**
  * Carries mailbox events between processes sharing the store (PostgreSQL LISTEN/NOTIFY; in
@@ -423,6 +427,22 @@ export interface QueueStore {
   removeFinished(): Promise<number>;
 }
 
+// ------------------------------------------------------------------------------- urlauth
+
+/**
+ * RFC 4467 §3 mailbox access keys: the secret per mailbox that URLAUTH tokens are signed
+ * with. Deleting a key (RESETKEY) invalidates every URL signed with it. Keys are opaque
+ * text chosen by the caller (random); a mailbox has at most one at a time.
+ */
+export interface UrlAuthKeys {
+  get(mailboxId: number): Promise<string | null>;
+  /** The mailbox's key; `fresh` becomes it when it has none (atomic: concurrent callers
+   *  all get the same key). */
+  getOrCreate(accountId: number, mailboxId: number, fresh: string): Promise<string>;
+  /** Forgets the key of one mailbox, or of every mailbox of the account. */
+  reset(accountId: number, mailboxId?: number): Promise<void>;
+}
+
 // --------------------------------------------------------------------------------- the lot
 
 /** One opened store: what app/ builds and hands down. */
@@ -434,5 +454,6 @@ export interface Store {
   readonly queue: QueueStore;
   readonly locks: Locks;
   readonly events: EventTransport;
+  readonly urlauth: UrlAuthKeys;
   close(): Promise<void>;
 }

@@ -16,6 +16,9 @@ export interface Target {
   port: number;
   user: string;
   password: string;
+  /** imaptest's user2 (scripts with "user N: $user2"); its password is `password2` or `password`. */
+  user2?: string;
+  password2?: string;
   mailbox?: string;
   timeoutMs?: number;
 }
@@ -56,10 +59,13 @@ class MboxSource {
   }
 }
 
-export async function runScript(path: string, target: Target): Promise<ScriptResult> {
+/** Header values to put in place of a script's own (an upstream script's known defect). */
+export type ScriptFix = Partial<Pick<Script, 'messages'>>;
+
+export async function runScript(path: string, target: Target, fix: ScriptFix = {}): Promise<ScriptResult> {
   let script: Script;
   try {
-    script = parseScript(path);
+    script = { ...parseScript(path), ...fix };
   } catch (e) {
     return { name: path.slice(path.lastIndexOf('/') + 1), status: 'failed', reason: `script parse: ${(e as Error).message}` };
   }
@@ -95,10 +101,11 @@ class Exec {
 
   async run(): Promise<void> {
     const s = this.script;
-    if (s.requireUser2) throw new Skip('needs a second user');
+    if (s.requireUser2 && !this.t.user2) throw new Skip('needs a second user');
     const v = this.ctx.vars;
     const [username, domain] = this.t.user.includes('@') ? this.t.user.split('@') : [this.t.user, this.t.host];
     for (const [k, val] of Object.entries({ user: this.t.user, username, domain, password: this.t.password, mailbox: this.mailbox, mailbox_url: encodeURIComponent(this.mailbox) })) v.set(k, val);
+    if (this.t.user2) v.set('user2', this.t.user2);
     for (let i = 0; i < s.connections; i++) this.clients.push(await ImapTestClient.connect(this.t.host, this.t.port, i + 1));
     const greetings: ServerLine[] = [];
     for (const c of this.clients) {
@@ -154,7 +161,11 @@ class Exec {
       for (const c of this.clients) c.literalPlus = caps.includes('LITERAL+');
       return;
     }
-    for (const c of this.clients) await this.command(c, `LOGIN ${quote(this.t.user)} ${quote(this.t.password)}`);
+    const second = (c: ImapTestClient) => s.user2Connections.includes(this.clients.indexOf(c));
+    for (const c of this.clients) {
+      const [user, pass] = second(c) ? [this.t.user2 as string, this.t.password2 ?? this.t.password] : [this.t.user, this.t.password];
+      await this.command(c, `LOGIN ${quote(user)} ${quote(pass)}`);
+    }
     const caps = await this.capabilities(this.clients[0]);
     need(caps);
     for (const c of this.clients) c.literalPlus = caps.includes('LITERAL+');
@@ -175,7 +186,8 @@ class Exec {
       await this.command(c0, `APPEND ${quote(this.mailbox)} "${m.date}" {${m.body.length}}\r\n${m.body}`);
     }
     if (s.state !== 'selected') return;
-    for (const c of this.clients) await this.command(c, `SELECT ${quote(this.mailbox)}`);
+    // The second user has no test mailbox of its own: its connections stay authenticated.
+    for (const c of this.clients) if (!second(c)) await this.command(c, `SELECT ${quote(this.mailbox)}`);
   }
 
   private beginGroup(g: CommandGroup): void {

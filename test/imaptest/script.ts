@@ -40,6 +40,8 @@ export interface Script {
   state: StartupState;
   ignoreExtraUntagged: boolean;
   requireUser2: boolean;
+  /** Connections (0-based) that log in as the second user ("user N: $user2"). */
+  user2Connections: number[];
   mboxPath: string;
   groups: CommandGroup[];
 }
@@ -56,7 +58,7 @@ export function parseScript(path: string, env: Record<string, string | undefined
   const dir = path.slice(0, path.lastIndexOf('/'));
   const script: Script = {
     name, capabilities: [], connections: 1, messages: 0, state: 'selected', ignoreExtraUntagged: true,
-    requireUser2: false, mboxPath: existsSync(`${path}.mbox`) ? `${path}.mbox` : `${dir}/default.mbox`, groups: [],
+    requireUser2: false, user2Connections: [], mboxPath: existsSync(`${path}.mbox`) ? `${path}.mbox` : `${dir}/default.mbox`, groups: [],
   };
   const raw = readFileSync(path, 'latin1');
   const lines = raw.split('\n');
@@ -122,7 +124,12 @@ function parseHeader(s: Script, line: string): void {
   else if (key === 'ignore_extra_untagged') s.ignoreExtraUntagged = value.startsWith('y');
   else if (key === 'messages') s.messages = value === 'all' ? Infinity : Number(value);
   else if (key === 'state') s.state = value.toLowerCase() as StartupState;
-  else if (/^user \d+$/.test(key)) { if (/\$\{?user2\}?/.test(value)) s.requireUser2 = true; }
+  else if (/^user \d+$/.test(key)) {
+    if (/\$\{?user2\}?/.test(value)) {
+      s.requireUser2 = true;
+      s.user2Connections.push(Number(key.slice(5)) - 1);
+    }
+  }
   else throw new Error(`${s.name}: unknown header ${key}`);
 }
 

@@ -18,8 +18,10 @@ import { TLSSocket, type SecureContext } from 'node:tls';
 import { ImapReceiver, DEFAULT_LIMITS, type ReceiverEvent, type ReceiverLimits } from '../../protocol/imap/receiver.js';
 import type { Out } from '../../protocol/imap/writer.js';
 import { capabilities } from './capabilities.js';
+import { DeflateLayer } from './compress.js';
+import { socketDrained } from './drain.js';
 import { dispatch, renderCompletion, toCompletion, tooBig } from './dispatch.js';
-import type { Completion, Ctx, ServerEnv, SessionState } from './types.js';
+import type { Completion, Ctx, NotifyRegistration, ServerEnv, SessionState } from './types.js';
 
 const MAX_QUEUED = 16;
 
@@ -37,13 +39,16 @@ export class Connection implements Ctx {
   readonly enabled = new Set<string>();
   savedSearch: number[] = [];
   onIdleChange: (() => void) | null = null;
+  notify: NotifyRegistration | null = null;
   readonly env: ServerEnv;
   readonly remoteAddress: string;
   readonly loopback: boolean;
   private socket: Socket;
   private receiver: ImapReceiver;
   private readonly queue: ReceiverEvent[] = [];
-  private busy = false;
+  /** Work that must run between commands (NOTIFY deliveries), before the next command. */
+  private readonly deferred: Array<() => Promise<void>> = [];
+  busy = false;
   private lineHandler: ((line: Buffer) => Promise<Completion | 'pending'>) | null = null;
   private pendingTag = '';
   /** Date.now() when the client last sent something (or the connection opened). */
@@ -51,6 +56,8 @@ export class Connection implements Ctx {
   /** Date.now() of the last IDLE poll (or when IDLE began). */
   private idlePolled = 0;
   private closed = false;
+  /** RFC 4978 COMPRESS=DEFLATE, once the client turned it on (compress.ts). */
+  private deflate: DeflateLayer | null = null;
 
   constructor(socket: Socket, readonly tls: boolean, private readonly opts: ConnectionOptions) {
     this.env = opts.env;
@@ -85,17 +92,8 @@ export class Connection implements Ctx {
   }
 
   async drain(): Promise<void> {
-    if (this.socket.writableNeedDrain && !this.socket.destroyed) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          this.socket.off('drain', done);
-          this.socket.off('close', done);
-          resolve();
-        };
-        this.socket.once('drain', done);
-        this.socket.once('close', done);
-      });
-    }
+    if (this.deflate) return this.deflate.drained();
+    return socketDrained(this.socket);
   }
 
   untaggedMany(lines: string[]): void {
@@ -104,6 +102,11 @@ export class Connection implements Ctx {
 
   continuation(text: string): void {
     this.write(`+ ${text}\r\n`);
+  }
+
+  between(fn: () => Promise<void>): void {
+    this.deferred.push(fn);
+    void this.pump();
   }
 
   awaitLine(fn: (line: Buffer) => Promise<Completion | 'pending'>): void {
@@ -126,6 +129,19 @@ export class Connection implements Ctx {
     this.attach(secure);
   }
 
+  get compressed(): boolean {
+    return this.deflate !== null;
+  }
+
+  /** RFC 4978 §3: the tagged OK uncompressed, then DEFLATE both ways from the next octet. */
+  startCompression(tag: string): void {
+    this.write(`${tag} OK DEFLATE active\r\n`);
+    // The client may send nothing before it has seen the OK (§3): nothing received is kept.
+    this.receiver.reset();
+    this.queue.length = 0;
+    this.deflate = new DeflateLayer(this.socket, (chunk) => this.received(chunk), () => this.socket.destroy());
+  }
+
   /** Ends the session: optional BYE, then close. */
   close(bye?: string): void {
     if (this.closed) return;
@@ -133,7 +149,8 @@ export class Connection implements Ctx {
     if (bye) this.write(`* BYE ${bye}\r\n`);
     this.state = { kind: 'logout' };
     this.cleanup();
-    this.socket.end();
+    if (this.deflate) this.deflate.finish(() => this.socket.end());
+    else this.socket.end();
     setTimeout(() => this.socket.destroy(), 2000).unref();
   }
 
@@ -142,16 +159,13 @@ export class Connection implements Ctx {
     if (st.kind === 'selected') st.mailbox.close();
     this.lineHandler = null;
     this.onIdleChange = null;
+    this.notify?.stop();
+    this.notify = null;
     this.opts.onClose(this);
   }
 
   private attach(socket: Socket): void {
-    socket.on('data', (chunk: Buffer) => {
-      this.touch();
-      for (const ev of this.receiver.push(chunk)) this.queue.push(ev);
-      if (this.queue.length > MAX_QUEUED) socket.pause();
-      void this.pump();
-    });
+    socket.on('data', (chunk: Buffer) => this.received(chunk));
     socket.on('error', () => socket.destroy());
     socket.on('close', () => {
       if (!this.closed) {
@@ -164,11 +178,24 @@ export class Connection implements Ctx {
     });
   }
 
+  /** Octets from the peer (inflated when COMPRESS is on). */
+  private received(chunk: Buffer): void {
+    this.touch();
+    for (const ev of this.receiver.push(chunk)) this.queue.push(ev);
+    if (this.queue.length > MAX_QUEUED) this.socket.pause();
+    void this.pump();
+  }
+
   private async pump(): Promise<void> {
     if (this.busy) return;
     this.busy = true;
     try {
-      while (this.queue.length > 0 && !this.closed) {
+      while ((this.queue.length > 0 || this.deferred.length > 0) && !this.closed) {
+        const job = this.deferred.shift();
+        if (job) {
+          await job().catch((err: unknown) => this.env.log.warn({ err }, 'imap notification failed'));
+          continue;
+        }
         const ev = this.queue.shift() as ReceiverEvent;
         if (ev.type === 'continue') this.continuation('Ready for literal data');
         else if (ev.type === 'too-big') this.write(tooBig(ev.tag, ev.what));
@@ -226,12 +253,15 @@ export class Connection implements Ctx {
   }
 
   write(s: string): void {
-    if (!this.socket.destroyed && this.socket.writable) this.socket.write(s);
+    if (this.socket.destroyed || !this.socket.writable) return;
+    if (this.deflate) this.deflate.write(s);
+    else this.socket.write(s);
   }
 
   private writeParts(parts: Array<string | Buffer>): void {
     if (this.socket.destroyed || !this.socket.writable) return;
     const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
-    this.socket.write(Buffer.concat(bufs));
+    if (this.deflate) this.deflate.write(Buffer.concat(bufs));
+    else this.socket.write(Buffer.concat(bufs));
   }
 }

@@ -75,6 +75,12 @@ export interface ServerEnv {
   readonly idlePollMs: number;
 }
 
+/** A session's NOTIFY registration (notify.ts), as the connection holds it. */
+export interface NotifyRegistration {
+  /** Stops listening (NOTIFY NONE, a new NOTIFY SET, the end of the connection). */
+  stop(): void;
+}
+
 /** What a command handler sees of its session and connection. */
 export interface Ctx {
   readonly env: ServerEnv;
@@ -98,6 +104,10 @@ export interface Ctx {
   continuation(text: string): void;
   /** Hands the next client line to `fn` (AUTHENTICATE responses, IDLE's DONE). */
   awaitLine(fn: (line: Buffer) => Promise<Completion | 'pending'>): void;
+  /** RFC 4978: DEFLATE is on (COMPRESS succeeded). */
+  readonly compressed: boolean;
+  /** Sends the tagged OK for COMPRESS, then compresses both ways (RFC 4978 §3). */
+  startCompression(tag: string): void;
   /** Sends the tagged OK for STARTTLS and upgrades the socket (RFC 3501 §6.2.1). */
   startTls(tag: string): Promise<void>;
   /** Ends the session with an untagged BYE carrying `bye`. */
@@ -108,6 +118,12 @@ export interface Ctx {
   capabilities(): string[];
   /** Called while IDLE when the mailbox changed (see commands/idle.ts). */
   onIdleChange: (() => void) | null;
+  /** RFC 5465 NOTIFY registration (notify.ts); null until NOTIFY SET. */
+  notify: NotifyRegistration | null;
+  /** A command is being run (its responses are being written). */
+  readonly busy: boolean;
+  /** Runs `fn` as soon as no command is in progress; commands wait until it is done. */
+  between(fn: () => Promise<void>): void;
 }
 
 /** One IMAP command (one file in commands/). */

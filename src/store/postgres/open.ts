@@ -12,6 +12,7 @@ import { SqlDirectory } from '../sql/directory.js';
 import { SqlMailStore } from '../sql/mail-store.js';
 import { migrate } from '../sql/migrations.js';
 import { SqlQueueStore } from '../sql/queue.js';
+import { SqlUrlAuthKeys } from '../sql/urlauth.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
 import { pgSettings } from './config.js';
@@ -50,6 +51,7 @@ export async function openPostgresStore(opts: { url: string }): Promise<Store> {
     directory: new SqlDirectory(s),
     mail: new SqlMailStore(s),
     queue: new SqlQueueStore(s),
+    urlauth: new SqlUrlAuthKeys(s),
     locks,
     events,
     async close() {

@@ -97,6 +97,13 @@ const V2_SMTP_PERF: Step[] = [
   { sql: `CREATE TABLE fts_pending (id INTEGER PRIMARY KEY, body TEXT NOT NULL)`, only: 'sqlite' },
 ];
 
+/** RFC 4467 URLAUTH mailbox access keys, one per mailbox (sql/urlauth.ts). */
+const V2_URLAUTH: Step[] = [
+  { sql: `CREATE TABLE urlauth_keys (mailbox_id {INT8} PRIMARY KEY, account_id {INT8} NOT NULL, access_key TEXT NOT NULL)` },
+  { sql: `CREATE INDEX urlauth_keys_account ON urlauth_keys (account_id)` },
+];
+
+
 /** Subscriptions kept apart from mailboxes (RFC 3501 §6.3.6, RFC 5258 \NonExistent
  *  \Subscribed): a table of names, filled from the mailboxes subscribed so far. */
 const V2_SUBSCRIPTIONS: Step[] = [
@@ -104,7 +111,8 @@ const V2_SUBSCRIPTIONS: Step[] = [
   { sql: `INSERT INTO subscriptions (account_id, name) SELECT account_id, name FROM mailboxes WHERE subscribed = 1` },
 ];
 
-const MIGRATIONS: Step[][] = [V1, V2_SMTP_STREAM, V2_IMAP_PERF, V2_SMTP_PERF, V2_SUBSCRIPTIONS];
+
+const MIGRATIONS: Step[][] = [V1, V2_SMTP_STREAM, V2_IMAP_PERF, V2_SMTP_PERF, V2_URLAUTH, V2_SUBSCRIPTIONS];
 
 /** Fills the summary columns of every existing message, in batches by id. */
 async function fillSummaries(trx: Kysely<DB>): Promise<void> {

@@ -126,6 +126,9 @@ export interface QueueRecipientsTable {
   delay_notified: number;
 }
 
+/** RFC 4467 §3 mailbox access keys (URLAUTH): a random secret per mailbox, hex. */
+export interface UrlauthKeysTable { mailbox_id: number; account_id: number; access_key: string }
+
 export interface DB {
   domains: DomainsTable;
   accounts: AccountsTable;
@@ -145,4 +148,5 @@ export interface DB {
   meta: MetaTable;
   queue_messages: QueueMessagesTable;
   queue_recipients: QueueRecipientsTable;
+  urlauth_keys: UrlauthKeysTable;
 }

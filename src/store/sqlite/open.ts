@@ -20,6 +20,7 @@ import { SqlDirectory } from '../sql/directory.js';
 import { SqlMailStore } from '../sql/mail-store.js';
 import { migrate } from '../sql/migrations.js';
 import { SqlQueueStore } from '../sql/queue.js';
+import { SqlUrlAuthKeys } from '../sql/urlauth.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
 import { TieredBlobStore } from './blobs.js';
@@ -91,6 +92,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
     directory: new SqlDirectory(s),
     mail,
     queue: new SqlQueueStore(s),
+    urlauth: new SqlUrlAuthKeys(s),
     locks: localLocks(key),
     events,
     async close() {

@@ -11,7 +11,7 @@ import { UserError } from '../../../src/lib/errors.js';
 import { summaryOfJson } from '../../../src/mime/summary.js';
 import type {
   Account, BlobStore, ChangesSince, Directory, EventTransport, Flag, FlagMode, Mailbox, MailboxEvent, MailboxStatus,
-  MailStore, MessageFlags, MessageRow, NewMessage, SortField, Store, StoreFlagsResult, UidRanges,
+  MailStore, MessageFlags, MessageRow, NewMessage, SortField, Store, StoreFlagsResult, UidRanges, UrlAuthKeys,
 } from '../../../src/store/types.js';
 
 interface Row extends MessageRow { searchText: string }
@@ -242,8 +242,20 @@ export function memoryStore(): Store {
     subscribe(h) { handlers.add(h); return () => handlers.delete(h); },
   };
 
+  const keys = new Map<number, { accountId: number; key: string }>();
+  const urlauth: UrlAuthKeys = {
+    async get(mailboxId) { return keys.get(mailboxId)?.key ?? null; },
+    async getOrCreate(accountId, mailboxId, fresh) {
+      if (!keys.has(mailboxId)) keys.set(mailboxId, { accountId, key: fresh });
+      return (keys.get(mailboxId) as { key: string }).key;
+    },
+    async reset(accountId, mailboxId) {
+      for (const [id, k] of keys) if (k.accountId === accountId && (mailboxId === undefined || id === mailboxId)) keys.delete(id);
+    },
+  };
+
   return {
-    kind: 'sqlite', blobs: blobStore, directory, mail, events,
+    kind: 'sqlite', blobs: blobStore, directory, mail, events, urlauth,
     queue: {} as Store['queue'],
     locks: { async tryLock() { return { async release() {} }; } },
     async close() {},

@@ -2,7 +2,8 @@
  * Argument grammars of the smaller commands (RFC 3501 §6, RFC 9051 §6 and extensions):
  * mailbox names (RFC 3501 §5.1), LIST (RFC 5258 LIST-EXTENDED, RFC 5819 LIST-STATUS,
  * RFC 6154 SPECIAL-USE), STATUS items, SELECT/EXAMINE parameters (RFC 7162 CONDSTORE,
- * QRESYNC), STORE (with UNCHANGEDSINCE), APPEND (RFC 3502 MULTIAPPEND, RFC 3516 literal8).
+ * QRESYNC), STORE (with UNCHANGEDSINCE), APPEND (RFC 3502 MULTIAPPEND, RFC 3516 literal8,
+ * RFC 4469 CATENATE in parse/catenate.ts).
  * Each function consumes exactly its grammar from the cursor and throws BAD otherwise.
  */
 import { bad, no } from '../errors.js';
@@ -10,6 +11,7 @@ import { decodeMutf7 } from '../mutf7.js';
 import type { Reader } from '../reader.js';
 import { readDateTime } from '../dates.js';
 import { readSeqSet, type SeqSet } from '../seqset.js';
+import { readCatenateParts, type CatenatePart } from './catenate.js';
 
 export const SEPARATOR = '/';
 
@@ -204,6 +206,8 @@ export interface AppendMessage {
   internalDate: number | null;
   data: Buffer;
   binary: boolean;
+  /** RFC 4469 CATENATE: the parts to join (data is then empty). */
+  catenate?: CatenatePart[];
 }
 
 /** APPEND mailbox 1*(SP [flag-list SP] [date-time SP] literal) (RFC 3501 §6.3.11, RFC 3502 §6.3.11). */
@@ -218,6 +222,13 @@ export function readAppendArgs(r: Reader, utf8: boolean): { mailbox: string; mes
     if (hasFlags) r.sp();
     const internalDate = r.peekChar('"') ? readDateTime(r) : null;
     if (internalDate !== null) r.sp();
+    // RFC 4469 §5: append-data = literal / literal8 / append-data-ext (CATENATE).
+    if (r.eatWord('CATENATE')) {
+      r.sp();
+      messages.push({ flags, internalDate, data: Buffer.alloc(0), binary: false, catenate: readCatenateParts(r) });
+      if (messages.length > 1000) throw bad('Too many messages in one APPEND', 'LIMIT');
+      continue;
+    }
     // RFC 9051 §6.3.12: UTF8 (literal) form of UTF8=ACCEPT is accepted as a plain literal.
     let utf8Wrapped = false;
     if (r.eatWord('UTF8')) {

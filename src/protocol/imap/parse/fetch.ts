@@ -79,6 +79,11 @@ export function readFetchArgs(r: Reader): FetchArgs {
   return args;
 }
 
+/** "(" fetch-att *(SP fetch-att) ")" alone, as NOTIFY's MessageNew takes it (RFC 5465 §8). */
+export function readFetchItemList(r: Reader): FetchItem[] {
+  return r.list(() => readItem(r), false, 200);
+}
+
 function peekName(r: Reader): string {
   let end = r.pos;
   while (end < r.buf.length && /[A-Za-z0-9.]/.test(String.fromCharCode(r.buf[end]))) end++;

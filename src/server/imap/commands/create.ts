@@ -39,7 +39,8 @@ export const create = defineCommand({
     if (specialUse === undefined) throw no(`Unsupported special use ${use[0]}`, 'USEATTR');
     const id = account(ctx).id;
     if (await ctx.env.store.mail.getMailbox(id, name)) throw no('Mailbox already exists', 'ALREADYEXISTS');
-    await ctx.env.store.mail.createMailbox(id, name, { specialUse });
+    const box = await ctx.env.store.mail.createMailbox(id, name, { specialUse });
+    await ctx.env.bus.publish({ type: 'mailbox', accountId: id, mailboxId: box.id, change: 'created', name: box.name });
     return ok('CREATE completed');
   },
 });

@@ -11,7 +11,7 @@ export const del = defineCommand({
     if (name === 'INBOX') throw no('INBOX cannot be deleted', 'CANNOT');
     const box = await requireMailbox(ctx, name);
     await ctx.env.store.mail.deleteMailbox(account(ctx).id, box.name);
-    await ctx.env.bus.publish({ type: 'mailbox', accountId: box.accountId, mailboxId: box.id });
+    await ctx.env.bus.publish({ type: 'mailbox', accountId: box.accountId, mailboxId: box.id, change: 'deleted', name: box.name });
     return ok('DELETE completed');
   },
 });

@@ -22,7 +22,7 @@ export const rename = defineCommand({
     if (await ctx.env.store.mail.getMailbox(id, to)) throw no('Target mailbox already exists', 'ALREADYEXISTS');
     if (to.startsWith(box.name + '/')) throw no('Cannot rename a mailbox into itself', 'CANNOT');
     await ctx.env.store.mail.renameMailbox(id, box.name, to);
-    await ctx.env.bus.publish({ type: 'mailbox', accountId: box.accountId, mailboxId: box.id });
+    await ctx.env.bus.publish({ type: 'mailbox', accountId: box.accountId, mailboxId: box.id, change: 'renamed', name: to, oldName: box.name });
     return ok('RENAME completed');
   },
 });

@@ -9,6 +9,8 @@ export function subscriptionCommand(name: 'SUBSCRIBE' | 'UNSUBSCRIBE', subscribe
     parse: parseOneMailbox,
     async handle(ctx, mailbox) {
       await ctx.env.store.mail.setSubscribed(account(ctx).id, mailbox, subscribed);
+      // RFC 5465 §5.5: NOTIFY SubscriptionChange (mailboxId 0: the event is about a name).
+      await ctx.env.bus.publish({ type: 'mailbox', accountId: account(ctx).id, mailboxId: 0, change: subscribed ? 'subscribed' : 'unsubscribed', name: mailbox });
       return ok(`${name} completed`);
     },
   });
