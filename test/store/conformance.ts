@@ -11,7 +11,8 @@ import { directoryCases } from './cases/directory.js';
 import { mailboxCases } from './cases/mailboxes.js';
 import { messageCases } from './cases/messages.js';
 import { sharedCases } from './cases/shared.js';
-import { recentCases, summaryCases } from './cases/summaries.js';
+import { recentCases } from './cases/recent.js';
+import { summaryCases } from './cases/summaries.js';
 
 export interface Backing {
   open(): Promise<Store>;

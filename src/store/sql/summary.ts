@@ -11,20 +11,10 @@ import { summaryOfJson } from '../../mime/summary.js';
 import type { MessageSummary, SortField, UidRanges } from '../types.js';
 import type { Dialect } from './db.js';
 import { uidFilter } from './ranges.js';
-import type { DB } from './schema.js';
+import type { DB, MessagesTable } from './schema.js';
 
-export interface SummaryColumns {
-  search_subject: string;
-  sort_subject: string;
-  sort_from: string;
-  sort_to: string;
-  sort_cc: string;
-  sort_display_from: string;
-  sort_display_to: string;
-  sent_date: number | null;
-  sent_day: number | null;
-  message_id: string | null;
-}
+export type SummaryColumns = Pick<MessagesTable, 'search_subject' | 'sort_subject' | 'sort_from' | 'sort_to' | 'sort_cc'
+  | 'sort_display_from' | 'sort_display_to' | 'sent_date' | 'sent_day' | 'message_id'>;
 
 /** The summary columns of a row (a copied message keeps its source's). */
 export function pickSummary(r: SummaryColumns): SummaryColumns {
