@@ -85,6 +85,7 @@ export const configSchema = z.strictObject({
     max_recipients: int(100, 'RCPT TO commands accepted per message (RFC 5321 §4.5.3.1.8 requires at least 100).', 1),
     max_errors: int(10, 'Bad commands tolerated per connection before it is closed.', 1),
     timeout: duration('5m', 'Idle time allowed while waiting for the next command (RFC 5321 §4.5.3.2.7: at least 5 minutes).'),
+    greeting_delay: duration('0s', 'Port 25: wait this long before the 220 greeting; a client that talks first is cut off with 554 5.5.0 (like Postfix postscreen\'s greet wait, e.g. "2s"). Bytes already there when the greeting goes out are always refused.'),
     sender_auth: oneOf(['off', 'record', 'enforce'] as const, 'record', 'SPF, DKIM and DMARC checks of incoming mail: not done, recorded in Authentication-Results, or DMARC reject policies enforced.'),
   }),
 

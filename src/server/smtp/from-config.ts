@@ -43,6 +43,8 @@ export function startSmtpFromConfig(
     maxErrors: smtp.max_errors,
     maxAuthFailures: config.auth.max_failures,
     timeouts: { command: durationMs(smtp.timeout) },
+    // a pregreet wait only makes sense for other MTAs (port 25); people's clients wait anyway
+    greetingDelayMs: listener === 'smtp' ? durationMs(smtp.greeting_delay) : 0,
     ingest: createIngest({ store: base.store, bus: base.bus, hostname: base.hostname, senderAuth: smtp.sender_auth }),
     authTracker: processTracker,
   });
