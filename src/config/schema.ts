@@ -83,12 +83,13 @@ export const configSchema = z.strictObject({
   smtp: section({
     listen: listen('127.0.0.1:2525', 'MX listener (standard port 25): mail for local domains from other servers.'),
     relay_networks: meta(z.array(checked(parseCidr)).default([]), 'Client networks allowed to relay without authenticating (CIDR). Empty: only authenticated users relay.', 'list of CIDR networks', 'list'),
-    max_connections: int(200, 'Simultaneous SMTP connections in total (all SMTP listeners).', 1),
-    max_connections_per_ip: int(20, 'Simultaneous SMTP connections from one client address.', 1),
+    max_connections: int(200, 'Simultaneous SMTP connections in total (all SMTP listeners together); more get 421 4.7.0.', 1),
+    max_connections_per_ip: int(20, 'Simultaneous SMTP connections from one client address (all SMTP listeners together); more get 421 4.7.0.', 1),
     max_message_size: size(52_428_800, 'Largest message accepted, advertised with SIZE (RFC 1870).'),
     max_recipients: int(100, 'RCPT TO commands accepted per message (RFC 5321 §4.5.3.1.8 requires at least 100).', 1),
     max_errors: int(10, 'Bad commands tolerated per connection before it is closed.', 1),
     timeout: duration('5m', 'Idle time allowed while waiting for the next command (RFC 5321 §4.5.3.2.7: at least 5 minutes).'),
+    greeting_delay: duration('0s', 'Port 25: wait this long before the 220 greeting; a client that talks first is cut off with 554 5.5.0 (like Postfix postscreen\'s greet wait, e.g. "2s"). Bytes already there when the greeting goes out are always refused.'),
     sender_auth: oneOf(['off', 'record', 'enforce'] as const, 'enforce', 'SPF, DKIM, DMARC and ARC checks of mail from other servers: not done, recorded in one Authentication-Results field, or recorded and DMARC policies applied (`p=reject` per `auth.dmarc_reject`, `p=quarantine` into Junk).'),
   }),
 

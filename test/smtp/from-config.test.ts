@@ -33,3 +33,49 @@ test('startSmtpFromConfig: submission with the default configuration', async () 
     rs.cleanup();
   }
 });
+
+test('smtp.max_connections_per_ip and smtp.max_connections count all SMTP listeners together (421 4.7.0)', async () => {
+  const rs = (await realStore('sqlite'))!;
+  const store = await rs.open();
+  await seed(store);
+  const bus = new ChangeBus(store.events);
+  const base = {
+    host: '127.0.0.1', port: 0, implicitTls: false, hostname: 'mx.example.test', tls: await tlsMaterial(),
+    store, bus, log: silentLogger, allowPlaintextOnLoopback: true,
+  };
+  const perIp = configSchema.parse({ smtp: { max_connections_per_ip: 2 } });
+  const total = configSchema.parse({ smtp: { max_connections: 3, max_connections_per_ip: 100 } });
+  const servers = [
+    await startSmtpFromConfig('smtp', base, perIp),
+    await startSmtpFromConfig('submission', base, perIp),
+    await startSmtpFromConfig('smtp', base, total),
+    await startSmtpFromConfig('submission', base, total),
+  ];
+  const open: SmtpClient[] = [];
+  const connect = async (i: number, want: string) => {
+    const c = await SmtpClient.connect(servers[i].address.port);
+    await c.expect(want);
+    open.push(c);
+    return c;
+  };
+  try {
+    await connect(0, '220');
+    await connect(1, '220');
+    const refused = await connect(0, '421 4.7.0');
+    await refused.closedByServer();
+    await connect(1, '421 4.7.0');
+    open[0].close();
+    await new Promise((r) => setTimeout(r, 100));
+    await connect(1, '220'); // a slot freed on port 25 serves 587
+
+    await connect(2, '220');
+    await connect(3, '220');
+    await connect(3, '220');
+    await connect(2, '421 4.7.0 mx.example.test Too many connections,');
+  } finally {
+    for (const c of open) c.close();
+    for (const s of servers) await s.close();
+    await store.close();
+    rs.cleanup();
+  }
+});

@@ -81,3 +81,40 @@ test('graceful close: idle sessions get 421 4.3.2; the listener stops', async ()
   await closing;
   await assert.rejects(SmtpClient.connect(s.port));
 });
+
+test('pipelining past a command that must end a group (RFC 2920 §3.1) → 554 5.5.0 and close', async () => {
+  const s = await startTestServer({ mode: 'mx' });
+  // DATA: the client must wait for 354 before the message
+  const c = await SmtpClient.connect(s.port);
+  await c.expect('220');
+  await c.cmd('EHLO client.test', '250');
+  c.write('MAIL FROM:<s@remote.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\nSubject: smuggled\r\n\r\nx\r\n.\r\n');
+  await c.expect('250');
+  await c.expect('250');
+  await c.expect('554 5.5.0 Error: SMTP protocol synchronization');
+  await c.closedByServer();
+  // NOOP, EHLO: likewise last in their group
+  const d = await SmtpClient.connect(s.port);
+  await d.expect('220');
+  await d.cmd('EHLO client.test', '250');
+  d.write('NOOP\r\nMAIL FROM:<s@remote.test>\r\n');
+  await d.expect('554 5.5.0');
+  await d.closedByServer();
+  const e = await SmtpClient.connect(s.port);
+  await e.expect('220');
+  e.write('EHLO client.test\r\nMAIL FROM:<s@remote.test>\r\n');
+  await e.expect('554 5.5.0');
+  await e.closedByServer();
+  // a well-behaved pipelining client is untouched
+  const f = await SmtpClient.connect(s.port);
+  await f.expect('220');
+  await f.cmd('EHLO client.test', '250');
+  f.write('MAIL FROM:<s@remote.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\n');
+  await f.expect('250');
+  await f.expect('250');
+  await f.expect('354');
+  f.write('Subject: fine\r\n\r\nx\r\n.\r\nQUIT\r\n');
+  await f.expect('250 2.0.0');
+  await f.expect('221');
+  await s.close();
+});

@@ -1,7 +1,7 @@
 /**
  * The SMTP listener: port 25 (mode 'mx'), 587 (mode 'submission', STARTTLS) and 465
- * (mode 'submission', implicitTls). Accepts connections, enforces the per-address
- * connection limit (421 4.7.0), runs one Session per connection, and on close() tells every
+ * (mode 'submission', implicitTls). Accepts connections, enforces the total and per-address
+ * connection limits (421 4.7.0; one limiter shared by the SMTP listeners of a process), runs one Session per connection, and on close() tells every
  * session goodbye (421 4.3.2) after letting a message being committed finish.
  */
 import net from 'node:net';
@@ -12,6 +12,7 @@ import { formatReply } from '../../protocol/smtp/reply.js';
 import type { ResolvedOptions, SmtpServerOptions } from './options.js';
 import { AuthFailureTracker } from '../../mail/authenticate.js';
 import { Session } from './session.js';
+import { ConnectionLimiter } from '../shared/limiter.js';
 
 export type { SmtpServerOptions } from './options.js';
 
@@ -35,27 +36,25 @@ export async function startSmtpServer(options: SmtpServerOptions): Promise<Runni
   const opts = resolve(options);
   const secureContext = tls.createSecureContext({ key: opts.tls.key, cert: opts.tls.cert });
   const sessions = new Set<Session>();
-  const perIp = new Map<string, number>();
+  const limiter = options.connectionLimiter ?? new ConnectionLimiter(opts.maxConnections, opts.maxConnectionsPerIp);
 
   const onConnection = (socket: net.Socket): void => {
     socket.setNoDelay(true);
     const ip = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
-    const n = (perIp.get(ip) ?? 0) + 1;
-    if (n > opts.maxConnectionsPerIp || sessions.size >= opts.maxConnections) {
-      const why = n > opts.maxConnectionsPerIp ? 'Too many connections from your address' : 'Too many connections';
+    const slot = limiter.tryAcquire(ip);
+    if (slot !== 'ok') {
+      // Postfix's anvil answers the same: 421 4.7.0, then the connection is closed
+      const why = slot === 'per-ip' ? 'Too many connections from your address' : 'Too many connections';
       socket.on('error', () => {});
       socket.end(formatReply(421, '4.7.0', `${opts.hostname} ${why}, try again later`));
       setTimeout(() => socket.destroy(), 1000).unref();
       return;
     }
-    perIp.set(ip, n);
     const session = new Session(opts, socket, secureContext);
     sessions.add(session);
     socket.once('close', () => {
       sessions.delete(session);
-      const left = (perIp.get(ip) ?? 1) - 1;
-      if (left <= 0) perIp.delete(ip);
-      else perIp.set(ip, left);
+      limiter.release(ip);
     });
     void session.run();
   };

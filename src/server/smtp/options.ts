@@ -6,6 +6,7 @@
 import type { BaseServerOptions } from '../types.js';
 import type { Ingest } from '../../mta/ingest/types.js';
 import type { AuthFailureTracker } from '../../mail/authenticate.js';
+import type { ConnectionLimiter } from '../shared/limiter.js';
 
 export interface SmtpTimeouts {
   /** Waiting for the next command (RFC 5321 §4.5.3.2.7: at least 5 minutes). */
@@ -26,8 +27,12 @@ export interface SmtpServerOptions extends BaseServerOptions {
   relayNetworks: string[];
   /** Open connections per client address; more get 421 4.7.0. */
   maxConnectionsPerIp: number;
-  /** Open connections in total on this listener; more get 421 4.7.0. */
+  /** Open connections in total; more get 421 4.7.0. */
   maxConnections?: number;
+  /** Counts connections for several listeners together (smtp.max_connections and
+   *  smtp.max_connections_per_ip cover all three SMTP listeners); when absent, this listener
+   *  counts alone with maxConnections / maxConnectionsPerIp. */
+  connectionLimiter?: ConnectionLimiter;
   /** Failed AUTH attempts in one session before 421 and close (auth.max_failures). */
   maxAuthFailures?: number;
   timeouts?: Partial<SmtpTimeouts>;
@@ -48,7 +53,7 @@ export interface SmtpServerOptions extends BaseServerOptions {
   closeGraceMs?: number;
 }
 
-export interface ResolvedOptions extends Required<Omit<SmtpServerOptions, 'timeouts' | 'authTracker'>> {
+export interface ResolvedOptions extends Required<Omit<SmtpServerOptions, 'timeouts' | 'authTracker' | 'connectionLimiter'>> {
   timeouts: SmtpTimeouts;
   authTracker: AuthFailureTracker;
 }

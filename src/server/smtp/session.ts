@@ -25,6 +25,12 @@ import type { AuthIdentity, SessionApi } from './api.js';
 const COMMAND_LINE_MAX = 512;
 /** Input buffered while a command runs before the socket is paused. */
 const HIGH_WATER = 256 * 1024;
+/** RFC 2920 §3.1: commands that can only be the last of a pipelined group; the client waits
+ *  for their reply. STARTTLS is in the list too, but what follows it is dropped unread
+ *  (startTls, RFC 3207 §4.2) and QUIT ends the session anyway. */
+const LAST_IN_GROUP = new Set(['EHLO', 'HELO', 'DATA', 'VRFY', 'EXPN', 'TURN', 'NOOP', 'AUTH']);
+/** Postfix smtpd's answer to a client that does not wait (smtpd_forbid_unauth_pipelining). */
+const SYNC_ERROR = 'Error: SMTP protocol synchronization';
 
 export class Session implements SessionApi {
   state: SessionState = { kind: 'fresh' };
@@ -64,12 +70,14 @@ export class Session implements SessionApi {
   /** Runs the conversation to its end. Never throws. */
   async run(): Promise<void> {
     try {
-      if (this.opts.greetingDelayMs > 0) {
-        await new Promise((r) => setTimeout(r, this.opts.greetingDelayMs));
-        if (this.input.pending > 0) {
-          // early talker: a real MTA waits for the greeting (RFC 5321 §3.1, §4.3.1)
-          return this.close(554, '5.5.0', 'Protocol error: client spoke before the greeting');
-        }
+      // Early talker: a real MTA waits for the greeting (RFC 5321 §3.1, §4.3.1). Whatever
+      // arrived by the time the greeting goes out counts — always at least what reached us
+      // with the connection (one turn of the event loop), and with greetingDelayMs (like
+      // Postfix postscreen's greet wait) whatever a bot sends while we wait.
+      await new Promise((r) => (this.opts.greetingDelayMs > 0 ? setTimeout(r, this.opts.greetingDelayMs) : setImmediate(r)));
+      if (this.input.pending > 0) {
+        this.opts.log.info({ ip: this.ip, octets: this.input.pending }, 'smtp: client spoke before the greeting');
+        return this.close(554, '5.5.0', 'Protocol error: client spoke before the greeting');
       }
       this.reply(220, null, `${this.opts.hostname} ESMTP Posthorn`);
       await this.loop();
@@ -90,9 +98,13 @@ export class Session implements SessionApi {
         continue;
       }
       // RFC 2920 §3.2: without PIPELINING (only advertised to EHLO) the client waits for
-      // each reply; one that does not is not a well-behaved MTA.
-      if (!this.esmtp && this.input.pending > 0) {
-        return this.close(554, '5.5.0', 'Improper use of SMTP command pipelining');
+      // each reply, and even with it, after a command that must end a group (§3.1). Input
+      // already waiting behind such a command means the client did not wait: it is not a
+      // well-behaved MTA (spam bots, smuggling attempts), and it is disconnected as Postfix
+      // does with smtpd_forbid_unauth_pipelining.
+      if (this.input.pending > 0 && (!this.esmtp || LAST_IN_GROUP.has(verbOf(r.line)))) {
+        this.opts.log.info({ ip: this.ip, after: verbOf(r.line) }, 'smtp: improper command pipelining');
+        return this.close(554, '5.5.0', SYNC_ERROR);
       }
       await this.execute(r.line);
       if (this.shuttingDown && !this.closing) this.close(421, '4.3.2', `${this.opts.hostname} Service shutting down, closing connection`);
@@ -287,6 +299,11 @@ export class Session implements SessionApi {
     this.wake = null;
     w?.(more);
   }
+}
+
+function verbOf(line: Buffer): string {
+  const sp = line.indexOf(0x20);
+  return line.subarray(0, sp < 0 ? Math.min(line.length, 12) : Math.min(sp, 12)).toString('latin1').toUpperCase();
 }
 
 function sequenceHint(kind: SessionState['kind'], verb: string): string {
