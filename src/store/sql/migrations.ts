@@ -105,10 +105,12 @@ const V2_URLAUTH: Step[] = [
 
 
 /** Subscriptions kept apart from mailboxes (RFC 3501 §6.3.6, RFC 5258 \NonExistent
- *  \Subscribed): a table of names, filled from the mailboxes subscribed so far. */
+ *  \Subscribed): a table of names, filled from the mailboxes subscribed so far. Re-runnable
+ *  (a test may roll the version back past it with the table in place). */
 const V2_SUBSCRIPTIONS: Step[] = [
-  { sql: `CREATE TABLE subscriptions (account_id {INT8} NOT NULL, name TEXT NOT NULL, PRIMARY KEY (account_id, name))` },
-  { sql: `INSERT INTO subscriptions (account_id, name) SELECT account_id, name FROM mailboxes WHERE subscribed = 1` },
+  { sql: `CREATE TABLE IF NOT EXISTS subscriptions (account_id {INT8} NOT NULL, name TEXT NOT NULL, PRIMARY KEY (account_id, name))` },
+  { sql: `INSERT INTO subscriptions (account_id, name) SELECT account_id, name FROM mailboxes WHERE subscribed = 1
+      ON CONFLICT (account_id, name) DO NOTHING` },
 ];
 
 
