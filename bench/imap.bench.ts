@@ -114,7 +114,10 @@ async function bigMailbox(): Promise<void> {
     report('SELECT INBOX (100k)', await c.cmd('SELECT INBOX'));
     report('FETCH 1:* (UID FLAGS)', await c.cmd('FETCH 1:* (UID FLAGS)'));
     report('UID SEARCH SUBJECT "x"', await c.cmd('UID SEARCH SUBJECT "x"'));
-    report('SEARCH TEXT "x"', await c.cmd('SEARCH TEXT "x"'));
+    // The fill is a bulk import: on SQLite most of its search text still waits for the
+    // background indexer (sql/text-indexer.ts), and the first full-text search indexes it.
+    report('SEARCH TEXT "x" (first after the bulk fill: indexes what is pending)', await c.cmd('SEARCH TEXT "x"'));
+    report('SEARCH TEXT "y" (all indexed)', await c.cmd('SEARCH TEXT "y"'));
     report('SORT (DATE) UTF-8 ALL', await c.cmd('SORT (DATE) UTF-8 ALL'));
     report('NOOP (no changes)', await c.cmd('NOOP'));
     report('FETCH 1:100 (ENVELOPE BODYSTRUCTURE)', await c.cmd('FETCH 1:100 (ENVELOPE BODYSTRUCTURE)'));
