@@ -21,6 +21,7 @@ import { startQueueRunner, type RunningQueue } from '../../src/mta/queue/runner.
 import { deliverBatch } from '../../src/mta/transport/deliver.js';
 import { localDelivery } from '../../src/mta/transport/local.js';
 import { silentLogger } from '../../src/lib/log.js';
+import { startDnsServer } from '../support/dns-server.js';
 
 export interface Instance {
   name: string;
@@ -146,4 +147,50 @@ export async function submitRaw(address: string, port: number, rcpt: string): Pr
   } finally {
     c.close();
   }
+}
+
+export interface ThreeIsps {
+  localisp: Instance;
+  corporate: Instance;
+  island: Instance;
+  /** The one SMTP port all three listen on, each on its own address. */
+  port: number;
+  close(): Promise<void>;
+}
+
+/**
+ * The three instances of issue 4's story — localisp.test (127.0.0.2), corporate.test
+ * (127.0.0.3), island.test (127.0.0.4) — on one port, with a DNS responder answering their
+ * MX and A records plus `zones`. `setup` fills each store (accounts, forwards).
+ */
+export async function threeIsps(
+  setup: Record<'localisp' | 'corporate' | 'island', (s: Store) => Promise<void>>,
+  zones: Parameters<typeof startDnsServer>[0] = {},
+): Promise<ThreeIsps> {
+  const dns = await startDnsServer({
+    'localisp.test': { MX: [{ preference: 10, exchange: 'mx.localisp.test' }] },
+    'mx.localisp.test': { A: ['127.0.0.2'] },
+    'corporate.test': { MX: [{ preference: 10, exchange: 'mx.corporate.test' }] },
+    'mx.corporate.test': { A: ['127.0.0.3'] },
+    'island.test': { MX: [{ preference: 10, exchange: 'mx.island.test' }] },
+    'mx.island.test': { A: ['127.0.0.4'] },
+    ...zones,
+  });
+  // one port for all three, on three addresses (the MX records give only addresses)
+  const port = await startSmtpProbePort();
+  const all: Instance[] = [];
+  const close = async () => {
+    for (const i of all.reverse()) await i.close();
+    await dns.close();
+  };
+  try {
+    all.push(await instance('localisp.test', '127.0.0.2', port, dns.server, setup.localisp));
+    all.push(await instance('corporate.test', '127.0.0.3', port, dns.server, setup.corporate));
+    all.push(await instance('island.test', '127.0.0.4', port, dns.server, setup.island));
+  } catch (err) {
+    await close();
+    throw err;
+  }
+  const [localisp, corporate, island] = all;
+  return { localisp, corporate, island, port, close };
 }

@@ -9,36 +9,18 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { srsForward } from '../../src/auth/srs.js';
-import { startDnsServer } from '../support/dns-server.js';
-import { instance, startSmtpProbePort, submit, submitRaw, until, type Instance } from './instances.js';
+import { submit, submitRaw, threeIsps, until } from './instances.js';
 import { parsePart, splitMultipart, statusGroups } from './mime-check.js';
 
 test('a bounce to an SRS0 address finds its way back to the original sender', { timeout: 60_000 }, async () => {
-  const dns = await startDnsServer({
-    'localisp.test': { MX: [{ preference: 10, exchange: 'mx.localisp.test' }] },
-    'mx.localisp.test': { A: ['127.0.0.2'] },
-    'corporate.test': { MX: [{ preference: 10, exchange: 'mx.corporate.test' }] },
-    'mx.corporate.test': { A: ['127.0.0.3'] },
-    'island.test': { MX: [{ preference: 10, exchange: 'mx.island.test' }] },
-    'mx.island.test': { A: ['127.0.0.4'] },
-    'nomail.test': { MX: [{ preference: 0, exchange: '.' }] },
-  });
   const hash = '$argon2id$not-used';
-  const port = await startSmtpProbePort();
-  const all: Instance[] = [];
+  const isps = await threeIsps({
+    localisp: async (s) => { await s.directory.addAccount({ address: 'alice@localisp.test', passwordHash: hash }); },
+    corporate: async (s) => { await s.directory.addForward('carol@corporate.test', 'carol@island.test'); },
+    island: async (s) => { await s.directory.addForward('carol@island.test', 'carol@nomail.test'); },
+  }, { 'nomail.test': { MX: [{ preference: 0, exchange: '.' }] } });
+  const { localisp, corporate, port } = isps;
   try {
-    const localisp = await instance('localisp.test', '127.0.0.2', port, dns.server, async (s) => {
-      await s.directory.addAccount({ address: 'alice@localisp.test', passwordHash: hash });
-    });
-    all.push(localisp);
-    const corporate = await instance('corporate.test', '127.0.0.3', port, dns.server, async (s) => {
-      await s.directory.addForward('carol@corporate.test', 'carol@island.test');
-    });
-    all.push(corporate);
-    const island = await instance('island.test', '127.0.0.4', port, dns.server, async (s) => {
-      await s.directory.addForward('carol@island.test', 'carol@nomail.test');
-    });
-    all.push(island);
 
     assert.deepEqual((await submit(['carol@corporate.test'], port, 'Postcard')).map((r) => r.split(' ')[0]), ['accepted']);
     const bounce = await until('the bounce at alice', async () => (await localisp.inbox('alice@localisp.test')).find((m) => m.includes('Undelivered Mail')), 20_000);
@@ -65,7 +47,6 @@ test('a bounce to an SRS0 address finds its way back to the original sender', { 
     const old = srsForward('alice@localisp.test', { secrets: ['secret-corporate.test'], domain: 'corporate.test', now: () => Date.now() - 40 * 86_400_000 });
     assert.match(await submitRaw('127.0.0.3', port, old), /^550 5\.1\.1 .*expired/);
   } finally {
-    for (const i of all.reverse()) await i.close();
-    await dns.close();
+    await isps.close();
   }
 });

@@ -11,39 +11,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { deliverBatch } from '../../src/mta/transport/deliver.js';
-import { instance, startSmtpProbePort, submit, submitRaw, until, type Instance } from './instances.js';
-import { startDnsServer, type TestDnsServer } from '../support/dns-server.js';
+import { submit, submitRaw, threeIsps, until } from './instances.js';
 import { header, parsePart, splitMultipart, statusGroups } from './mime-check.js';
 import { postfixAvailable, startPostfix } from './postfix-instance.js';
 
 test('three instances: relay, forward with 251 and SRS, down hop, bounce, delay notice', { timeout: 60_000 }, async () => {
-  const dns: TestDnsServer = await startDnsServer({
-    'localisp.test': { MX: [{ preference: 10, exchange: 'mx.localisp.test' }] },
-    'mx.localisp.test': { A: ['127.0.0.2'] },
-    'corporate.test': { MX: [{ preference: 10, exchange: 'mx.corporate.test' }] },
-    'mx.corporate.test': { A: ['127.0.0.3'] },
-    'island.test': { MX: [{ preference: 10, exchange: 'mx.island.test' }] },
-    'mx.island.test': { A: ['127.0.0.4'] },
-  });
   const hash = '$argon2id$not-used'; // nobody logs in here
-  // one port for all three, on three addresses (the MX records give only addresses)
-  const probe = await startSmtpProbePort();
-  const all: Instance[] = [];
-  try {
-    const localisp = await instance('localisp.test', '127.0.0.2', probe, dns.server, async (s) => {
-      await s.directory.addAccount({ address: 'alice@localisp.test', passwordHash: hash });
-    });
-    all.push(localisp);
-    const corporate = await instance('corporate.test', '127.0.0.3', probe, dns.server, async (s) => {
+  const isps = await threeIsps({
+    localisp: async (s) => { await s.directory.addAccount({ address: 'alice@localisp.test', passwordHash: hash }); },
+    corporate: async (s) => {
       await s.directory.addAccount({ address: 'bob@corporate.test', passwordHash: hash });
       await s.directory.addForward('carol@corporate.test', 'carol@island.test');
-    });
-    all.push(corporate);
-    const island = await instance('island.test', '127.0.0.4', probe, dns.server, async (s) => {
+    },
+    island: async (s) => {
       await s.directory.addAccount({ address: 'carol@island.test', passwordHash: hash });
       await s.directory.addAccount({ address: 'dave@island.test', passwordHash: hash });
-    });
-    all.push(island);
+    },
+  });
+  const { localisp, corporate, island, port: probe } = isps;
+  try {
 
     // 1. one message, two recipients at corporate; carol has moved to island
     assert.deepEqual((await submit(['bob@corporate.test', 'carol@corporate.test'], probe, 'Lunch')).map((r) => r.split(' ')[0]), ['accepted', 'accepted']);
@@ -111,8 +97,7 @@ test('three instances: relay, forward with 251 and SRS, down hop, bounce, delay 
       }
     }
   } finally {
-    for (const i of all.reverse()) await i.close();
-    await dns.close();
+    await isps.close();
   }
 });
 
