@@ -9,6 +9,9 @@ import { seed, startTestServer, PASSWORD, type TestServer } from './support/harn
 import type { Store } from '../../src/store/types.js';
 import type { MemoryStore } from './support/memory-store.js';
 import { deliver as mailDeliver } from '../../src/mail/deliver.js';
+import { ChangeBus } from '../../src/mail/changes.js';
+import { createIngest } from '../../src/mta/ingest/ingest.js';
+import { localDelivery } from '../../src/mta/transport/local.js';
 
 async function inboxTexts(store: Store, address: string): Promise<string[]> {
   const acc = (await store.directory.getAccount(address))!;
@@ -101,7 +104,13 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       const q = (await store.queue.list()).filter((m) => m.recipients.some((r) => r.address === 'carol@example.test'));
       assert.equal(q.length, 1);
       assert.equal(q[0].sender, 'a@far.test');
-      assert.match((await store.blobs.get(q[0].blobId)).toString(), /^Received: from t\.test[\s\S]*Subject: two/);
+      const copy = await store.blobs.get(q[0].blobId);
+      assert.match(copy.toString(), /^Received: from t\.test[\s\S]*Subject: two/);
+      // the queue's local transport tries it again: still full, a permanent 552 5.2.2, which
+      // the queue turns into a failure and a DSN to a@far.test (test/relay/scheduler)
+      const local = localDelivery(createIngest({ store, bus: new ChangeBus(store.events), hostname: 'mx.example.test' }), 'mx.example.test');
+      await assert.rejects(local(copy, q[0].sender, 'carol@example.test'), (err: { code?: number; enhanced?: string }) => err.code === 552 && err.enhanced === '5.2.2');
+      assert.equal((await inboxTexts(store, 'carol@example.test')).filter((m) => m.includes('Subject: two')).length, 0);
     });
 
     test('large message (past the spill threshold) to a mailbox, a list and the queue; too big is 552 5.3.4 and the session goes on', async (c) => {
