@@ -6,6 +6,8 @@
  * Common rules for every method below:
  *  - Durable: when a returned promise resolves, the change is committed and fsynced
  *    (SQLite: the WAL fsynced after the commit; PostgreSQL commit). A crash afterwards loses nothing.
+ *    SQLite: other callers can read a commit a few ms before its fsync ends (sqlite/wal-sync.ts);
+ *    only its own caller's promise waits, so only what the caller acknowledges is promised.
  *  - Atomic: a method either does all of what it says or nothing (one transaction).
  *  - Addresses are passed in any case; backends compare them by their canonical form
  *    (lib/address: local part lower-cased, domain lower-cased and IDNA-encoded) and keep the
