@@ -30,7 +30,7 @@ const args = [
   '--import', 'tsx',
   '--test',
   '--test-concurrency=3',
-  '--test-timeout=120000',
+  '--test-timeout=240000', // a hang guard; the 50 MB SMTP tests need ~30 s each, more on a busy machine
   ...(process.env.CI ? ['--test-reporter=spec'] : []),
   ...files,
 ];

@@ -18,12 +18,11 @@ const SIZE = 50_000_000;
 /** Resident memory the server may gain while taking a 50 MB (47.7 MiB) message. What is
  *  held on purpose is a few MiB (spool staging, 1 MiB read-back pieces and SQL chunks, the
  *  header block); the rest is dead Buffers and strings V8 frees lazily (socket reads alone
- *  make 50 MB of them, PostgreSQL's hex-encoded bytea parameters twice that). Measured on
- *  this machine: SQLite 13-21 MiB, PostgreSQL 24-25 MiB; buffering whole took several
- *  times the message size. On PostgreSQL the garbage lasts longer when the machine is busy
- *  (37 MiB seen with the whole suite running beside it): its budget stays below the message
- *  size, which no server that holds the message whole can meet. */
-const RSS_BUDGET = { sqlite: 32 * 1024 * 1024, postgres: 44 * 1024 * 1024 };
+ *  make 50 MB of them), and how long they last depends on what else the machine does:
+ *  13–25 MiB measured alone, up to 47 MiB with the whole suite running beside it. A server
+ *  that holds the message whole needs its bytes twice at least (the received chunks and
+ *  the joined message) — over 95 MiB — so this budget still tells the two apart. */
+const RSS_BUDGET = 64 * 1024 * 1024;
 
 /** A deterministic message of about `size` octets: header, then numbered text lines. */
 function* message(tag: string, size: number): Generator<Buffer> {
@@ -262,7 +261,7 @@ export function largeMessageTest(kind: 'sqlite' | 'postgres', by: 'DATA' | 'BDAT
         const grew = sampler.stop() - base;
         w.close();
         t.diagnostic(`server RSS growth for ${SIZE} octets by ${by} on ${kind}: ${(grew / 2 ** 20).toFixed(1)} MiB`);
-        assert.ok(grew < RSS_BUDGET[kind], `server RSS grew ${grew} octets`);
+        assert.ok(grew < RSS_BUDGET, `server RSS grew ${grew} octets`);
         if (by === 'DATA') tailMatches(await popRetr(s.ports.pop3, 2), tag);
         else assert.equal(createHash('sha256').update(await imapText(s.ports.imap, 2)).digest('hex'), bodyOf(tag));
       } finally {
