@@ -133,14 +133,24 @@ class Wire {
 
 /** Samples the process's resident set every 10 ms until stopped; returns the peak. */
 function rss(pid: number): number {
-  return Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  if (!m) throw new Error(`server process ${pid} has exited`);
+  return Number(m[1]) * 1024;
 }
 
 function rssSampler(pid: number): { stop(): number } {
   const read = () => rss(pid);
   let peak = read();
-  const t = setInterval(() => (peak = Math.max(peak, read())), 10);
-  return { stop: () => (clearInterval(t), Math.max(peak, read())) };
+  let gone = false;
+  const t = setInterval(() => {
+    try {
+      peak = Math.max(peak, read());
+    } catch {
+      gone = true; // the server exited: stop() says so in the test, not in a timer
+      clearInterval(t);
+    }
+  }, 10);
+  return { stop: () => (clearInterval(t), gone ? read() : Math.max(peak, read())) };
 }
 
 
@@ -235,8 +245,8 @@ function bodyOf(tag: string): string {
 
 /** Registers the test for one store and one way of sending (one file each keeps every
  *  file well under the test runner's time limit). */
-export function largeMessageTest(kind: 'sqlite' | 'postgres', by: 'DATA' | 'BDAT'): void {
-  test(`50 MB by ${by} (${kind}): bounded server memory, stored byte for byte, read back over ${by === 'DATA' ? 'POP3' : 'IMAP'}`, async (t) => {
+export function largeMessageTest(kind: 'sqlite' | 'postgres', by: 'DATA' | 'BDAT', todo?: string): void {
+  test(`50 MB by ${by} (${kind}): bounded server memory, stored byte for byte, read back over ${by === 'DATA' ? 'POP3' : 'IMAP'}`, { todo }, async (t) => {
     if (kind === 'postgres' && !(await pgAvailable())) return t.skip('PostgreSQL not reachable');
     const data = tempData();
     try {
