@@ -234,6 +234,32 @@ for (const kind of await storeKinds()) {
     }
   });
 
+  test(`[${kind.name}] a slow command is not an idle client: autologout waits for the reply`, async () => {
+    const store = await kind.open();
+    // the maildrop lock after PASS takes longer than the whole autologout period
+    const locks = store.locks;
+    const slowLocks = Object.assign(Object.create(locks) as typeof locks, {
+      tryLock: async (key: string) => {
+        await new Promise((r) => setTimeout(r, 600));
+        return locks.tryLock(key);
+      },
+    });
+    const t = await startTestServer(Object.assign(Object.create(store) as typeof store, { locks: slowLocks }), { idleTimeoutMs: 200 });
+    try {
+      const hal = await addUser(store, 'hal@example.test');
+      await putInInbox(store, hal, message('1', '1'));
+      const c = await Pop3TestClient.connect(t.port);
+      await c.cmd('USER hal@example.test', /^\+OK/);
+      await c.cmd('PASS correct horse', /^\+OK maildrop has 1 message/);
+      await c.cmd('STAT', /^\+OK 1 /);
+      // then silence from the client: now the timer applies
+      await c.expect(/^-ERR autologout/);
+      await c.closedByServer();
+    } finally {
+      await t.close();
+    }
+  });
+
   test(`[${kind.name}] connections beyond the per-address limit are turned away, others go on`, async () => {
     const store = await kind.open();
     const t = await startTestServer(store, { maxConnectionsPerIp: 2 });

@@ -34,6 +34,8 @@ export class Pop3Connection implements Pop3Context {
   private wake: (() => void) | null = null;
   private closed = false;
   private ending = false;
+  /** A command is being carried out: the client is waiting for us, not idle. */
+  private busy = false;
   private readonly loopback: boolean;
   /** Resolves once the session is over and its lock released. */
   readonly finished: Promise<void>;
@@ -134,7 +136,11 @@ export class Pop3Connection implements Pop3Context {
   private attach(socket: Socket): void {
     socket.setTimeout(this.options.idleTimeoutMs);
     socket.on('timeout', () => {
-      // RFC 1939 §3 autologout: close without entering UPDATE
+      // RFC 1939 §3 autologout is for an idle client. While a command runs (a slow password
+      // check, a busy store) the silence is ours; the reply's write re-arms the timer. A
+      // command stuck on a client that stopped reading its answer is not spared.
+      if (this.busy && socket.writableLength === 0) return;
+      // close without entering UPDATE
       socket.write(err('autologout: idle for too long'));
       socket.destroySoon();
     });
@@ -166,7 +172,12 @@ export class Pop3Connection implements Pop3Context {
         if (input.kind === 'too-long') await this.err(`line too long (at most ${MAX_COMMAND_LINE} octets)`);
         else {
           this.readAhead();
-          await this.dispatch(input.text);
+          this.busy = true;
+          try {
+            await this.dispatch(input.text);
+          } finally {
+            this.busy = false;
+          }
         }
       }
     } finally {
