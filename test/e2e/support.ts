@@ -30,6 +30,8 @@ export interface Served {
   dataDir: string;
   ports: Record<string, number>;
   child: ChildProcess;
+  /** Everything the server printed so far (stdout and stderr): for a failing test to show. */
+  output(): string;
   stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
@@ -44,24 +46,27 @@ export async function serve(dataDir: string, listeners: string[], extra: string[
       args.push(`--${l}`, `127.0.0.1:${ports[l]}`);
     } else args.push(`--${l}`, 'off');
   }
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', '--data', dataDir, 'serve', ...args, ...extra], {
+  // SERVE_NODE_ARGS: node flags for the server child only, e.g. "--cpu-prof --cpu-prof-dir=/tmp/p"
+  // (NODE_OPTIONS refuses --cpu-prof)
+  const child = spawn(process.execPath, [...(process.env.SERVE_NODE_ARGS ? process.env.SERVE_NODE_ARGS.split(' ') : []), '--import', 'tsx', 'src/cli/main.ts', '--data', dataDir, 'serve', ...args, ...extra], {
     cwd: root, env: { ...env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
+  child.stdout!.on('data', (d: Buffer) => { out += d.toString(); });
+  child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
   await new Promise<void>((resolve, reject) => {
     const t = setTimeout(() => reject(new Error(`serve did not start: ${out}`)), 60_000);
-    const check = (d: Buffer) => {
-      out += d.toString();
+    const check = () => {
       if (listeners.every((l) => out.includes(`${l} listening on`))) { clearTimeout(t); resolve(); }
     };
     child.stdout!.on('data', check);
-    child.stderr!.on('data', (d: Buffer) => { out += d.toString(); });
     child.once('exit', (code) => { clearTimeout(t); reject(new Error(`serve exited ${code}: ${out}`)); });
   });
   child.removeAllListeners('exit');
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   return {
     dataDir, ports, child,
+    output: () => out,
     async stop(signal: NodeJS.Signals = 'SIGTERM') {
       child.kill(signal);
       return exited;

@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import net from 'node:net';
 import { SmtpClient } from './support/client.js';
 import { startTestServer } from './support/harness.js';
+import { memoryDeliver } from './support/memory-store.js';
+import type { DeliverFn } from '../../src/mta/ingest/ingest.js';
 
 test('more connections from one address than allowed → 421 4.7.0', async () => {
   const s = await startTestServer({ mode: 'mx', maxConnectionsPerIp: 2 });
@@ -38,6 +40,25 @@ test('a silent client is cut off with 421 4.4.2 (command and data timeouts)', as
   await d.cmd('DATA', '354');
   d.write('Subject: slow\r\n');
   await d.expect('421 4.4.2');
+  await s.close();
+});
+
+test('the timeout is for a silent client, not for a server still storing its message', async () => {
+  // delivery takes three timeout periods: the client waits for its 250, and gets it
+  const slowDeliver: DeliverFn = async (ctx, raw, targets) => {
+    await new Promise((r) => setTimeout(r, 900));
+    return memoryDeliver(ctx, raw, targets);
+  };
+  const s = await startTestServer({ mode: 'mx', timeouts: { command: 300, data: 300 } }, { deliver: slowDeliver });
+  const c = await SmtpClient.connect(s.port);
+  await c.expect('220');
+  await c.cmd('EHLO x.test', '250');
+  await c.cmd('MAIL FROM:<a@far.test>', '250');
+  await c.cmd('RCPT TO:<alice@example.test>', '250');
+  await c.cmd('DATA', '354');
+  await c.cmd('Subject: slow store\r\n\r\nbody\r\n.', '250 2.0.0');
+  // and silence afterwards still ends the session
+  await c.expect('421 4.4.2');
   await s.close();
 });
 

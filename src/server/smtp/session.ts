@@ -48,6 +48,9 @@ export class Session implements SessionApi {
   private shuttingDown = false;
   private onData = (chunk: Buffer): void => this.received(chunk);
   private onEnd = (): void => this.peerGone();
+  // `on`, not setTimeout's callback (a `once` listener): a timeout ignored while the
+  // server works must not leave the next one unheard
+  private onTimeout = (): void => this.timedOut();
 
   constructor(
     readonly opts: ResolvedOptions,
@@ -171,6 +174,10 @@ export class Session implements SessionApi {
           return true;
         }
         if (pace) await pace();
+        // What arrived while pace() waited is already in `input`: look there before
+        // waiting for more — the end of data may be in it, and the peer then sends nothing
+        // else (a lost wake-up here hung 50 MB messages on a busy machine).
+        continue;
       }
       if (!(await this.more(this.opts.timeouts.data))) return false;
     }
@@ -254,7 +261,8 @@ export class Session implements SessionApi {
     s.on('end', this.onEnd);
     s.on('close', this.onEnd);
     s.on('error', this.onEnd);
-    s.setTimeout(this.opts.timeouts.command, () => this.timedOut());
+    s.on('timeout', this.onTimeout);
+    s.setTimeout(this.opts.timeouts.command);
   }
 
   private detach(s: Socket): void {
@@ -262,6 +270,7 @@ export class Session implements SessionApi {
     s.off('end', this.onEnd);
     s.off('close', this.onEnd);
     s.off('error', this.onEnd);
+    s.off('timeout', this.onTimeout);
     s.setTimeout(0);
   }
 
@@ -277,7 +286,10 @@ export class Session implements SessionApi {
   }
 
   private timedOut(): void {
-    // RFC 5321 §4.5.3.2: the server gives up on a silent client
+    // RFC 5321 §4.5.3.2: the server gives up on a silent client — not while it is itself
+    // still working on the client's command (a large message's final copy, a slow store);
+    // the reply's write re-arms the timer. A client that stopped reading is not spared.
+    if (!this.wake && !this.closing && this.socket.writableLength === 0) return;
     this.close(421, '4.4.2', `${this.opts.hostname} Error: timeout exceeded`);
   }
 

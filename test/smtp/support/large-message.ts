@@ -164,17 +164,23 @@ async function greet(w: Wire, auth: boolean): Promise<void> {
   }
 }
 
-async function sendData(w: Wire, tag: string, size: number): Promise<string> {
+/** `sent` hears how long the message took to send, before the reply is awaited. */
+type Sent = (ms: number) => void;
+
+async function sendData(w: Wire, tag: string, size: number, sent?: Sent): Promise<string> {
+  const t0 = Date.now();
   await w.send('MAIL FROM:<bob@remote.test>\r\nRCPT TO:<alice@example.test>\r\nDATA\r\n');
   assert.match(await w.reply(), /^250 /);
   assert.match(await w.reply(), /^250 /);
   assert.match(await w.reply(), /^354 /);
   for (const b of message(tag, size)) await w.send(b); // no line starts with '.': no stuffing
   await w.send('.\r\n');
+  sent?.(Date.now() - t0);
   return w.reply();
 }
 
-async function sendBdat(w: Wire, tag: string, size: number): Promise<string> {
+async function sendBdat(w: Wire, tag: string, size: number, sent?: Sent): Promise<string> {
+  const t0 = Date.now();
   await w.send('MAIL FROM:<alice@example.test>\r\nRCPT TO:<alice@example.test>\r\n');
   assert.match(await w.reply(), /^250 /);
   assert.match(await w.reply(), /^250 /);
@@ -185,6 +191,7 @@ async function sendBdat(w: Wire, tag: string, size: number): Promise<string> {
     chunks++;
   }
   await w.send('BDAT 0 LAST\r\n');
+  sent?.(Date.now() - t0);
   for (let i = 0; i < chunks; i++) assert.match(await w.reply(), /^250 /);
   return w.reply();
 }
@@ -262,18 +269,25 @@ export function largeMessageTest(kind: 'sqlite' | 'postgres', by: 'DATA' | 'BDAT
         // warm-up: a large message through the same path loads every module and lets the
         // JS heap reach its working size, so what is measured is what a message costs
         const send = by === 'DATA' ? sendData : sendBdat;
-        assert.match(await send(w, 'warm', 10_000_000), /^250 2\.0\.0 /);
+        assert.match(await send(w, 'warm', 10_000_000, (ms) => t.diagnostic(`warm sent in ${ms} ms`)), /^250 2\.0\.0 /);
         await new Promise((r) => setTimeout(r, 300));
         const base = rss(pid);
         const sampler = rssSampler(pid);
         const tag = `big-${by.toLowerCase()}`;
-        assert.match(await send(w, tag, SIZE), /^250 2\.0\.0 /);
+        const started = Date.now();
+        assert.match(await send(w, tag, SIZE, (ms) => t.diagnostic(`${by} sent in ${ms} ms`)), /^250 2\.0\.0 /);
+        t.diagnostic(`${by} answered 250 after ${Date.now() - started} ms`);
         const grew = sampler.stop() - base;
         w.close();
         t.diagnostic(`server RSS growth for ${SIZE} octets by ${by} on ${kind}: ${(grew / 2 ** 20).toFixed(1)} MiB`);
         assert.ok(grew < RSS_BUDGET, `server RSS grew ${grew} octets`);
         if (by === 'DATA') tailMatches(await popRetr(s.ports.pop3, 2), tag);
         else assert.equal(createHash('sha256').update(await imapText(s.ports.imap, 2)).digest('hex'), bodyOf(tag));
+      } catch (err) {
+        // what the server said and whether it still runs is what tells a hang from a crash
+        const state = s.child.exitCode !== null || s.child.signalCode !== null ? `exited (code ${s.child.exitCode}, signal ${s.child.signalCode})` : 'still running';
+        t.diagnostic(`server ${state}; its output:\n${s.output().slice(-4000)}`);
+        throw err;
       } finally {
         await s.stop();
       }
