@@ -102,7 +102,7 @@ m.quit()
 });
 
 const hasSwaks = spawnSync('which', ['swaks']).status === 0;
-test('swaks: pipelining, AUTH LOGIN on loopback (this swaks has no TLS module)', { skip: !hasSwaks && 'swaks not installed' }, async () => {
+test('swaks: pipelining, AUTH LOGIN in plaintext on loopback', { skip: !hasSwaks && 'swaks not installed' }, async () => {
   const r = await run('swaks', [
     '--server', `127.0.0.1:${sub.port}`, '--from', 'alice@example.test', '--to', 'alice@example.test',
     '--auth', 'LOGIN', '--auth-user', 'alice@example.test', '--auth-password', PASSWORD, '--pipeline',
@@ -112,4 +112,28 @@ test('swaks: pipelining, AUTH LOGIN on loopback (this swaks has no TLS module)',
   assert.match(r.out, /<-  250 2\.0\.0 OK: queued as/);
   const r2 = await run('swaks', ['--server', `127.0.0.1:${mx.port}`, '--from', 'x@far.test', '--to', 'alice@example.test', '--body', 'via swaks']);
   assert.equal(r2.status, 0, r2.out);
+});
+
+// swaks speaks TLS only with Perl's Net::SSLeay (Debian: libnet-ssleay-perl)
+const swaksTls = hasSwaks && /=== TLS supported/.test(spawnSync('swaks', ['--support'], { encoding: 'utf8' }).stdout ?? '');
+test('swaks: STARTTLS then AUTH PLAIN on submission; implicit TLS on 465', { skip: !swaksTls && 'swaks without TLS support (libnet-ssleay-perl)' }, async () => {
+  const before = inbox(sub.store, 1).length;
+  const r = await run('swaks', [
+    '--server', `127.0.0.1:${sub.port}`, '--tls', '--from', 'alice@example.test', '--to', 'alice@example.test',
+    '--auth', 'PLAIN', '--auth-user', 'alice@example.test', '--auth-password', PASSWORD, '--header', 'Subject: swaks tls',
+  ]);
+  assert.equal(r.status, 0, r.out);
+  assert.match(r.out, /-> STARTTLS/);
+  assert.match(r.out, /=== TLS started with cipher TLSv1\.3:/);
+  assert.match(r.out, /<~  250 2\.0\.0 OK: queued as/); // '~': said inside TLS
+  const m = inbox(sub.store, 1).at(-1)!;
+  assert.equal(inbox(sub.store, 1).length, before + 1);
+  assert.match(m, /with ESMTPSA id/);
+  assert.match(m, /TLSv1\.3/);
+  const r2 = await run('swaks', [
+    '--server', `127.0.0.1:${smtps.port}`, '--tls-on-connect', '--from', 'alice@example.test', '--to', 'alice@example.test',
+    '--auth', 'PLAIN', '--auth-user', 'alice@example.test', '--auth-password', PASSWORD,
+  ]);
+  assert.equal(r2.status, 0, r2.out);
+  assert.match(r2.out, /<~  250 2\.0\.0 OK: queued as/);
 });
