@@ -2,6 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { expectLines, PASS, startTestServer, USER } from './support/harness.js';
+import { memoryStore } from './support/memory-store.js';
 
 test('greeting, CAPABILITY, NOOP, LOGOUT', async () => {
   const t = await startTestServer();
@@ -140,6 +141,27 @@ test('STARTTLS: commands sent with it in plaintext are discarded (RFC 3501 §6.2
     await new Promise((r) => setTimeout(r, 300));
     assert.equal(got.join(''), 's3 OK NOOP completed\r\n');
     secure.destroy();
+  } finally {
+    await t.close();
+  }
+});
+
+test('a slow command is not an idle client: autologout counts from its answer', async () => {
+  // LIST takes three autologout periods; the client, waiting for it, is not idle
+  const store = memoryStore();
+  const mail = store.mail;
+  const slowMail = Object.assign(Object.create(mail) as typeof mail, {
+    listMailboxes: async (accountId: number) => {
+      await new Promise((r) => setTimeout(r, 900));
+      return mail.listMailboxes(accountId);
+    },
+  });
+  const t = await startTestServer({ store: Object.assign(Object.create(store) as typeof store, { mail: slowMail }), server: { idleTimeoutMs: 300 } });
+  try {
+    const c = await t.connect();
+    await c.ok('LIST "" "*"');
+    // and silence afterwards still ends the session
+    assert.match(await c.line(), /^\* BYE Autologout/);
   } finally {
     await t.close();
   }

@@ -201,6 +201,7 @@ export class Connection implements Ctx {
         else if (ev.type === 'too-big') this.write(tooBig(ev.tag, ev.what));
         else await this.command(ev.data);
         await this.drain();
+        this.touch(); // RFC 3501 §5.4: the client's idle time starts from our answer
         if (this.queue.length <= MAX_QUEUED / 2) this.socket.resume();
       }
     } catch (err) {
@@ -239,6 +240,9 @@ export class Connection implements Ctx {
   sweep(now: number): void {
     const ms = this.state.kind === 'not-authenticated' ? this.opts.preAuthTimeoutMs : this.opts.idleTimeoutMs;
     if (now - this.lastActive >= ms) {
+      // A command still running is the server's silence, not the client's (pump() restarts
+      // the clock when it ends) — unless the client has stopped reading our answer.
+      if (this.busy && this.socket.writableLength === 0) return;
       this.close('Autologout; idle for too long');
       return;
     }
