@@ -167,6 +167,19 @@ test('a slow command is not an idle client: autologout counts from its answer', 
   }
 });
 
+test('a client that asks for STARTTLS and never starts the handshake is cut off', async () => {
+  const t = await startTestServer({ server: { preAuthTimeoutMs: 300 } });
+  try {
+    const c = await t.connect({ login: false });
+    await c.ok('STARTTLS');
+    const t0 = Date.now();
+    while (!c.closed && Date.now() - t0 < 5000) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(c.closed, 'the server closed the connection');
+  } finally {
+    await t.close();
+  }
+});
+
 test('autologout before authentication, and BYE when the server stops', async () => {
   const t = await startTestServer({ server: { preAuthTimeoutMs: 200 } });
   try {

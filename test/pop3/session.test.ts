@@ -260,6 +260,18 @@ for (const kind of await storeKinds()) {
     }
   });
 
+  test(`[${kind.name}] a client that asks for STLS and never starts the handshake is cut off`, async () => {
+    const store = await kind.open();
+    const t = await startTestServer(store, { idleTimeoutMs: 300 });
+    try {
+      const c = await Pop3TestClient.connect(t.port);
+      await c.cmd('STLS', /^\+OK/);
+      await c.closedByServer();
+    } finally {
+      await t.close();
+    }
+  });
+
   test(`[${kind.name}] connections beyond the per-address limit are turned away, others go on`, async () => {
     const store = await kind.open();
     const t = await startTestServer(store, { maxConnectionsPerIp: 2 });

@@ -62,6 +62,16 @@ test('the timeout is for a silent client, not for a server still storing its mes
   await s.close();
 });
 
+test('a client that asks for STARTTLS and never starts the handshake is cut off', async () => {
+  const s = await startTestServer({ mode: 'mx', timeouts: { command: 300, data: 300 } });
+  const c = await SmtpClient.connect(s.port);
+  await c.expect('220');
+  await c.cmd('EHLO x.test', '250');
+  await c.cmd('STARTTLS', '220');
+  await c.closedByServer();
+  await s.close();
+});
+
 test('an early talker (before the greeting) is refused', async () => {
   const s = await startTestServer({ mode: 'mx', greetingDelayMs: 200 });
   const sock = net.connect({ port: s.port, host: '127.0.0.1' });

@@ -120,10 +120,18 @@ export class Connection implements Ctx {
     this.receiver.reset();
     this.queue.length = 0;
     const secure = new TLSSocket(plain, { isServer: true, secureContext: this.opts.secureContext });
-    await new Promise<void>((resolve, reject) => {
-      secure.once('secure', resolve);
-      secure.once('error', reject);
+    const ok = await new Promise<boolean>((resolve) => {
+      // a client that never starts the handshake is dropped like one that never logs in
+      const deadline = setTimeout(() => secure.destroy(), this.opts.preAuthTimeoutMs);
+      const settle = (done: boolean) => { clearTimeout(deadline); resolve(done); };
+      secure.once('secure', () => settle(true));
+      secure.once('error', () => settle(false));
+      secure.once('close', () => settle(false));
     });
+    if (!ok) {
+      plain.destroy(); // its 'close' listener ends the session
+      return;
+    }
     this.socket = secure;
     (this as { tls: boolean }).tls = true;
     this.attach(secure);

@@ -115,8 +115,10 @@ export class Pop3Connection implements Pop3Context {
     this.socket = secured;
     this.attach(secured);
     await new Promise<void>((resolve) => {
-      secured.once('secure', () => { this.secure = true; resolve(); });
-      plain.once('close', () => resolve());
+      // a client that never starts the handshake is dropped like an idle one (RFC 1939 §3)
+      const deadline = setTimeout(() => { secured.destroy(); plain.destroy(); }, this.options.idleTimeoutMs);
+      secured.once('secure', () => { clearTimeout(deadline); this.secure = true; resolve(); });
+      plain.once('close', () => { clearTimeout(deadline); resolve(); });
     });
   }
 

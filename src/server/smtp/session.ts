@@ -208,9 +208,12 @@ export class Session implements SessionApi {
     this.detach(plain);
     const secure = new TLSSocket(plain, { isServer: true, secureContext: this.secureContext });
     const ok = await new Promise<boolean>((resolve) => {
-      secure.once('secure', () => resolve(true));
-      secure.once('error', () => resolve(false));
-      secure.once('close', () => resolve(false));
+      // the handshake is bounded like any wait for the client (RFC 5321 §4.5.3.2)
+      const deadline = setTimeout(() => secure.destroy(), this.opts.timeouts.command);
+      const settle = (done: boolean) => { clearTimeout(deadline); resolve(done); };
+      secure.once('secure', () => settle(true));
+      secure.once('error', () => settle(false));
+      secure.once('close', () => settle(false));
     });
     if (!ok) {
       this.ended = true;
