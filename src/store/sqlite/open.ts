@@ -20,6 +20,7 @@ import { SqlDirectory } from '../sql/directory.js';
 import { SqlMailStore } from '../sql/mail-store.js';
 import { migrate } from '../sql/migrations.js';
 import { SqlQueueStore } from '../sql/queue.js';
+import { CONTAINS_FN } from '../sql/text.js';
 import { SqlUrlAuthKeys } from '../sql/urlauth.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
@@ -38,6 +39,9 @@ async function connect(path: string, wal: WalSync): Promise<Kysely<DB>> {
   // NORMAL: a commit does not fsync on the event loop; the dialect waits for the WAL's
   // fdatasync on the thread pool before the writer resumes (wal-sync.ts) — as durable as FULL
   raw.pragma('synchronous = NORMAL');
+  // sql/text.ts: a pending text is matched with JavaScript's case folding (needle lower-cased)
+  raw.function(CONTAINS_FN, { deterministic: true }, (hay: unknown, needle: unknown) =>
+    (typeof hay === 'string' && typeof needle === 'string' && hay.toLowerCase().includes(needle) ? 1 : 0));
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal) });
   try {
     await migrate(db, 'sqlite');
