@@ -121,7 +121,7 @@ export class SqlMailStore implements MailStore {
   }
 
   selectView(mailboxId: number): Promise<MailboxView> {
-    return view.selectView(this.s.db, mailboxId);
+    return view.selectView(this.s, mailboxId);
   }
 
   flagsPage(mailboxId: number, from: number, to: number, limit: number): Promise<MessageFlags[]> {
@@ -137,11 +137,11 @@ export class SqlMailStore implements MailStore {
   }
 
   searchSubject(mailboxId: number, value: string): Promise<number[]> {
-    return summary.searchSubject(this.s.db, this.s.dialect, mailboxId, value);
+    return summary.searchSubject(this.s, mailboxId, value);
   }
 
   sortUids(mailboxId: number, criteria: Array<{ key: SortField; reverse: boolean }>): Promise<number[]> {
-    return summary.sortUids(this.s.db, this.s.dialect, mailboxId, criteria);
+    return summary.sortUids(this.s, mailboxId, criteria);
   }
 
   getMessagesBySeq(mailboxId: number, from: number, to: number): Promise<MessageRow[]> {
@@ -154,7 +154,7 @@ export class SqlMailStore implements MailStore {
 
   searchText(mailboxId: number, query: string): Promise<number[]> {
     // pending texts are searched too (text.ts): a search never waits for the indexer
-    return searchText(this.s.db, this.s.dialect, mailboxId, query);
+    return searchText(this.s, mailboxId, query);
   }
 
   claimRecent(mailboxId: number, upTo: number): Promise<number> {

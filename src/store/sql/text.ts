@@ -14,7 +14,7 @@
  * (RFC 3501 §6.4.4 SEARCH BODY/TEXT).
  */
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from './db.js';
+import type { Dialect, Sql } from './db.js';
 import { chunks } from './db.js';
 import type { DB } from './schema.js';
 
@@ -78,14 +78,11 @@ export async function indexPending(trx: Kysely<DB>, limit: number): Promise<numb
 export const CONTAINS_FN = 'posthorn_contains';
 
 /** UIDs (ascending) of messages in the mailbox whose text contains every word of `query`. */
-export async function searchText(db: Kysely<DB>, dialect: Dialect, mailboxId: number, query: string): Promise<number[]> {
+export async function searchText(s: Sql, mailboxId: number, query: string): Promise<number[]> {
   const words = query.split(/\s+/).filter((w) => w.length > 0);
-  if (words.length === 0) {
-    const all = await db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
-    return all.map((r) => Number(r.uid));
-  }
+  if (words.length === 0) return s.ints(s.db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').compile());
   const like = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  if (dialect === 'sqlite') {
+  if (s.dialect === 'sqlite') {
     const long = words.filter((w) => [...w].length >= 3);
     const short = words.filter((w) => [...w].length < 3);
     const match = long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
@@ -99,14 +96,12 @@ export async function searchText(db: Kysely<DB>, dialect: Dialect, mailboxId: nu
       sql`m.mailbox_id = ${mailboxId}`,
       ...words.map((w) => (/^[\x00-\x7f]*$/.test(w) ? sql`p.body LIKE ${like(w)} ESCAPE '\\'` : sql`${sql.raw(CONTAINS_FN)}(p.body, ${w.toLowerCase()}) = 1`)),
     ];
-    const r = await sql<{ uid: number }>`SELECT m.uid AS uid FROM message_fts JOIN messages m ON m.id = message_fts.rowid
+    return s.ints(sql<{ uid: number }>`SELECT m.uid AS uid FROM message_fts JOIN messages m ON m.id = message_fts.rowid
       WHERE ${sql.join(conds, sql` AND `)}
       UNION SELECT m.uid AS uid FROM fts_pending p JOIN messages m ON m.id = p.id WHERE ${sql.join(pending, sql` AND `)}
-      ORDER BY uid`.execute(db);
-    return r.rows.map((x) => Number(x.uid));
+      ORDER BY uid`.compile(s.db));
   }
   const conds = [sql`m.mailbox_id = ${mailboxId}`, ...words.map((w) => sql`t.body ILIKE ${like(w)}`)];
-  const r = await sql<{ uid: number }>`SELECT m.uid AS uid FROM message_text t JOIN messages m ON m.id = t.message_id
-    WHERE ${sql.join(conds, sql` AND `)} ORDER BY m.uid`.execute(db);
-  return r.rows.map((x) => Number(x.uid));
+  return s.ints(sql<{ uid: number }>`SELECT m.uid AS uid FROM message_text t JOIN messages m ON m.id = t.message_id
+    WHERE ${sql.join(conds, sql` AND `)} ORDER BY m.uid`.compile(s.db));
 }

@@ -9,12 +9,12 @@ import { sql, type Kysely } from 'kysely';
 import type { MailboxView, MessageFlags } from '../types.js';
 import { SEEN } from './flags.js';
 import { toMessageFlags } from './rows.js';
+import type { Sql } from './db.js';
 import type { DB } from './schema.js';
 
-export async function selectView(db: Kysely<DB>, mailboxId: number): Promise<MailboxView> {
-  const rows = await db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
-  const uids = new Array<number>(rows.length);
-  for (let i = 0; i < rows.length; i++) uids[i] = Number(rows[i].uid);
+export async function selectView(s: Sql, mailboxId: number): Promise<MailboxView> {
+  const db = s.db;
+  const uids = await s.ints(db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').compile());
   // RFC 3501 §7.1 [UNSEEN]: the first message without \Seen, found walking the index in UID order.
   const unseen = await db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId)
     .where(sql<boolean>`(flags & ${sql.lit(SEEN)}) = 0`).orderBy('uid').limit(1).executeTakeFirst();
