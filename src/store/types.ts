@@ -16,10 +16,12 @@
  */
 import type { BlobId } from './blob-id.js';
 import type { QueueStore } from './queue-types.js';
+import type { MailboxView, MessageSummary, SortField } from './read-types.js';
 
 // ---------------------------------------------------------------------------------- blobs
 
 export type { BlobId } from './blob-id.js';
+export type { MailboxView, MessageSummary, SortField } from './read-types.js';
 
 /**
  * Content-addressed message bytes. A blob is written once and shared by every mailbox row
@@ -173,6 +175,8 @@ export interface MailboxStatus {
   /** Sum of message sizes in octets. */
   size: number;
   deleted: number;
+  /** Octets of the messages flagged \Deleted (what EXPUNGE would free). */
+  deletedSize: number;
 }
 
 // ------------------------------------------------------------------------------- messages
@@ -193,22 +197,6 @@ export interface MessageRow {
   /** mime/types ParsedMessage, as stored; parse with JSON.parse. */
   metadata: string;
 }
-
-/** The numbers SEARCH reads instead of the metadata, from columns filled at delivery
- *  (mime/summary.ts), so no row's JSON is parsed for SIZE, dates or SENT*. */
-export interface MessageSummary {
-  uid: number;
-  /** Epoch ms. */
-  internalDate: number;
-  size: number;
-  /** The Date: field, epoch ms; null when missing or unreadable. */
-  sentDate: number | null;
-  /** The Date: field's own calendar day (RFC 3501 §6.4.4 SENT*), epoch ms of its UTC midnight. */
-  sentDay: number | null;
-}
-
-/** Sort keys of RFC 5256 §3 and RFC 5957 (MailStore.sortUids). */
-export type SortField = 'ARRIVAL' | 'SIZE' | 'DATE' | 'SUBJECT' | 'FROM' | 'TO' | 'CC' | 'DISPLAYFROM' | 'DISPLAYTO';
 
 /** The light row for flag reads and sequence maps: no metadata. */
 export interface MessageFlags {
@@ -298,6 +286,10 @@ export interface MailStore {
 
   /** Flags of every message, ascending UID: the sequence-number map of a session. */
   listFlags(mailboxId: number): Promise<MessageFlags[]>;
+  /** SELECT's reads without a row object per message (MailboxView). */
+  selectView(mailboxId: number): Promise<MailboxView>;
+  /** Flags of the messages with from ≤ UID ≤ to, ascending, at most `limit`: paged reads. */
+  flagsPage(mailboxId: number, from: number, to: number, limit: number): Promise<MessageFlags[]>;
   /** Full rows for the UIDs in range, ascending UID. */
   getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]>;
   /** Summary numbers for the UIDs in range, ascending UID (one statement for [[1, Infinity]]). */

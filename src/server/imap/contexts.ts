@@ -15,6 +15,7 @@
 import { bad } from '../../protocol/imap/errors.js';
 import { formatSet } from '../../protocol/imap/seqset.js';
 import type { UpdateContext } from './context-state.js';
+import { returnedModseq } from './search/esearch.js';
 import { runSearch } from './search/run.js';
 import { sortFound } from './search/sorted.js';
 import type { SelectedMailbox } from './selected.js';
@@ -62,9 +63,9 @@ function runs(list: number[], picked: Set<number>): Array<[number, number[]]> {
   return out;
 }
 
-function line(c: UpdateContext, verb: 'ADDTO' | 'REMOVEFROM', pairs: Array<[number, number[]]>): string {
+function line(c: UpdateContext, verb: 'ADDTO' | 'REMOVEFROM', pairs: Array<[number, number[]]>, modseq: number | null = null): string {
   const body = pairs.map(([p, nums]) => `${p} ${formatSet(nums)}`).join(' ');
-  return `ESEARCH (TAG ${quoted(c.tag)})${c.uid ? ' UID' : ''} ${verb} (${body})`;
+  return `ESEARCH (TAG ${quoted(c.tag)})${c.uid ? ' UID' : ''} ${verb} (${body})${modseq !== null ? ` MODSEQ ${modseq}` : ''}`;
 }
 
 /** The REMOVEFROM lines for `gone` (UIDs in the client's view, numbered by `seqOf`),
@@ -104,8 +105,8 @@ export async function refreshContexts(ctx: Ctx, sel: SelectedMailbox, oldUids: n
   refreshedAt.set(sel, mark);
   const oldSeq = new Map(oldUids.map((u, i) => [u, i + 1]));
   for (const c of sel.contexts) {
-    const found = await runSearch(ctx, sel, c.key);
-    const fresh = (c.criteria ? await sortFound(ctx, sel, found, c.criteria) : found).map((f) => f.uid);
+    const ordered = c.criteria ? await sortFound(ctx, sel, await runSearch(ctx, sel, c.key), c.criteria) : await runSearch(ctx, sel, c.key);
+    const fresh = ordered.map((f) => f.uid);
     const now = new Set(fresh);
     const had = new Set(c.result);
     const gone = new Set(c.result.filter((u) => !now.has(u)));
@@ -114,8 +115,10 @@ export async function refreshContexts(ctx: Ctx, sel: SelectedMailbox, oldUids: n
     c.result = fresh;
     if (added.size === 0) continue;
     const num = (u: number) => (c.uid ? u : sel.seqOf(u));
-    if (c.criteria === null) after.push(line(c, 'ADDTO', [[0, [...added].map(num).sort((a, b) => a - b)]]));
-    else after.push(...runs(fresh, added).map(([p, uids]) => line(c, 'ADDTO', [[p, uids.map(num)]])));
+    // RFC 7162 §3.1.5: a MODSEQ criterion reports the highest mod-sequence of what is returned.
+    const modseq = returnedModseq(c.key, ordered.filter((f) => added.has(f.uid)), null, null);
+    if (c.criteria === null) after.push(line(c, 'ADDTO', [[0, [...added].map(num).sort((a, b) => a - b)]], modseq));
+    else after.push(...runs(fresh, added).map(([p, uids]) => line(c, 'ADDTO', [[p, uids.map(num)]], modseq)));
   }
   return { before, after };
 }

@@ -64,7 +64,7 @@ export function hasChildren(names: Iterable<string>, name: string): boolean {
   return false;
 }
 
-/** STATUS items in request order (RFC 3501 §6.3.10, RFC 9051 §6.3.11, RFC 7162 §3.1.9). */
+/** STATUS items in request order (RFC 3501 §6.3.10, RFC 9051 §6.3.11, RFC 7162 §3.1.9, RFC 9208 §4.1.4). */
 export async function statusResponse(ctx: Ctx, mail: MailStore, box: Mailbox, items: StatusItem[]): Promise<Out> {
   const s = await mail.status(box.id);
   if (items.includes('RECENT')) {
@@ -74,6 +74,8 @@ export async function statusResponse(ctx: Ctx, mail: MailStore, box: Mailbox, it
   const values: Record<StatusItem, number> = {
     MESSAGES: s.messages, RECENT: s.recent, UIDNEXT: s.uidNext, UIDVALIDITY: s.uidValidity, UNSEEN: s.unseen,
     DELETED: s.deleted, SIZE: s.size, HIGHESTMODSEQ: s.highestModseq, APPENDLIMIT: ctx.env.appendLimit,
+    // RFC 9208 §4.1.4: in units of 1024 octets, as the STORAGE resource (§5.1)
+    'DELETED-STORAGE': Math.ceil(s.deletedSize / 1024),
   };
   const out = new Out().raw('STATUS ').mailbox(box.name, { utf8: ctx.utf8 }).raw(' (');
   out.raw(items.map((i) => `${i} ${values[i]}`).join(' ')).raw(')');

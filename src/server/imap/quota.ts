@@ -2,7 +2,9 @@
  * QUOTA (RFC 9208) for one quota root per account, named "" (RFC 9208 §3.1 allows any
  * naming): STORAGE in units of 1024 octets over every mailbox of the account, reported
  * only when the account has a limit. Limits are set by the operator, not over IMAP (no
- * QUOTASET).
+ * QUOTASET). STATUS DELETED-STORAGE, which RES-STORAGE requires (RFC 9208 §5.1), is in
+ * mailboxes.ts. The MESSAGE resource is not advertised: accounts have no message-count
+ * limit to report or enforce.
  */
 import type { Ctx } from './types.js';
 import { account } from './mailboxes.js';

@@ -10,11 +10,10 @@ import type { MailStore } from '../../store/types.js';
 export class RecentTracker {
   constructor(private readonly mail: MailStore) {}
 
-  /** UIDs (ascending input) that are recent for a session; claims them unless `readOnly`. */
-  async claim(mailboxId: number, uids: number[], readOnly: boolean): Promise<number[]> {
-    if (uids.length === 0) return [];
-    const last = await this.mail.claimRecent(mailboxId, readOnly ? 0 : uids[uids.length - 1]);
-    return uids.filter((u) => u > last);
+  /** For a session that now knows the UIDs up to `maxUid`: claims them unless `readOnly`,
+   *  and returns the mark as it was (the session's recent UIDs are those above it). */
+  async claim(mailboxId: number, maxUid: number, readOnly: boolean): Promise<number> {
+    return this.mail.claimRecent(mailboxId, readOnly ? 0 : maxUid);
   }
 
   /** How many of `uids` no session has claimed yet (STATUS RECENT). */

@@ -5,6 +5,10 @@
  * Invariants:
  *  - `uids` is ascending; sequence number n is uids[n - 1]. It changes only in sync() (and in
  *    the session's own EXPUNGE/MOVE via removeUids), never while a command is answering.
+ *  - No per-message flag state is held (a 100,000-message mailbox is one array of UIDs, read
+ *    by one narrow query, MailStore.selectView): commands read flags from the store. Only the
+ *    flags this session itself set and reported are kept (`own`), until sync() meets that
+ *    change, so it is not reported a second time.
  *  - Other sessions' changes reach the client only through sync(), which the dispatcher calls
  *    at legal points (RFC 3501 §7.4.1, RFC 9051 §7.5.1): after command completion, NOOP,
  *    CHECK, IDLE. With allowExpunge false (FETCH, STORE, SEARCH) expunges are held back,
@@ -18,6 +22,7 @@ import { resolveRanges, formatSet, type SeqSet } from '../../protocol/imap/seqse
 import { flagList } from '../../protocol/imap/writer.js';
 import { bad } from '../../protocol/imap/errors.js';
 import type { RecentTracker } from './recent.js';
+import { RecentUids } from './recent-uids.js';
 import type { UpdateContext } from './context-state.js';
 
 /** RFC 3501 §2.3.2 system flags, as SELECT lists them. */
@@ -33,14 +38,17 @@ export interface SyncOptions {
 
 export class SelectedMailbox {
   uids: number[] = [];
-  private readonly state = new Map<number, MessageFlags>();
+  /** Flags this session set and reported itself, not yet met by sync(). */
+  private readonly own = new Map<number, MessageFlags>();
+  /** What SELECT reports of the mailbox as it was opened (RFC 3501 §7.1 UNSEEN, §7.2.6 FLAGS). */
+  opened = { keywords: [] as string[], firstUnseen: 0 };
   /** Mailbox HIGHESTMODSEQ when the client was last brought up to date. */
   knownModseq = 0;
   dirty = false;
   /** The mailbox was deleted by someone else: the session must end (as Dovecot does). */
   deleted = false;
   /** UIDs that are \Recent in this session (recent.ts). */
-  readonly recent = new Set<number>();
+  readonly recent = new RecentUids(() => this.uids);
   /** RFC 5267 §4 contexts (SEARCH/SORT RETURN (UPDATE)) kept up to date, see contexts.ts. */
   readonly contexts: UpdateContext[] = [];
   /** Keywords the client was told of in FLAGS (lower-cased → as first seen), see announceKeywords(). */
@@ -64,8 +72,11 @@ export class SelectedMailbox {
     const sel = new SelectedMailbox(mail, mailbox, readOnly, tracker);
     const fresh = (await mail.getMailboxById(mailbox.id)) ?? mailbox;
     sel.knownModseq = fresh.highestModseq;
-    for (const m of await mail.listFlags(mailbox.id)) sel.add(m);
-    for (const u of await tracker.claim(mailbox.id, sel.uids, readOnly)) sel.recent.add(u);
+    const view = await mail.selectView(mailbox.id);
+    sel.uids = view.uids;
+    sel.opened = { keywords: view.keywords, firstUnseen: view.firstUnseen };
+    const max = sel.uids[sel.uids.length - 1] ?? 0;
+    if (max > 0) sel.recent.addAbove(await tracker.claim(mailbox.id, max, readOnly), max);
     sel.unwatch = bus.watchMailbox(mailbox.id, () => {
       sel.dirty = true;
       onChange();
@@ -81,10 +92,6 @@ export class SelectedMailbox {
     return this.uids.length;
   }
 
-  flagsOf(uid: number): MessageFlags | undefined {
-    return this.state.get(uid);
-  }
-
   /**
    * RFC 3501 §7.2.6: the FLAGS response lists the flags defined in the mailbox, and a client
    * may refuse a keyword it was not told of (imaptest does). Returns the FLAGS and
@@ -98,7 +105,6 @@ export class SelectedMailbox {
   announceKeywords(flags: string[], systemFlags: string[]): string[] {
     const fresh = flags.filter((f) => !f.startsWith('\\') && !this.keywords.has(f.toLowerCase()));
     if (fresh.length === 0) return [];
-    for (const m of this.state.values()) for (const f of m.flags) if (!f.startsWith('\\') && !this.keywords.has(f.toLowerCase())) this.keywords.set(f.toLowerCase(), f);
     for (const f of fresh) this.keywords.set(f.toLowerCase(), f);
     const all = [...systemFlags, ...this.keywords.values()];
     return [`FLAGS ${flagList(all)}`, `OK [PERMANENTFLAGS ${this.readOnly ? '()' : flagList([...all, '\\*'])}] Flags permitted`];
@@ -112,11 +118,6 @@ export class SelectedMailbox {
   /** Flags as the client sees them: \Recent first when it applies (RFC 3501 §2.3.2). */
   shown(m: MessageFlags, rev2: boolean): string[] {
     return !rev2 && this.recent.has(m.uid) ? ['\\Recent', ...m.flags] : m.flags;
-  }
-
-  /** All flag states in sequence order. */
-  all(): MessageFlags[] {
-    return this.uids.map((u) => this.state.get(u) as MessageFlags);
   }
 
   seqOf(uid: number): number {
@@ -134,38 +135,34 @@ export class SelectedMailbox {
 
   /** The UIDs a sequence set names, ascending (RFC 3501 §9 seq-number, uniqueid). */
   resolve(set: SeqSet, uid: boolean, saved: number[]): number[] {
-    if (set.kind === 'saved') return saved.filter((u) => this.state.has(u));
-    const out = new Set<number>();
+    if (set.kind === 'saved') return saved.filter((u) => this.seqOf(u) > 0);
+    const out: number[] = [];
     if (uid) {
       const max = this.uids.length > 0 ? this.uids[this.uids.length - 1] : 0;
-      for (const [a, b] of resolveRanges(set.ranges, max)) {
-        for (let i = lowerBound(this.uids, a); i < this.uids.length && this.uids[i] <= b; i++) out.add(this.uids[i]);
+      for (const [a, b] of merged(resolveRanges(set.ranges, max))) {
+        for (let i = lowerBound(this.uids, a); i < this.uids.length && this.uids[i] <= b; i++) out.push(this.uids[i]);
       }
     } else {
       // RFC 9051 §9 seq-number: "*" is the number of messages in a non-empty mailbox.
       if (this.uids.length === 0 && set.ranges.every((r) => r[0] === '*' || r[1] === '*')) return [];
-      for (const [a, b] of resolveRanges(set.ranges, this.uids.length)) {
-        // A sequence number beyond EXISTS is a protocol error (Dovecot: BAD Invalid messageset).
-        if (b > this.uids.length || a < 1) throw bad('Invalid message sequence number');
-        for (let s = a; s <= b; s++) out.add(this.uids[s - 1]);
-      }
+      const ranges = resolveRanges(set.ranges, this.uids.length);
+      // A sequence number beyond EXISTS is a protocol error (Dovecot: BAD Invalid messageset).
+      if (ranges.some(([a, b]) => b > this.uids.length || a < 1)) throw bad('Invalid message sequence number');
+      for (const [a, b] of merged(ranges)) for (let s = a; s <= b; s++) out.push(this.uids[s - 1]);
     }
-    return [...out].sort((x, y) => x - y);
+    return out;
   }
 
   /** Records flags this session itself changed (it reports them in its own responses). */
   update(rows: MessageFlags[]): void {
-    for (const r of rows) if (this.state.has(r.uid)) this.state.set(r.uid, r);
+    for (const r of rows) if (this.seqOf(r.uid) > 0) this.own.set(r.uid, r);
   }
 
   /** Drops UIDs this session expunged and already reported. */
   removeUids(uids: number[]): void {
     const gone = new Set(uids);
     this.uids = this.uids.filter((u) => !gone.has(u));
-    for (const u of uids) {
-      this.state.delete(u);
-      this.recent.delete(u);
-    }
+    for (const u of uids) this.own.delete(u);
   }
 
   /** Brings the client up to date; returns the untagged responses (without "* "). */
@@ -184,7 +181,7 @@ export class SelectedMailbox {
     }
     const { changed, expunged } = await this.mail.changesSince(this.mailbox.id, this.knownModseq);
     const out: string[] = [];
-    const gone = expunged.filter((u) => this.state.has(u)).sort((a, b) => a - b);
+    const gone = expunged.filter((u) => this.seqOf(u) > 0).sort((a, b) => a - b);
     if (gone.length > 0 && opts.allowExpunge) {
       if (opts.qresync) out.push(`VANISHED ${formatSet(gone)}`);
       else {
@@ -195,33 +192,36 @@ export class SelectedMailbox {
       this.removeUids(gone);
     }
     const before = this.uids.length;
+    const fresh: MessageFlags[] = [];
     for (const row of changed) {
-      const old = this.state.get(row.uid);
-      if (!old) {
-        if (!gone.includes(row.uid) && row.uid > (this.uids[this.uids.length - 1] ?? 0)) this.add(row);
+      if (this.seqOf(row.uid) === 0) {
+        if (!gone.includes(row.uid) && row.uid > (this.uids[this.uids.length - 1] ?? 0)) {
+          this.uids.push(row.uid);
+          fresh.push(row);
+        }
         continue;
       }
-      this.state.set(row.uid, row);
-      if (sameFlags(old.flags, row.flags) && !(opts.condstore && old.modseq !== row.modseq)) continue;
+      // This session's own change, already reported (STORE, FETCH setting \Seen).
+      const mine = this.own.get(row.uid);
+      if (mine) this.own.delete(row.uid);
+      if (mine && (mine.modseq === row.modseq || (!opts.condstore && sameFlags(mine.flags, row.flags)))) continue;
       const modseq = opts.condstore ? ` MODSEQ (${row.modseq})` : '';
       out.push(...this.announceKeywords(row.flags, SYSTEM_FLAGS));
       out.push(`${this.seqOf(row.uid)} FETCH (UID ${row.uid} FLAGS ${flagList(this.shown(row, opts.rev2))}${modseq})`);
     }
     if (this.uids.length !== before) {
-      for (const u of this.uids.slice(before)) out.push(...this.announceKeywords(this.state.get(u)?.flags ?? [], SYSTEM_FLAGS));
+      for (const row of fresh) out.push(...this.announceKeywords(row.flags, SYSTEM_FLAGS));
       out.push(`${this.uids.length} EXISTS`);
-      for (const u of await this.tracker.claim(this.mailbox.id, this.uids.slice(before), this.readOnly)) this.recent.add(u);
+      const max = this.uids[this.uids.length - 1];
+      const mark = await this.tracker.claim(this.mailbox.id, max, this.readOnly);
+      // RFC 3501 §2.3.2: only the new messages can become recent now.
+      this.recent.addAbove(Math.max(mark, this.uids[before - 1] ?? 0), max);
       if (!opts.rev2) out.push(`${this.recent.size} RECENT`);
     }
     if (gone.length === 0 || opts.allowExpunge) this.knownModseq = Math.max(this.knownModseq, box.highestModseq);
     else this.dirty = true; // expunges held back: report them at the next legal point
 
     return out;
-  }
-
-  private add(m: MessageFlags): void {
-    this.uids.push(m.uid);
-    this.state.set(m.uid, m);
   }
 
   /** Turns ascending UIDs into store ranges. */
@@ -234,6 +234,18 @@ export class SelectedMailbox {
     }
     return out;
   }
+}
+
+/** Resolved ranges sorted and merged, so a set that names a message twice yields it once. */
+function merged(ranges: Array<[number, number]>): Array<[number, number]> {
+  const sorted = ranges.every((r, i) => i === 0 || r[0] > ranges[i - 1][1]) ? ranges : [...ranges].sort((x, y) => x[0] - y[0]);
+  const out: Array<[number, number]> = [];
+  for (const [a, b] of sorted) {
+    const last = out[out.length - 1];
+    if (last && a <= last[1] + 1) last[1] = Math.max(last[1], b);
+    else out.push([a, b]);
+  }
+  return out;
 }
 
 function lowerBound(arr: number[], v: number): number {

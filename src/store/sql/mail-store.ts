@@ -3,7 +3,7 @@
  * transaction (or one read statement) delegating to the query modules of sql/.
  */
 import type {
-  ChangesSince, Flag, FlagMode, MailStore, Mailbox, MailboxStatus, MessageFlags, MessageRow, MessageSummary, NewMessage, SortField,
+  ChangesSince, Flag, FlagMode, MailStore, Mailbox, MailboxStatus, MailboxView, MessageFlags, MessageRow, MessageSummary, NewMessage, SortField,
   SpecialUse, StoreFlagsResult, UidRanges,
 } from '../types.js';
 import type { Sql } from './db.js';
@@ -18,6 +18,7 @@ import * as subs from './subscriptions.js';
 import { storeFlags } from './store-flags.js';
 import { searchText } from './text.js';
 import { TextIndexer } from './text-indexer.js';
+import * as view from './view.js';
 
 export class SqlMailStore implements MailStore {
   private readonly indexer: TextIndexer;
@@ -29,6 +30,11 @@ export class SqlMailStore implements MailStore {
   /** Stops the background text indexer (the store is closing). */
   stopIndexing(): void {
     this.indexer.stop();
+  }
+
+  /** Resolves once the background indexer has nothing pending (not part of MailStore). */
+  whenIndexed(): Promise<void> {
+    return this.indexer.whenIndexed();
   }
 
   async listMailboxes(accountId: number): Promise<Mailbox[]> {
@@ -114,6 +120,14 @@ export class SqlMailStore implements MailStore {
     return reads.listFlags(this.s.db, mailboxId);
   }
 
+  selectView(mailboxId: number): Promise<MailboxView> {
+    return view.selectView(this.s, mailboxId);
+  }
+
+  flagsPage(mailboxId: number, from: number, to: number, limit: number): Promise<MessageFlags[]> {
+    return view.flagsPage(this.s.db, mailboxId, from, to, limit);
+  }
+
   getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]> {
     return reads.getMessages(this.s.db, mailboxId, uids);
   }
@@ -123,11 +137,11 @@ export class SqlMailStore implements MailStore {
   }
 
   searchSubject(mailboxId: number, value: string): Promise<number[]> {
-    return summary.searchSubject(this.s.db, this.s.dialect, mailboxId, value);
+    return summary.searchSubject(this.s, mailboxId, value);
   }
 
   sortUids(mailboxId: number, criteria: Array<{ key: SortField; reverse: boolean }>): Promise<number[]> {
-    return summary.sortUids(this.s.db, this.s.dialect, mailboxId, criteria);
+    return summary.sortUids(this.s, mailboxId, criteria);
   }
 
   getMessagesBySeq(mailboxId: number, from: number, to: number): Promise<MessageRow[]> {
@@ -138,9 +152,9 @@ export class SqlMailStore implements MailStore {
     return reads.changesSince(this.s.db, mailboxId, modseq);
   }
 
-  async searchText(mailboxId: number, query: string): Promise<number[]> {
-    await this.indexer.catchUp();
-    return searchText(this.s.db, this.s.dialect, mailboxId, query);
+  searchText(mailboxId: number, query: string): Promise<number[]> {
+    // pending texts are searched too (text.ts): a search never waits for the indexer
+    return searchText(this.s, mailboxId, query);
   }
 
   claimRecent(mailboxId: number, upTo: number): Promise<number> {

@@ -125,13 +125,14 @@ export async function deleteMailboxRows(trx: Kysely<DB>, dialect: Sql['dialect']
 export async function mailboxStatus(db: Kysely<DB>, mailboxId: number): Promise<MailboxStatus> {
   const mb = await mailboxById(db, mailboxId);
   if (!mb) throw new UserError(`no mailbox with id ${mailboxId}`, 'not-found');
-  const r = await sql<{ n: number; unseen: number | null; deleted: number | null; size: number | null }>`
+  const r = await sql<{ n: number; unseen: number | null; deleted: number | null; size: number | null; deleted_size: number | null }>`
     SELECT count(*) AS n, sum(CASE WHEN (flags & 1) = 0 THEN 1 ELSE 0 END) AS unseen,
-      sum(CASE WHEN (flags & 8) <> 0 THEN 1 ELSE 0 END) AS deleted, sum(size) AS size
+      sum(CASE WHEN (flags & 8) <> 0 THEN 1 ELSE 0 END) AS deleted, sum(size) AS size,
+      sum(CASE WHEN (flags & 8) <> 0 THEN size ELSE 0 END) AS deleted_size
     FROM messages WHERE mailbox_id = ${mailboxId}`.execute(db);
   const row = r.rows[0];
   return {
     messages: Number(row.n), unseen: Number(row.unseen ?? 0), recent: 0, deleted: Number(row.deleted ?? 0),
-    size: Number(row.size ?? 0), uidNext: mb.uidNext, uidValidity: mb.uidValidity, highestModseq: mb.highestModseq,
+    size: Number(row.size ?? 0), deletedSize: Number(row.deleted_size ?? 0), uidNext: mb.uidNext, uidValidity: mb.uidValidity, highestModseq: mb.highestModseq,
   };
 }

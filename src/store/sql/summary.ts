@@ -9,7 +9,7 @@
 import { sql, type Kysely } from 'kysely';
 import { summaryOfJson } from '../../mime/summary.js';
 import type { MessageSummary, SortField, UidRanges } from '../types.js';
-import type { Dialect } from './db.js';
+import type { Sql } from './db.js';
 import { uidFilter } from './ranges.js';
 import type { DB, MessagesTable } from './schema.js';
 
@@ -48,11 +48,10 @@ export async function getSummaries(db: Kysely<DB>, mailboxId: number, uids: UidR
   return out;
 }
 
-export async function searchSubject(db: Kysely<DB>, dialect: Dialect, mailboxId: number, value: string): Promise<number[]> {
+export async function searchSubject(s: Sql, mailboxId: number, value: string): Promise<number[]> {
   const needle = value.toLowerCase();
-  const hit = dialect === 'sqlite' ? sql<boolean>`instr(search_subject, ${needle}) > 0` : sql<boolean>`strpos(search_subject, ${needle}) > 0`;
-  const rows = await db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).where(hit).orderBy('uid').execute();
-  return rows.map((r) => Number(r.uid));
+  const hit = s.dialect === 'sqlite' ? sql<boolean>`instr(search_subject, ${needle}) > 0` : sql<boolean>`strpos(search_subject, ${needle}) > 0`;
+  return s.ints(s.db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).where(hit).orderBy('uid').compile());
 }
 
 const SORT_EXPR: Record<SortField, string> = {
@@ -62,12 +61,11 @@ const SORT_EXPR: Record<SortField, string> = {
 
 const NUMERIC = new Set<SortField>(['ARRIVAL', 'SIZE', 'DATE']);
 
-export async function sortUids(db: Kysely<DB>, dialect: Dialect, mailboxId: number, criteria: Array<{ key: SortField; reverse: boolean }>): Promise<number[]> {
+export async function sortUids(s: Sql, mailboxId: number, criteria: Array<{ key: SortField; reverse: boolean }>): Promise<number[]> {
   // Code-point order: SQLite's BINARY collation compares UTF-8 bytes, which orders as code
   // points do; PostgreSQL needs COLLATE "C" for the same.
-  const collate = dialect === 'postgres' ? ' COLLATE "C"' : '';
+  const collate = s.dialect === 'postgres' ? ' COLLATE "C"' : '';
   const order = criteria.map((c) => `${SORT_EXPR[c.key]}${NUMERIC.has(c.key) ? '' : collate}${c.reverse ? ' DESC' : ''}`);
-  const r = await sql<{ uid: number }>`SELECT uid FROM messages WHERE mailbox_id = ${mailboxId}
-    ORDER BY ${sql.raw([...order, 'uid'].join(', '))}`.execute(db);
-  return r.rows.map((x) => Number(x.uid));
+  return s.ints(sql<{ uid: number }>`SELECT uid FROM messages WHERE mailbox_id = ${mailboxId}
+    ORDER BY ${sql.raw([...order, 'uid'].join(', '))}`.compile(s.db));
 }

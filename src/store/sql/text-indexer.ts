@@ -1,24 +1,35 @@
 /**
  * SQLite's background full-text indexer (text.ts). Deliveries leave their search text in
- * fts_pending; this moves it into the FTS5 index a small batch at a time, each batch its
- * own short transaction, when deliveries pause (nothing appended for IDLE_MS), so a burst
- * of mail is accepted at full speed and indexed right after — the way Dovecot indexes
- * lazily. A backlog above MAX_BACKLOG is worked off during the burst too, paced, so it
- * stays bounded under sustained load. A search never waits for either: catchUp() indexes
- * everything pending first. Indexing is bookkeeping, never data: after a crash the text is
- * still pending and is indexed after the restart.
+ * fts_pending; this moves it into the FTS5 index a batch at a time, each batch its own
+ * short transaction, when deliveries pause (nothing appended for IDLE_MS), so a burst of
+ * mail is accepted at full speed and indexed right after — the way Dovecot indexes lazily.
+ * A backlog above MAX_BACKLOG is worked off during the burst too, paced, so it stays
+ * bounded under sustained load. Batches are sized to take about TARGET_MS of the event
+ * loop (trigram indexing is synchronous in better-sqlite3), so commands of other sessions
+ * wait at most that long behind one; while the loop is saturated by other work the indexer
+ * backs off. A search never waits for it: it also scans what is still pending (text.ts).
+ * Indexing is bookkeeping, never data: after a crash the text is still pending and is
+ * indexed after the restart.
  */
+import { performance } from 'node:perf_hooks';
 import type { Sql } from './db.js';
 import { indexPending } from './text.js';
 
-/** Texts per background transaction: ~20–40 ms of trigram indexing for 5 KB messages. */
-const BATCH = 48;
+/** Event-loop time one batch should take. */
+const TARGET_MS = 25;
+const MIN_BATCH = 16;
+const MAX_BATCH = 2000;
 /** Deliveries have paused when nothing was appended for this long. */
 const IDLE_MS = 150;
 /** Pending texts above which indexing runs during a burst as well. */
 const MAX_BACKLOG = 5000;
 /** Pause between background transactions while deliveries go on. */
 const PACE_MS = 10;
+/** Pause between batches otherwise: the loop's utilisation in it tells whether others need it. */
+const GAP_MS = 5;
+/** Event-loop utilisation (in the gap) above which the loop counts as saturated, and the pause then. */
+const SATURATED = 0.9;
+const BACKOFF_MS = 100;
 
 export class TextIndexer {
   private timer: NodeJS.Timeout | null = null;
@@ -26,6 +37,8 @@ export class TextIndexer {
   private lastAppend = 0;
   /** Texts added since the indexer last found the queue short (an upper estimate). */
   private backlog = 0;
+  private batch = 48;
+  private elu = performance.eventLoopUtilization();
 
   constructor(private readonly s: Sql) {}
 
@@ -37,11 +50,14 @@ export class TextIndexer {
     this.schedule();
   }
 
-  /** Indexes everything pending (before a search). */
-  async catchUp(): Promise<void> {
+  /** Resolves once nothing is pending (benchmarks and tests; polls). */
+  async whenIndexed(pollMs = 100): Promise<void> {
     if (this.s.dialect !== 'sqlite') return;
-    while ((await this.s.tx((trx) => indexPending(trx, 500))) > 0);
-    this.backlog = 0;
+    for (;;) {
+      const r = await this.s.db.selectFrom('fts_pending').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+      if (Number(r?.n ?? 0) === 0 || this.stopped) return;
+      await new Promise((resolve) => setTimeout(resolve, pollMs));
+    }
   }
 
   stop(): void {
@@ -50,11 +66,11 @@ export class TextIndexer {
     this.timer = null;
   }
 
-  private schedule(): void {
+  private schedule(extra = 0): void {
     if (this.timer || this.stopped) return;
     const idleIn = this.lastAppend + IDLE_MS - Date.now();
-    const delay = this.backlog > MAX_BACKLOG ? PACE_MS : Math.max(0, idleIn);
-    this.timer = setTimeout(() => void this.step(), delay);
+    const delay = this.backlog > MAX_BACKLOG ? PACE_MS : Math.max(GAP_MS, idleIn);
+    this.timer = setTimeout(() => void this.step(), delay + extra);
     this.timer.unref();
   }
 
@@ -64,19 +80,35 @@ export class TextIndexer {
       this.schedule();
       return;
     }
+    // Saturated by other work since the last batch: let it finish first.
+    if (performance.eventLoopUtilization(this.elu).utilization > SATURATED) {
+      this.elu = performance.eventLoopUtilization();
+      this.timer = null;
+      this.schedule(BACKOFF_MS);
+      return;
+    }
     const started = Date.now();
+    const size = this.batch;
     let moved = 0;
+    let took = 0;
     try {
-      moved = await this.s.tx((trx) => indexPending(trx, BATCH));
+      moved = await this.s.tx(async (trx) => {
+        const t0 = performance.now();
+        const n = await indexPending(trx, size);
+        took = performance.now() - t0;
+        return n;
+      });
     } catch {
       // the store was closed meanwhile: the text stays pending for the next start
       this.timer = null;
       return;
     }
     this.timer = null;
+    this.elu = performance.eventLoopUtilization();
+    if (moved === size) this.batch = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.round(size * TARGET_MS / Math.max(took, 1))));
     this.backlog = Math.max(0, this.backlog - moved);
     // more pending, or appended while this batch ran (their poke found the timer busy)
-    if (moved === BATCH || this.lastAppend >= started) this.schedule();
+    if (moved === size || this.lastAppend >= started) this.schedule();
     else this.backlog = 0;
   }
 }

@@ -4,15 +4,17 @@
  * characters uses the index (MATCH), shorter words fall back to LIKE on the same table.
  * Trigram indexing costs more CPU than the rest of a delivery together (~0.6 ms for 5 KB
  * of text), so a delivery only writes its text to fts_pending (in its own transaction) and
- * text-indexer.ts moves pending text into message_fts in the background; a search first
- * indexes whatever is pending, so it always sees every committed message (the index lags,
- * results never do). PostgreSQL: message_text(message_id, body) searched with ILIKE, which
+ * text-indexer.ts moves pending text into message_fts in the background. A search reads
+ * both in one statement (one snapshot, so a text the indexer moves meanwhile is seen once):
+ * the index for indexed texts, a scan of the mailbox's pending texts for the rest, so it
+ * sees every committed message without waiting for the indexer (the index lags, results
+ * never do). PostgreSQL: message_text(message_id, body) searched with ILIKE, which
  * pg_trgm's GIN index (created when the extension is available) accelerates; its pending
  * list already defers the GIN work. Both give case-insensitive substring semantics
  * (RFC 3501 §6.4.4 SEARCH BODY/TEXT).
  */
 import { sql, type Kysely } from 'kysely';
-import type { Dialect } from './db.js';
+import type { Dialect, Sql } from './db.js';
 import { chunks } from './db.js';
 import type { DB } from './schema.js';
 
@@ -71,16 +73,16 @@ export async function indexPending(trx: Kysely<DB>, limit: number): Promise<numb
   return rows.length;
 }
 
-/** UIDs (ascending) of messages in the mailbox whose text contains every word of `query`.
- *  SQLite: index what is pending first (text-indexer.ts catchUp). */
-export async function searchText(db: Kysely<DB>, dialect: Dialect, mailboxId: number, query: string): Promise<number[]> {
+/** The SQLite function matching a pending text (sqlite/open.ts registers it): JavaScript's
+ *  case folding, as the trigram index folds non-ASCII letters, which LIKE does not. */
+export const CONTAINS_FN = 'posthorn_contains';
+
+/** UIDs (ascending) of messages in the mailbox whose text contains every word of `query`. */
+export async function searchText(s: Sql, mailboxId: number, query: string): Promise<number[]> {
   const words = query.split(/\s+/).filter((w) => w.length > 0);
-  if (words.length === 0) {
-    const all = await db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').execute();
-    return all.map((r) => Number(r.uid));
-  }
+  if (words.length === 0) return s.ints(s.db.selectFrom('messages').select('uid').where('mailbox_id', '=', mailboxId).orderBy('uid').compile());
   const like = (w: string) => `%${w.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  if (dialect === 'sqlite') {
+  if (s.dialect === 'sqlite') {
     const long = words.filter((w) => [...w].length >= 3);
     const short = words.filter((w) => [...w].length < 3);
     const match = long.map((w) => `"${w.replace(/"/g, '""')}"`).join(' AND ');
@@ -89,12 +91,17 @@ export async function searchText(db: Kysely<DB>, dialect: Dialect, mailboxId: nu
       ...(match ? [sql`message_fts MATCH ${match}`] : []),
       ...short.map((w) => sql`message_fts.body LIKE ${like(w)} ESCAPE '\\'`),
     ];
-    const r = await sql<{ uid: number }>`SELECT m.uid AS uid FROM message_fts JOIN messages m ON m.id = message_fts.rowid
-      WHERE ${sql.join(conds, sql` AND `)} ORDER BY m.uid`.execute(db);
-    return r.rows.map((x) => Number(x.uid));
+    // Pending texts: LIKE folds ASCII letters only, so other words use CONTAINS_FN.
+    const pending = [
+      sql`m.mailbox_id = ${mailboxId}`,
+      ...words.map((w) => (/^[\x00-\x7f]*$/.test(w) ? sql`p.body LIKE ${like(w)} ESCAPE '\\'` : sql`${sql.raw(CONTAINS_FN)}(p.body, ${w.toLowerCase()}) = 1`)),
+    ];
+    return s.ints(sql<{ uid: number }>`SELECT m.uid AS uid FROM message_fts JOIN messages m ON m.id = message_fts.rowid
+      WHERE ${sql.join(conds, sql` AND `)}
+      UNION SELECT m.uid AS uid FROM fts_pending p JOIN messages m ON m.id = p.id WHERE ${sql.join(pending, sql` AND `)}
+      ORDER BY uid`.compile(s.db));
   }
   const conds = [sql`m.mailbox_id = ${mailboxId}`, ...words.map((w) => sql`t.body ILIKE ${like(w)}`)];
-  const r = await sql<{ uid: number }>`SELECT m.uid AS uid FROM message_text t JOIN messages m ON m.id = t.message_id
-    WHERE ${sql.join(conds, sql` AND `)} ORDER BY m.uid`.execute(db);
-  return r.rows.map((x) => Number(x.uid));
+  return s.ints(sql<{ uid: number }>`SELECT m.uid AS uid FROM message_text t JOIN messages m ON m.id = t.message_id
+    WHERE ${sql.join(conds, sql` AND `)} ORDER BY m.uid`.compile(s.db));
 }

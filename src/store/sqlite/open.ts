@@ -10,7 +10,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { Kysely } from 'kysely';
+import { Kysely, type CompiledQuery } from 'kysely';
 import { FsBlobStore } from '../blob-fs/index.js';
 import { SqlBlobStore } from '../blob-sql/index.js';
 import { referencedBlobs } from '../sql/blob-refs.js';
@@ -20,6 +20,7 @@ import { SqlDirectory } from '../sql/directory.js';
 import { SqlMailStore } from '../sql/mail-store.js';
 import { migrate } from '../sql/migrations.js';
 import { SqlQueueStore } from '../sql/queue.js';
+import { CONTAINS_FN } from '../sql/text.js';
 import { SqlUrlAuthKeys } from '../sql/urlauth.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
@@ -28,16 +29,20 @@ import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
 import { WalSync } from './wal-sync.js';
 
-interface Shared { db: Promise<Kysely<DB>>; wal: WalSync; refs: number }
+interface Opened { db: Kysely<DB>; raw: Database.Database }
+interface Shared { db: Promise<Opened>; wal: WalSync; refs: number }
 const open = new Map<string, Shared>();
 
-async function connect(path: string, wal: WalSync): Promise<Kysely<DB>> {
+async function connect(path: string, wal: WalSync): Promise<Opened> {
   const raw = new Database(path);
   raw.pragma('busy_timeout = 10000'); // first: the pragmas below may wait for another process
   raw.pragma('journal_mode = WAL');
   // NORMAL: a commit does not fsync on the event loop; the dialect waits for the WAL's
   // fdatasync on the thread pool before the writer resumes (wal-sync.ts) — as durable as FULL
   raw.pragma('synchronous = NORMAL');
+  // sql/text.ts: a pending text is matched with JavaScript's case folding (needle lower-cased)
+  raw.function(CONTAINS_FN, { deterministic: true }, (hay: unknown, needle: unknown) =>
+    (typeof hay === 'string' && typeof needle === 'string' && hay.toLowerCase().includes(needle) ? 1 : 0));
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal) });
   try {
     await migrate(db, 'sqlite');
@@ -46,10 +51,26 @@ async function connect(path: string, wal: WalSync): Promise<Kysely<DB>> {
     await wal.close();
     throw err;
   }
-  return db;
+  return { db, raw };
 }
 
-async function acquire(key: string): Promise<Kysely<DB>> {
+/** Sql.ints over better-sqlite3's pluck mode. The statement runs while holding Kysely's one
+ *  connection (connection().execute waits for its mutex), so it never reads inside another
+ *  caller's open transaction. Its statements are its own: pluck() would change Kysely's. */
+function pluckInts(o: Opened): (q: CompiledQuery) => Promise<number[]> {
+  const cache = new Map<string, Database.Statement>();
+  return (q) => o.db.connection().execute(async () => {
+    let stmt = cache.get(q.sql);
+    if (!stmt) {
+      if (cache.size >= 200) cache.clear();
+      stmt = o.raw.prepare(q.sql).pluck();
+      cache.set(q.sql, stmt);
+    }
+    return stmt.all(...q.parameters) as number[];
+  });
+}
+
+async function acquire(key: string): Promise<Opened> {
   let sh = open.get(key);
   if (!sh) {
     const wal = new WalSync(key);
@@ -69,7 +90,7 @@ async function releaseDb(key: string): Promise<void> {
   const sh = open.get(key);
   if (!sh || --sh.refs > 0) return;
   open.delete(key);
-  await (await sh.db).destroy();
+  await (await sh.db).db.destroy();
   await sh.wal.close();
 }
 
@@ -78,8 +99,9 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
   mkdirSync(dirname(path), { recursive: true });
   if (!existsSync(path)) closeSync(openSync(path, 'a'));
   const key = realpathSync(path);
-  const db = await acquire(key);
-  const s = makeSql(db, 'sqlite');
+  const opened = await acquire(key);
+  const db = opened.db;
+  const s = makeSql(db, 'sqlite', pluckInts(opened));
   let closed = false;
   const events = localEvents(key);
   const mail = new SqlMailStore(s);

@@ -147,6 +147,7 @@ export function memoryStore(): Store {
         messages: b.rows.length, unseen: b.rows.filter((r) => !hasFlag(r.flags, '\\Seen')).length, recent: 0,
         uidNext: b.uidNext, uidValidity: b.uidValidity, highestModseq: b.highestModseq,
         size: b.rows.reduce((n, r) => n + r.size, 0), deleted: b.rows.filter((r) => hasFlag(r.flags, '\\Deleted')).length,
+        deletedSize: b.rows.filter((r) => hasFlag(r.flags, '\\Deleted')).reduce((n, r) => n + r.size, 0),
       };
     },
     async append(items) {
@@ -187,6 +188,12 @@ export function memoryStore(): Store {
     },
     async removeMessages(id, uids) { return remove(box(id), uids); },
     async listFlags(id) { return box(id).rows.map(light); },
+    async selectView(id) {
+      const rows = box(id).rows;
+      const keywords = [...new Map(rows.flatMap((r) => r.flags.filter((f) => !f.startsWith('\\'))).map((k) => [k.toLowerCase(), k])).values()];
+      return { uids: rows.map((r) => r.uid), keywords, firstUnseen: rows.find((r) => !hasFlag(r.flags, '\\Seen'))?.uid ?? 0 };
+    },
+    async flagsPage(id, from, to, limit) { return box(id).rows.filter((r) => r.uid >= from && r.uid <= to).slice(0, limit).map(light); },
     async getMessages(id, uids) { return box(id).rows.filter((r) => inRanges(uids, r.uid)).map(full); },
     async getSummaries(id, uids) {
       return box(id).rows.filter((r) => inRanges(uids, r.uid)).map((r) => {

@@ -44,8 +44,11 @@ export function checkNewMailboxName(name: string): void {
   if (name.split(SEPARATOR).length > 32) throw no('Mailbox hierarchy too deep', 'LIMIT');
 }
 
-export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'DELETED' | 'SIZE' | 'HIGHESTMODSEQ' | 'APPENDLIMIT';
-const STATUS_ITEMS = new Set<StatusItem>(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'DELETED', 'SIZE', 'HIGHESTMODSEQ', 'APPENDLIMIT']);
+/** DELETED-STORAGE: RFC 9208 §4.1.4, required with QUOTA=RES-STORAGE (§5.1). */
+export type StatusItem = 'MESSAGES' | 'RECENT' | 'UIDNEXT' | 'UIDVALIDITY' | 'UNSEEN' | 'DELETED' | 'SIZE' | 'HIGHESTMODSEQ' | 'APPENDLIMIT'
+  | 'DELETED-STORAGE';
+const STATUS_ITEMS = new Set<StatusItem>(['MESSAGES', 'RECENT', 'UIDNEXT', 'UIDVALIDITY', 'UNSEEN', 'DELETED', 'SIZE', 'HIGHESTMODSEQ', 'APPENDLIMIT',
+  'DELETED-STORAGE']);
 
 /** "(" status-att *(SP status-att) ")" (RFC 3501 §6.3.10, RFC 9051 §6.3.11, RFC 7162 §3.1.9). */
 export function readStatusItems(r: Reader): StatusItem[] {

@@ -2,9 +2,10 @@
  * FETCH arguments (RFC 3501 §6.4.5, RFC 9051 §6.4.5): the item list with its macros (ALL,
  * FAST, FULL), BODY[section]<partial> and BODY.PEEK, BINARY[...] / BINARY.PEEK /
  * BINARY.SIZE (RFC 3516), MODSEQ and the CHANGEDSINCE / VANISHED modifiers (RFC 7162 §3.1.4,
- * §3.2.6). Each parsed section carries the name the response must echo (RFC 3501 §7.4.2).
+ * §3.2.6), the PARTIAL modifier (RFC 9394 §4). Each parsed section carries the name the response must echo (RFC 3501 §7.4.2).
  */
 import { bad } from '../errors.js';
+import { readPartialRange, type PartialRange } from './return-opts.js';
 import type { Reader } from '../reader.js';
 import { Out } from '../writer.js';
 
@@ -33,6 +34,8 @@ export interface FetchArgs {
   items: FetchItem[];
   changedSince: number | null;
   vanished: boolean;
+  /** RFC 9394 §4: PARTIAL modifier, a window of the messages by position in UID order. */
+  partial?: PartialRange;
 }
 
 const SIMPLE: Record<string, FetchItem['kind']> = {
@@ -70,6 +73,10 @@ export function readFetchArgs(r: Reader): FetchArgs {
         r.sp();
         args.changedSince = r.number('a mod-sequence', Number.MAX_SAFE_INTEGER);
       } else if (r.eatWord('VANISHED')) args.vanished = true;
+      else if (r.eatWord('PARTIAL')) {
+        r.sp();
+        args.partial = readPartialRange(r);
+      }
       else throw bad('Unknown FETCH modifier');
     }, false, 10);
   }

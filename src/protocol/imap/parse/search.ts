@@ -32,12 +32,13 @@ export type SearchKey =
   | { kind: 'and'; keys: SearchKey[] };
 
 export type { ReturnOption } from './return-opts.js';
+import type { PartialRange } from './return-opts.js';
 
 export interface SearchArgs {
   /** null: plain SEARCH response; [] : RETURN () which means ALL (RFC 4731 §3.1). */
   returns: ReturnOption[] | null;
-  /** RFC 5267 §4.4 PARTIAL low:high, or null. */
-  partial: [number, number] | null;
+  /** RFC 5267 §4.4 / RFC 9394 §3.1 PARTIAL range, or null. */
+  partial: PartialRange | null;
   charset: string | null;
   key: SearchKey;
 }

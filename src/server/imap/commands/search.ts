@@ -8,7 +8,7 @@ import { no } from '../../../protocol/imap/errors.js';
 import { readSearchArgs, type ReturnOption, type SearchArgs } from '../../../protocol/imap/parse/search.js';
 import { usesModseq } from '../search/evaluate.js';
 import { runSearch, type Found } from '../search/run.js';
-import { esearchLine } from '../search/esearch.js';
+import { esearchLine, returnedModseq } from '../search/esearch.js';
 import { enableCondstore } from '../condstore.js';
 import { addContext } from '../contexts.js';
 import { defineCommand, ok, type Ctx } from '../types.js';
@@ -34,13 +34,7 @@ export const search = defineCommand({
 
 function respond(ctx: Ctx, args: SearchArgs, found: Found[], tag: string, uid: boolean): void {
   const nums = found.map((f) => (uid ? f.uid : f.seq));
-  const opts0 = args.returns === null || args.returns.length === 0 ? ['ALL'] : args.returns;
-  // RFC 7162 §3.1.5 / RFC 4731 §3.2: with only MIN/MAX returned, MODSEQ covers just those messages.
-  const minMaxOnly = !opts0.includes('ALL') && !opts0.includes('COUNT');
-  const reported = minMaxOnly && found.length > 0
-    ? [opts0.includes('MIN') ? found[0] : null, opts0.includes('MAX') ? found[found.length - 1] : null].filter((f) => f !== null)
-    : found;
-  const modseq = usesModseq(args.key) && reported.length > 0 ? Math.max(...reported.map((f) => f.modseq)) : null;
+  const modseq = returnedModseq(args.key, found, args.returns, args.partial);
   if (args.returns === null) {
     ctx.untagged(`SEARCH${nums.map((n) => ' ' + n).join('')}${modseq !== null ? ` (MODSEQ ${modseq})` : ''}`);
     return;

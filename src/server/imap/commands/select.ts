@@ -46,9 +46,7 @@ function selectCommand(name: 'SELECT' | 'EXAMINE'): RegisteredCommand {
 }
 
 async function describe(ctx: Ctx, sel: SelectedMailbox, params: SelectArgs): Promise<void> {
-  const all = sel.all();
-  const keywords = new Set<string>();
-  for (const m of all) for (const f of m.flags) if (!f.startsWith('\\')) keywords.add(f);
+  const keywords = sel.opened.keywords;
   sel.keywordsAnnounced(keywords);
   const flags = [...SYSTEM_FLAGS, ...keywords];
   ctx.untagged(`FLAGS ${flagList(flags)}`);
@@ -58,8 +56,8 @@ async function describe(ctx: Ctx, sel: SelectedMailbox, params: SelectArgs): Pro
   const rev2 = ctx.enabled.has('IMAP4REV2');
   if (!rev2) {
     ctx.untagged(`${sel.recent.size} RECENT`);
-    const firstUnseen = all.findIndex((m) => !m.flags.some((f) => f.toLowerCase() === '\\seen'));
-    if (firstUnseen >= 0) ctx.untagged(`OK [UNSEEN ${firstUnseen + 1}] First unseen`);
+    const firstUnseen = sel.seqOf(sel.opened.firstUnseen);
+    if (firstUnseen > 0) ctx.untagged(`OK [UNSEEN ${firstUnseen}] First unseen`);
   }
   const box = (await ctx.env.store.mail.getMailboxById(sel.id)) ?? sel.mailbox;
   ctx.untagged(`OK [UIDVALIDITY ${box.uidValidity}] UIDs valid`);

@@ -11,6 +11,7 @@ import { flagList } from '../../../protocol/imap/writer.js';
 import type { MessageFlags } from '../../../store/types.js';
 import { enableCondstore } from '../condstore.js';
 import { publish } from '../expunging.js';
+import { flagsOf } from '../flag-pages.js';
 import { SelectedMailbox, SYSTEM_FLAGS } from '../selected.js';
 import { defineCommand, ok } from '../types.js';
 
@@ -32,10 +33,13 @@ export const store = defineCommand({
     const condstore = ctx.enabled.has('CONDSTORE');
     const updated = new Map<number, MessageFlags>(res.updated.map((m) => [m.uid, m]));
     const failed = new Set(res.modified);
+    // Messages the STORE left as they were are reported too (RFC 3501 §6.4.6): read their flags.
+    const same = args.silent ? [] : uids.filter((u) => !updated.has(u) && !failed.has(u));
+    const current = await flagsOf(ctx.env.store.mail, sel.id, same);
     for (const u of uids) {
       const seq = sel.seqOf(u);
       if (seq === 0 || failed.has(u)) continue;
-      const m = updated.get(u) ?? sel.flagsOf(u);
+      const m = updated.get(u) ?? current.get(u);
       if (!m) continue;
       const items: string[] = [];
       if (uid) items.push(`UID ${u}`);

@@ -25,7 +25,7 @@ export interface SearchEnv {
   saved: number[];
   now: number;
   /** UIDs that are \Recent in this session. */
-  recent: Set<number>;
+  recent: { has(uid: number): boolean };
   /** UIDs matching TEXT/BODY words, looked up once per distinct string. */
   textHits: Map<string, Set<number>>;
   /** UIDs whose subject contains the SUBJECT string (MailStore.searchSubject), per string. */
@@ -81,15 +81,20 @@ export function indexedString(k: SearchKey): string | null {
  *  keys' hits; null = any. */
 export function requiredUids(key: SearchKey, env: SearchEnv): Set<number> | null {
   const keys = key.kind === 'and' ? key.keys : [key];
-  let out: number[] | null = null;
+  let out: Set<number> | null = null;
   for (const k of keys) {
     const value = indexedString(k);
     const subject = subjectColumn(k) && k.kind === 'header' ? k.value : null;
     if (value === null && subject === null) continue;
     const hits: Set<number> = (value !== null ? env.textHits.get(value) : env.subjectHits.get(subject ?? '')) ?? new Set<number>();
-    out = out === null ? [...hits] : out.filter((u) => hits.has(u));
+    if (out === null) out = hits;
+    else {
+      const both = new Set<number>();
+      for (const u of out) if (hits.has(u)) both.add(u);
+      out = both;
+    }
   }
-  return out === null ? null : new Set(out);
+  return out;
 }
 
 /** The strings to look up in the index: TEXT/BODY anywhere. */
@@ -100,6 +105,17 @@ export function textStrings(key: SearchKey, out: Set<string> = new Set(), top = 
   else if (key.kind === 'or') { textStrings(key.a, out, false); textStrings(key.b, out, false); }
   else if (key.kind === 'and') for (const k of key.keys) textStrings(k, out, false);
   return out;
+}
+
+/** True when evaluating `key` tests a message's flags or MODSEQ (the flag rows are read). */
+export function needsFlags(key: SearchKey): boolean {
+  switch (key.kind) {
+    case 'flag': case 'new': case 'modseq': return true;
+    case 'not': return needsFlags(key.key);
+    case 'or': return needsFlags(key.a) || needsFlags(key.b);
+    case 'and': return key.keys.some(needsFlags);
+    default: return false;
+  }
 }
 
 export function usesModseq(key: SearchKey): boolean {

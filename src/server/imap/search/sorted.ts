@@ -11,8 +11,23 @@ import type { Ctx } from '../types.js';
 import type { Found } from './run.js';
 
 export async function sortFound(ctx: Ctx, sel: SelectedMailbox, found: Found[], criteria: SortCriterion[]): Promise<Found[]> {
-  // One statement returning the mailbox's UIDs in order; keep the matches.
-  const matched = new Map(found.map((f) => [f.uid, f]));
+  // One statement returning the mailbox's UIDs in order; keep the matches (found is in
+  // ascending UID order: a binary search per UID, no map of 100,000 entries).
   const order = await ctx.env.store.mail.sortUids(sel.id, criteria.map((c) => ({ key: c.key, reverse: c.reverse })));
-  return order.flatMap((u) => matched.get(u) ?? []);
+  const out: Found[] = [];
+  for (const u of order) {
+    let lo = 0;
+    let hi = found.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const v = found[mid].uid;
+      if (v === u) {
+        out.push(found[mid]);
+        break;
+      }
+      if (v < u) lo = mid + 1;
+      else hi = mid - 1;
+    }
+  }
+  return out;
 }
