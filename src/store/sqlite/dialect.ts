@@ -5,10 +5,13 @@
  * (Kysely prepares every query anew otherwise); and a write is durable before its caller
  * resumes: after a COMMIT or an autocommitted write the connection is released to the next
  * query at once, and the caller waits for the WAL's fdatasync off the event loop
- * (wal-sync.ts; the connection runs synchronous=NORMAL).
+ * (wal-sync.ts; the connection runs synchronous=NORMAL); and each write is reported to the
+ * checkpointer, which copies the WAL into the database file off the event loop
+ * (checkpointer.ts).
  */
 import type Database from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { Checkpointer } from './checkpointer.js';
 import type { WalSync } from './wal-sync.js';
 
 const CACHE_LIMIT = 500;
@@ -32,7 +35,7 @@ function cachedDatabase(db: Database.Database): SqliteDatabase {
 export class ImmediateSqliteDialect extends SqliteDialect {
   private readonly cached: SqliteDatabase;
 
-  constructor(private readonly raw: Database.Database, private readonly wal: WalSync) {
+  constructor(private readonly raw: Database.Database, private readonly wal: WalSync, private readonly checkpoints: Checkpointer) {
     const cached = cachedDatabase(raw);
     super({ database: cached });
     this.cached = cached;
@@ -70,7 +73,10 @@ export class ImmediateSqliteDialect extends SqliteDialect {
       const mustSync = owed;
       owed = false;
       await release(conn);
-      if (mustSync) await this.wal.sync();
+      if (mustSync) {
+        this.checkpoints.wrote();
+        await this.wal.sync();
+      }
     };
     return driver;
   }

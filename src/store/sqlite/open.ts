@@ -5,7 +5,9 @@
  * Migrations run on open. Stores opened on the same file in one process share one
  * connection (reference-counted): better-sqlite3 is synchronous, so a second connection
  * waiting on busy_timeout would block the event loop while the first one's transaction
- * needs it to finish — a deadlock. Kysely serializes use of the shared connection.
+ * needs it to finish — a deadlock. Kysely serializes use of the shared connection. (The
+ * checkpointer's worker has a connection of its own, but it only ever runs PASSIVE
+ * checkpoints, which never wait: checkpointer.ts.)
  */
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, realpathSync } from 'node:fs';
@@ -24,24 +26,27 @@ import { SqlUrlAuthKeys } from '../sql/urlauth.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
 import { TieredBlobStore } from './blobs.js';
+import { Checkpointer } from './checkpointer.js';
 import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
 import { WalSync } from './wal-sync.js';
 
-interface Shared { db: Promise<Kysely<DB>>; wal: WalSync; refs: number }
+interface Shared { db: Promise<Kysely<DB>>; wal: WalSync; checkpoints: Checkpointer; refs: number }
 const open = new Map<string, Shared>();
 
-async function connect(path: string, wal: WalSync): Promise<Kysely<DB>> {
+async function connect(path: string, wal: WalSync, checkpoints: Checkpointer): Promise<Kysely<DB>> {
   const raw = new Database(path);
   raw.pragma('busy_timeout = 10000'); // first: the pragmas below may wait for another process
   raw.pragma('journal_mode = WAL');
   // NORMAL: a commit does not fsync on the event loop; the dialect waits for the WAL's
   // fdatasync on the thread pool before the writer resumes (wal-sync.ts) — as durable as FULL
   raw.pragma('synchronous = NORMAL');
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal) });
+  checkpoints.attach(raw);
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal, checkpoints) });
   try {
     await migrate(db, 'sqlite');
   } catch (err) {
+    await checkpoints.close();
     await db.destroy();
     await wal.close();
     throw err;
@@ -53,7 +58,8 @@ async function acquire(key: string): Promise<Kysely<DB>> {
   let sh = open.get(key);
   if (!sh) {
     const wal = new WalSync(key);
-    sh = { db: connect(key, wal), wal, refs: 0 };
+    const checkpoints = new Checkpointer(key);
+    sh = { db: connect(key, wal, checkpoints), wal, checkpoints, refs: 0 };
     open.set(key, sh);
   }
   sh.refs++;
@@ -69,7 +75,9 @@ async function releaseDb(key: string): Promise<void> {
   const sh = open.get(key);
   if (!sh || --sh.refs > 0) return;
   open.delete(key);
-  await (await sh.db).destroy();
+  const db = await sh.db;
+  await sh.checkpoints.close();
+  await db.destroy();
   await sh.wal.close();
 }
 
