@@ -49,15 +49,24 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     // Between acquire and release the one connection serves one caller, so a write seen
     // in that window is that caller's: it waits for the sync after giving the connection up.
     let owed = false;
+    /** A statement of the open transaction wrote (BEGIN and COMMIT are "read-only"). */
+    let txWrote = false;
     const acquire = driver.acquireConnection.bind(driver);
     const release = driver.releaseConnection.bind(driver);
     const wrap = (conn: DatabaseConnection): DatabaseConnection => ({
       executeQuery: async <R>(q: CompiledQuery): Promise<QueryResult<R>> => {
         const inTx = this.raw.inTransaction;
         const r = await conn.executeQuery<R>(q);
-        // a transaction ended (SQLite calls COMMIT "read-only": test the state), or a
-        // statement outside a transaction wrote
-        if (!this.raw.inTransaction && (inTx || !(this.cached.prepare(q.sql) as unknown as Database.Statement).readonly)) owed = true;
+        const wrote = !(this.cached.prepare(q.sql) as unknown as Database.Statement).readonly;
+        if (this.raw.inTransaction) txWrote ||= wrote;
+        else {
+          // a transaction that wrote ended (SQLite calls COMMIT "read-only": test the
+          // state), or a statement outside a transaction wrote. A transaction that only
+          // read owes no sync, as a read outside one does not (store/types.ts: a reader may
+          // see a commit before its fsync ends).
+          if (inTx ? txWrote || wrote : wrote) owed = true;
+          txWrote = false;
+        }
         return r;
       },
       streamQuery: (q, chunkSize) => conn.streamQuery(q, chunkSize),
@@ -67,6 +76,7 @@ export class ImmediateSqliteDialect extends SqliteDialect {
       const conn = await acquire();
       if (wrapped?.inner !== conn) wrapped = { inner: conn, outer: wrap(conn) };
       owed = false;
+      txWrote = false;
       return wrapped.outer;
     };
     driver.releaseConnection = async (conn: DatabaseConnection) => {
