@@ -3,10 +3,13 @@
  * in Debian, built by hand against Dovecot's libraries): 50 persistent clients (logout=0)
  * with its default command mix, against Posthorn (in its own process) and, in the same run,
  * the Dovecot anchor on 127.0.0.1:10143. Prints commands per second per command type and in
- * total. Skipped with a note when `imaptest` is not on PATH.
+ * total, with the server's CPU time per command (Posthorn: its process, all threads, from
+ * /proc) and the load average — on a shared machine throughput follows the CPU share the
+ * server gets, CPU per command much less. Skipped with a note when `imaptest` is not on PATH.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import net from 'node:net';
 import { startServerChild } from './imap-child.js';
 
@@ -15,7 +18,17 @@ const SECS = Number(process.env.IMAPTEST_SECS ?? 20);
 const ANCHORS = '/work/shared/anchors';
 const DOVECOT_PORT = 10143;
 
-interface Result { names: string[]; perSec: number[]; total: number; errors: number }
+interface Result { names: string[]; perSec: number[]; total: number; errors: number; cpuMsPerCmd?: number }
+
+/** CPU time (user + system, all threads) a process has used so far, in ms; null off Linux. */
+function cpuMs(pid: number): number | null {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in 1/100 s ticks
+  } catch {
+    return null;
+  }
+}
 
 function onPath(cmd: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -55,7 +68,8 @@ async function imaptest(port: number, user: string, source: string): Promise<Res
 
 function print(label: string, r: Result): void {
   const each = r.names.map((n, i) => `${n}=${(r.perSec[i] ?? 0).toFixed(0)}`).join(' ');
-  console.log(`imaptest ${label} (${CLIENTS} clients, ${SECS} s): ${r.total.toFixed(0)} cmds/s [${each}] errors=${r.errors}`);
+  const cpu = r.cpuMsPerCmd === undefined ? '' : ` server CPU ${r.cpuMsPerCmd.toFixed(2)} ms/cmd`;
+  console.log(`imaptest ${label} (${CLIENTS} clients, ${SECS} s): ${r.total.toFixed(0)} cmds/s [${each}] errors=${r.errors}${cpu} load ${loadavg()[0].toFixed(1)}`);
 }
 
 export async function imaptestLoad(): Promise<void> {
@@ -71,7 +85,10 @@ export async function imaptestLoad(): Promise<void> {
   const server = await startServerChild();
   let ours: Result;
   try {
+    const before = cpuMs(server.pid);
     ours = await imaptest(server.port, 'user%d@bench.test', source);
+    const after = cpuMs(server.pid);
+    if (before !== null && after !== null && ours.total > 0) ours.cpuMsPerCmd = (after - before) / (ours.total * SECS);
   } finally {
     await server.stop();
   }

@@ -12,6 +12,10 @@
  *    connection only notes when it last heard from the client; the server's one sweep timer
  *    (index.ts) calls sweep(), so 10,000 idle sessions hold no timer each and a data chunk
  *    costs no clearTimeout/setTimeout.
+ *  - Output is gathered and written in one piece (one socket write, one syscall, instead of one
+ *    per response line): when the command ends, before waiting for the peer to read, once
+ *    OUT_FLUSH octets are waiting, and on the next event-loop turn for writes outside a command
+ *    (IDLE updates). Order is kept: every write goes through the same buffer.
  */
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
@@ -24,6 +28,8 @@ import { dispatch, renderCompletion, toCompletion, tooBig } from './dispatch.js'
 import type { Completion, Ctx, NotifyRegistration, ServerEnv, SessionState } from './types.js';
 
 const MAX_QUEUED = 16;
+/** Waiting output above which it is written at once (keeps a large FETCH streaming). */
+const OUT_FLUSH = 64 * 1024;
 
 export interface ConnectionOptions {
   env: ServerEnv;
@@ -58,6 +64,10 @@ export class Connection implements Ctx {
   private closed = false;
   /** RFC 4978 COMPRESS=DEFLATE, once the client turned it on (compress.ts). */
   private deflate: DeflateLayer | null = null;
+  /** Output not yet handed to the socket, and its size in octets (strings: UTF-16 units). */
+  private out: Array<string | Buffer> = [];
+  private outSize = 0;
+  private flushQueued = false;
 
   constructor(socket: Socket, readonly tls: boolean, private readonly opts: ConnectionOptions) {
     this.env = opts.env;
@@ -92,6 +102,7 @@ export class Connection implements Ctx {
   }
 
   async drain(): Promise<void> {
+    this.flush();
     if (this.deflate) return this.deflate.drained();
     return socketDrained(this.socket);
   }
@@ -115,6 +126,7 @@ export class Connection implements Ctx {
 
   async startTls(tag: string): Promise<void> {
     this.write(`${tag} OK Begin TLS negotiation now\r\n`);
+    this.flush();
     const plain = this.socket;
     plain.removeAllListeners('data');
     this.receiver.reset();
@@ -144,6 +156,7 @@ export class Connection implements Ctx {
   /** RFC 4978 §3: the tagged OK uncompressed, then DEFLATE both ways from the next octet. */
   startCompression(tag: string): void {
     this.write(`${tag} OK DEFLATE active\r\n`);
+    this.flush();
     // The client may send nothing before it has seen the OK (§3): nothing received is kept.
     this.receiver.reset();
     this.queue.length = 0;
@@ -155,6 +168,7 @@ export class Connection implements Ctx {
     if (this.closed) return;
     this.closed = true;
     if (bye) this.write(`* BYE ${bye}\r\n`);
+    this.flush();
     this.state = { kind: 'logout' };
     this.cleanup();
     if (this.deflate) this.deflate.finish(() => this.socket.end());
@@ -208,7 +222,7 @@ export class Connection implements Ctx {
         if (ev.type === 'continue') this.continuation('Ready for literal data');
         else if (ev.type === 'too-big') this.write(tooBig(ev.tag, ev.what));
         else await this.command(ev.data);
-        await this.drain();
+        await this.drain(); // flushes the command's output first
         this.touch(); // RFC 3501 §5.4: the client's idle time starts from our answer
         if (this.queue.length <= MAX_QUEUED / 2) this.socket.resume();
       }
@@ -265,15 +279,38 @@ export class Connection implements Ctx {
   }
 
   write(s: string): void {
-    if (this.socket.destroyed || !this.socket.writable) return;
-    if (this.deflate) this.deflate.write(s);
-    else this.socket.write(s);
+    this.queueOut(s);
   }
 
   private writeParts(parts: Array<string | Buffer>): void {
+    for (const p of parts) this.queueOut(p);
+  }
+
+  private queueOut(p: string | Buffer): void {
     if (this.socket.destroyed || !this.socket.writable) return;
-    const bufs = parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
-    if (this.deflate) this.deflate.write(Buffer.concat(bufs));
-    else this.socket.write(Buffer.concat(bufs));
+    this.out.push(p);
+    this.outSize += p.length;
+    if (this.outSize >= OUT_FLUSH) this.flush();
+    else if (!this.flushQueued) {
+      this.flushQueued = true;
+      setImmediate(() => {
+        this.flushQueued = false;
+        this.flush();
+      });
+    }
+  }
+
+  /** Hands the waiting output to the socket (or the DEFLATE layer) in one write. */
+  private flush(): void {
+    if (this.out.length === 0) return;
+    const parts = this.out;
+    this.out = [];
+    this.outSize = 0;
+    if (this.socket.destroyed || !this.socket.writable) return;
+    const data = parts.length === 1 ? (parts[0] as string | Buffer)
+      : parts.every((p) => typeof p === 'string') ? parts.join('')
+        : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    if (this.deflate) this.deflate.write(data);
+    else this.socket.write(data);
   }
 }

@@ -5,10 +5,13 @@
  * (Kysely prepares every query anew otherwise); and a write is durable before its caller
  * resumes: after a COMMIT or an autocommitted write the connection is released to the next
  * query at once, and the caller waits for the WAL's fdatasync off the event loop
- * (wal-sync.ts; the connection runs synchronous=NORMAL).
+ * (wal-sync.ts; the connection runs synchronous=NORMAL); and each write is reported to the
+ * checkpointer, which copies the WAL into the database file off the event loop
+ * (checkpointer.ts).
  */
 import type Database from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteStatement } from 'kysely';
+import type { Checkpointer } from './checkpointer.js';
 import type { WalSync } from './wal-sync.js';
 
 const CACHE_LIMIT = 500;
@@ -32,7 +35,7 @@ function cachedDatabase(db: Database.Database): SqliteDatabase {
 export class ImmediateSqliteDialect extends SqliteDialect {
   private readonly cached: SqliteDatabase;
 
-  constructor(private readonly raw: Database.Database, private readonly wal: WalSync) {
+  constructor(private readonly raw: Database.Database, private readonly wal: WalSync, private readonly checkpoints: Checkpointer) {
     const cached = cachedDatabase(raw);
     super({ database: cached });
     this.cached = cached;
@@ -46,15 +49,24 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     // Between acquire and release the one connection serves one caller, so a write seen
     // in that window is that caller's: it waits for the sync after giving the connection up.
     let owed = false;
+    /** A statement of the open transaction wrote (BEGIN and COMMIT are "read-only"). */
+    let txWrote = false;
     const acquire = driver.acquireConnection.bind(driver);
     const release = driver.releaseConnection.bind(driver);
     const wrap = (conn: DatabaseConnection): DatabaseConnection => ({
       executeQuery: async <R>(q: CompiledQuery): Promise<QueryResult<R>> => {
         const inTx = this.raw.inTransaction;
         const r = await conn.executeQuery<R>(q);
-        // a transaction ended (SQLite calls COMMIT "read-only": test the state), or a
-        // statement outside a transaction wrote
-        if (!this.raw.inTransaction && (inTx || !(this.cached.prepare(q.sql) as unknown as Database.Statement).readonly)) owed = true;
+        const wrote = !(this.cached.prepare(q.sql) as unknown as Database.Statement).readonly;
+        if (this.raw.inTransaction) txWrote ||= wrote;
+        else {
+          // a transaction that wrote ended (SQLite calls COMMIT "read-only": test the
+          // state), or a statement outside a transaction wrote. A transaction that only
+          // read owes no sync, as a read outside one does not (store/types.ts: a reader may
+          // see a commit before its fsync ends).
+          if (inTx ? txWrote || wrote : wrote) owed = true;
+          txWrote = false;
+        }
         return r;
       },
       streamQuery: (q, chunkSize) => conn.streamQuery(q, chunkSize),
@@ -64,13 +76,17 @@ export class ImmediateSqliteDialect extends SqliteDialect {
       const conn = await acquire();
       if (wrapped?.inner !== conn) wrapped = { inner: conn, outer: wrap(conn) };
       owed = false;
+      txWrote = false;
       return wrapped.outer;
     };
     driver.releaseConnection = async (conn: DatabaseConnection) => {
       const mustSync = owed;
       owed = false;
       await release(conn);
-      if (mustSync) await this.wal.sync();
+      if (mustSync) {
+        this.checkpoints.wrote();
+        await this.wal.sync();
+      }
     };
     return driver;
   }

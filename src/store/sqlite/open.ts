@@ -5,7 +5,9 @@
  * Migrations run on open. Stores opened on the same file in one process share one
  * connection (reference-counted): better-sqlite3 is synchronous, so a second connection
  * waiting on busy_timeout would block the event loop while the first one's transaction
- * needs it to finish — a deadlock. Kysely serializes use of the shared connection.
+ * needs it to finish — a deadlock. Kysely serializes use of the shared connection. (The
+ * checkpointer's worker has a connection of its own, but it only ever runs PASSIVE
+ * checkpoints, which never wait: checkpointer.ts.)
  */
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, realpathSync } from 'node:fs';
@@ -25,15 +27,16 @@ import { SqlUrlAuthKeys } from '../sql/urlauth.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
 import { TieredBlobStore } from './blobs.js';
+import { Checkpointer } from './checkpointer.js';
 import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
 import { WalSync } from './wal-sync.js';
 
 interface Opened { db: Kysely<DB>; raw: Database.Database }
-interface Shared { db: Promise<Opened>; wal: WalSync; refs: number }
+interface Shared { db: Promise<Opened>; wal: WalSync; checkpoints: Checkpointer; refs: number }
 const open = new Map<string, Shared>();
 
-async function connect(path: string, wal: WalSync): Promise<Opened> {
+async function connect(path: string, wal: WalSync, checkpoints: Checkpointer): Promise<Opened> {
   const raw = new Database(path);
   raw.pragma('busy_timeout = 10000'); // first: the pragmas below may wait for another process
   raw.pragma('journal_mode = WAL');
@@ -43,10 +46,12 @@ async function connect(path: string, wal: WalSync): Promise<Opened> {
   // sql/text.ts: a pending text is matched with JavaScript's case folding (needle lower-cased)
   raw.function(CONTAINS_FN, { deterministic: true }, (hay: unknown, needle: unknown) =>
     (typeof hay === 'string' && typeof needle === 'string' && hay.toLowerCase().includes(needle) ? 1 : 0));
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal) });
+  checkpoints.attach(raw);
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal, checkpoints) });
   try {
     await migrate(db, 'sqlite');
   } catch (err) {
+    await checkpoints.close();
     await db.destroy();
     await wal.close();
     throw err;
@@ -74,7 +79,8 @@ async function acquire(key: string): Promise<Opened> {
   let sh = open.get(key);
   if (!sh) {
     const wal = new WalSync(key);
-    sh = { db: connect(key, wal), wal, refs: 0 };
+    const checkpoints = new Checkpointer(key);
+    sh = { db: connect(key, wal, checkpoints), wal, checkpoints, refs: 0 };
     open.set(key, sh);
   }
   sh.refs++;
@@ -90,7 +96,9 @@ async function releaseDb(key: string): Promise<void> {
   const sh = open.get(key);
   if (!sh || --sh.refs > 0) return;
   open.delete(key);
-  await (await sh.db).db.destroy();
+  const { db } = await sh.db;
+  await sh.checkpoints.close();
+  await db.destroy();
   await sh.wal.close();
 }
 

@@ -11,6 +11,7 @@ import type { FetchItem, SectionItem } from '../../../protocol/imap/parse/fetch.
 import { formatDateTime } from '../../../protocol/imap/dates.js';
 import { writeBodyStructure, writeEnvelope } from '../../../protocol/imap/structure.js';
 import { flagList, Out, type WriteOptions } from '../../../protocol/imap/writer.js';
+import { parsedMetadata } from './metadata.js';
 import { decodeTransfer, filterHeaders, findPart, sectionRange } from './sections.js';
 
 export interface RenderInput {
@@ -39,7 +40,7 @@ export async function renderFetch(blobs: BlobStore, input: RenderInput, opts: Wr
   const names = new Set(input.items.map((i) => i.kind));
   if (input.withUid && !names.has('uid')) parts.push((o) => void o.raw(`UID ${flags.uid}`));
   let meta: ParsedMessage | null = null;
-  const parsed = (): ParsedMessage => (meta ??= JSON.parse((row as MessageRow).metadata) as ParsedMessage);
+  const parsed = (): ParsedMessage => (meta ??= parsedMetadata(row as MessageRow));
   let blob: Buffer | null = null;
   const bytes = async (start: number, end: number): Promise<Buffer> => {
     if (!row) return Buffer.alloc(0);
