@@ -17,6 +17,7 @@ import { referencedBlobs } from '../sql/blob-refs.js';
 import { INLINE_BLOB_LIMIT } from '../sql/blob-rows.js';
 import { makeSql } from '../sql/db.js';
 import { SqlDirectory } from '../sql/directory.js';
+import { DirectoryCache } from '../sql/directory-cache.js';
 import { SqlMailStore } from '../sql/mail-store.js';
 import { migrate } from '../sql/migrations.js';
 import { SqlQueueStore } from '../sql/queue.js';
@@ -27,17 +28,21 @@ import { TieredBlobStore } from './blobs.js';
 import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
 import { WalSync } from './wal-sync.js';
+import { Checkpointer, MAIN_AUTOCHECKPOINT } from './checkpointer.js';
 
-interface Shared { db: Promise<Kysely<DB>>; wal: WalSync; refs: number }
+interface Connected { db: Kysely<DB>; cache: DirectoryCache }
+interface Shared { db: Promise<Connected>; wal: WalSync; checkpointer: Checkpointer; refs: number }
 const open = new Map<string, Shared>();
 
-async function connect(path: string, wal: WalSync): Promise<Kysely<DB>> {
+async function connect(path: string, wal: WalSync): Promise<Connected> {
   const raw = new Database(path);
   raw.pragma('busy_timeout = 10000'); // first: the pragmas below may wait for another process
   raw.pragma('journal_mode = WAL');
   // NORMAL: a commit does not fsync on the event loop; the dialect waits for the WAL's
   // fdatasync on the thread pool before the writer resumes (wal-sync.ts) — as durable as FULL
   raw.pragma('synchronous = NORMAL');
+  // most checkpoint work is done off the event loop (checkpointer.ts)
+  raw.pragma(`wal_autocheckpoint = ${MAIN_AUTOCHECKPOINT}`);
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal) });
   try {
     await migrate(db, 'sqlite');
@@ -46,21 +51,27 @@ async function connect(path: string, wal: WalSync): Promise<Kysely<DB>> {
     await wal.close();
     throw err;
   }
-  return db;
+  // one directory cache per connection: data_version moves when another connection commits
+  const dataVersion = raw.prepare('PRAGMA data_version').pluck();
+  return { db, cache: new DirectoryCache(() => dataVersion.get() as number) };
 }
 
-async function acquire(key: string): Promise<Kysely<DB>> {
+async function acquire(key: string): Promise<Connected> {
   let sh = open.get(key);
   if (!sh) {
-    const wal = new WalSync(key);
-    sh = { db: connect(key, wal), wal, refs: 0 };
+    const checkpointer = new Checkpointer(key);
+    const wal = new WalSync(key, () => checkpointer.committed());
+    sh = { db: connect(key, wal), wal, checkpointer, refs: 0 };
     open.set(key, sh);
   }
   sh.refs++;
   try {
     return await sh.db;
   } catch (err) {
-    if (--sh.refs === 0) open.delete(key);
+    if (--sh.refs === 0) {
+      open.delete(key);
+      await sh.checkpointer.close();
+    }
     throw err;
   }
 }
@@ -69,7 +80,8 @@ async function releaseDb(key: string): Promise<void> {
   const sh = open.get(key);
   if (!sh || --sh.refs > 0) return;
   open.delete(key);
-  await (await sh.db).destroy();
+  await sh.checkpointer.close(); // first: the writer's connection, closing last, checkpoints all
+  await (await sh.db).db.destroy();
   await sh.wal.close();
 }
 
@@ -78,7 +90,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
   mkdirSync(dirname(path), { recursive: true });
   if (!existsSync(path)) closeSync(openSync(path, 'a'));
   const key = realpathSync(path);
-  const db = await acquire(key);
+  const { db, cache } = await acquire(key);
   const s = makeSql(db, 'sqlite');
   let closed = false;
   const events = localEvents(key);
@@ -89,7 +101,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
       new SqlBlobStore(db, 'sqlite', INLINE_BLOB_LIMIT),
       new FsBlobStore(join(resolve(opts.dataDir), 'blobs'), (ids) => referencedBlobs(db, ids)),
     ),
-    directory: new SqlDirectory(s),
+    directory: new SqlDirectory(s, cache),
     mail,
     queue: new SqlQueueStore(s),
     urlauth: new SqlUrlAuthKeys(s),
