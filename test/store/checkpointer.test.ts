@@ -1,7 +1,7 @@
 /**
  * SQLite checkpoints off the event loop (src/store/sqlite/checkpointer.ts): once the WAL
  * passes 4 MB, a worker copies it into the database file while the writer goes on. The
- * writer's own autocheckpoint only starts at 4000 pages (16 MB), so a database file that
+ * writer's own autocheckpoint only starts at 16000 pages (64 MB), so a database file that
  * grows while the WAL holds less than that was filled by the worker. Everything is still
  * there after the store is closed and reopened.
  */
@@ -31,7 +31,7 @@ test('sqlite: a growing WAL is checkpointed by the background worker, and nothin
       const message = { blobId, size: raw.length, internalDate: Date.now(), flags: [], metadata: '{}', searchText: `m${i}`, content: raw };
       await store.mail.append([{ mailboxId: inbox, message }]);
     }
-    // ~10 MB in the WAL: under the writer's 16 MB, over the worker's 4 MB
+    // ~10 MB in the WAL: under the writer's 64 MB, over the worker's 4 MB
     const deadline = Date.now() + 10_000;
     let size = statSync(join(dir, 'posthorn.db')).size;
     while (size < before + 4 * 1024 * 1024 && Date.now() < deadline) {
