@@ -2,7 +2,7 @@
  *  time, and prints "committed UID BLOB" after each append resolved, until it is killed.
  *  Blobs take every path: put() first (small: database, large: file), or inline with the
  *  row (NewMessage.content). With 'heavy' (argv[3]) every message is a 100 KB inline blob,
- *  so the WAL grows fast and the background checkpointer (sqlite/checkpointer.ts) runs. */
+ *  so the WAL passes SQLite's checkpoint size again and again. */
 import { createHash } from 'node:crypto';
 import { openStore } from '../../src/store/open.js';
 

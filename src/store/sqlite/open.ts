@@ -28,10 +28,9 @@ import { TieredBlobStore } from './blobs.js';
 import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
 import { WalSync } from './wal-sync.js';
-import { Checkpointer, MAIN_AUTOCHECKPOINT } from './checkpointer.js';
 
 interface Connected { db: Kysely<DB>; cache: DirectoryCache }
-interface Shared { db: Promise<Connected>; wal: WalSync; checkpointer: Checkpointer; refs: number }
+interface Shared { db: Promise<Connected>; wal: WalSync; refs: number }
 const open = new Map<string, Shared>();
 
 async function connect(path: string, wal: WalSync): Promise<Connected> {
@@ -41,8 +40,6 @@ async function connect(path: string, wal: WalSync): Promise<Connected> {
   // NORMAL: a commit does not fsync on the event loop; the dialect waits for the WAL's
   // fdatasync on the thread pool before the writer resumes (wal-sync.ts) — as durable as FULL
   raw.pragma('synchronous = NORMAL');
-  // most checkpoint work is done off the event loop (checkpointer.ts)
-  raw.pragma(`wal_autocheckpoint = ${MAIN_AUTOCHECKPOINT}`);
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal) });
   try {
     await migrate(db, 'sqlite');
@@ -59,19 +56,15 @@ async function connect(path: string, wal: WalSync): Promise<Connected> {
 async function acquire(key: string): Promise<Connected> {
   let sh = open.get(key);
   if (!sh) {
-    const checkpointer = new Checkpointer(key);
-    const wal = new WalSync(key, () => checkpointer.committed());
-    sh = { db: connect(key, wal), wal, checkpointer, refs: 0 };
+    const wal = new WalSync(key);
+    sh = { db: connect(key, wal), wal, refs: 0 };
     open.set(key, sh);
   }
   sh.refs++;
   try {
     return await sh.db;
   } catch (err) {
-    if (--sh.refs === 0) {
-      open.delete(key);
-      await sh.checkpointer.close();
-    }
+    if (--sh.refs === 0) open.delete(key);
     throw err;
   }
 }
@@ -80,7 +73,6 @@ async function releaseDb(key: string): Promise<void> {
   const sh = open.get(key);
   if (!sh || --sh.refs > 0) return;
   open.delete(key);
-  await sh.checkpointer.close(); // first: the writer's connection, closing last, checkpoints all
   await (await sh.db).db.destroy();
   await sh.wal.close();
 }

@@ -12,7 +12,6 @@
  * https://www.sqlite.org/wal.html), so a frame is never overwritten before its content is
  * durable elsewhere. Concurrent writers share syncs: one in flight, at most one waiting,
  * and whoever arrives meanwhile joins the waiting one (it starts after their commits).
- * After each sync `onSynced` is told (the checkpointer counts commits, checkpointer.ts).
  */
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -22,7 +21,7 @@ export class WalSync {
   private waiting: Promise<void> | null = null;
   private wal: FileHandle | null = null;
 
-  constructor(private readonly dbPath: string, private readonly onSynced: () => void = () => {}) {}
+  constructor(private readonly dbPath: string) {}
 
   /** Resolves when everything committed before the call is on disk. */
   sync(): Promise<void> {
@@ -37,7 +36,7 @@ export class WalSync {
   }
 
   private start(): Promise<void> {
-    const p = this.flush().then(this.onSynced).finally(() => {
+    const p = this.flush().finally(() => {
       if (this.running === p) this.running = null;
     });
     this.running = p;
