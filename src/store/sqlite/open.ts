@@ -48,9 +48,18 @@ async function connect(path: string, wal: WalSync): Promise<Connected> {
     await wal.close();
     throw err;
   }
-  // one directory cache per connection: data_version moves when another connection commits
+  // one directory cache per connection: data_version moves when another connection commits.
+  // The probe runs beside Kysely's connection queue: while a streamed query holds the
+  // connection, better-sqlite3 refuses it, and NaN (never equal) means "no memo this time".
   const dataVersion = raw.prepare('PRAGMA data_version').pluck();
-  return { db, cache: new DirectoryCache(() => dataVersion.get() as number) };
+  const probe = (): number => {
+    try {
+      return dataVersion.get() as number;
+    } catch {
+      return NaN;
+    }
+  };
+  return { db, cache: new DirectoryCache(probe) };
 }
 
 async function acquire(key: string): Promise<Connected> {
