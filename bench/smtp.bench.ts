@@ -7,10 +7,13 @@
  * ratio holds on a busy machine: a built-in client that keeps 20 sessions open and times
  * each final 250, and Postfix's smtp-source (`-s 20 -l 5000`, a connection per message,
  * no latency figures), when installed. Postfix lines are skipped when it does not answer.
- * SMTP_BENCH_MESSAGES sets the count per load (default 10000).
+ * SMTP_BENCH_MESSAGES sets the count per load (default 10000). Beside each Posthorn rate
+ * the server process's CPU time per message (/proc/PID/stat: user + system) is printed — the
+ * figure to compare before/after a change on a shared machine. SMTP_BENCH_ONLY=persistent
+ * or =source runs one load; SMTP_BENCH_PROF=DIR writes the server's --cpu-prof into DIR.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -24,7 +27,8 @@ const MESSAGES = Number(process.env.SMTP_BENCH_MESSAGES ?? 10000);
 async function startChild(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
   // more libuv threads let the fsyncs of large blobs (files) overlap
   const env = { ...process.env, UV_THREADPOOL_SIZE: process.env.UV_THREADPOOL_SIZE ?? '32' };
-  const child = spawn(process.execPath, ['--import', 'tsx', 'test/smtp/support/child-server.ts', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
+  const prof = process.env.SMTP_BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.SMTP_BENCH_PROF] : [];
+  const child = spawn(process.execPath, [...prof, '--import', 'tsx', 'test/smtp/support/child-server.ts', dataDir], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -100,7 +104,7 @@ function pct(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-interface Result { rate: number; p50?: number; p99?: number }
+interface Result { rate: number; p50?: number; p99?: number; cpuPerMsg?: number }
 
 /** The built-in client: SESSIONS persistent sessions, MESSAGES in all. */
 async function sessions(port: number, rcpt: string): Promise<Result> {
@@ -112,40 +116,80 @@ async function sessions(port: number, rcpt: string): Promise<Result> {
   return { rate: lats.length / secs, p50: pct(lats, 50), p99: pct(lats, 99) };
 }
 
+/** CPU time (user + system, ms) the process has used so far; null off Linux. */
+function cpuMs(pid: number): number | null {
+  try {
+    // /proc/PID/stat: fields 14 and 15 (utime, stime) in clock ticks, after the ')' of comm
+    const f = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
+}
+
+/** Runs a load against the Posthorn server and adds its CPU time per message. */
+async function measured(pid: number, count: number, load: () => Result | null | Promise<Result | null>): Promise<Result | null> {
+  const before = cpuMs(pid);
+  const r = await load();
+  const after = cpuMs(pid);
+  if (r && before !== null && after !== null) r.cpuPerMsg = (after - before) / count;
+  return r;
+}
+
 function line(who: string, load: string, r: Result | null): void {
   if (!r) return;
   const lat = r.p50 === undefined ? '' : `, final-250 latency p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99!.toFixed(2)} ms`;
-  console.log(`${who} accepted (${load}): ${r.rate.toFixed(0)} msg/s${lat}`);
+  const cpu = r.cpuPerMsg === undefined ? '' : `, server CPU ${r.cpuPerMsg.toFixed(2)} ms/msg`;
+  console.log(`${who} accepted (${load}): ${r.rate.toFixed(0)} msg/s${lat}${cpu}  [load ${loadavg()[0].toFixed(1)}]`);
 }
 
-function ratio(load: string, ours: Result | null, postfix: Result | null): void {
-  if (ours && postfix) console.log(`posthorn/postfix (${load}): ${(ours.rate / postfix.rate).toFixed(2)}x`);
+interface Row { load: string; ours: Result | null; theirs: Result | null }
+
+/** The figures side by side, once more at the end: both rates and their ratio per load. */
+function summary(rows: Row[]): void {
+  console.log(`summary (load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')}):`);
+  for (const { load, ours, theirs } of rows) {
+    const o = ours ? `${ours.rate.toFixed(0)} msg/s` : 'failed';
+    const t = theirs ? `${theirs.rate.toFixed(0)} msg/s` : 'not measured';
+    const x = ours && theirs ? `${(ours.rate / theirs.rate).toFixed(2)}x Postfix` : 'no ratio';
+    const cpu = ours?.cpuPerMsg === undefined ? '' : `, ${ours.cpuPerMsg.toFixed(2)} ms CPU/msg`;
+    console.log(`  ${load}: posthorn ${o}${cpu} | postfix ${t} | posthorn/postfix ${x}`);
+  }
 }
 
 export async function run(): Promise<void> {
   const memory = process.env.SMTP_BENCH_STORE === 'memory';
+  const only = process.env.SMTP_BENCH_ONLY;
   const dataDir = memory ? 'memory' : mkdtempSync(join(tmpdir(), 'posthorn-smtp-bench-'));
   const { child, port } = await startChild(dataDir);
+  const pid = child.pid!;
   console.log(`load average before the run: ${loadavg()[0].toFixed(1)} (${cpus().length} CPUs); ${MESSAGES} messages per load, ${SESSIONS} sessions, ${SIZE} bytes`);
+  const rows: Row[] = [];
   try {
     const postfix = await answers(10025);
     if (!postfix) console.log('postfix: not running on 127.0.0.1:10025 (start-anchors.sh postfix), not measured');
-    const persistent = `${SESSIONS} persistent sessions, ${memory ? 'memory store' : 'durable'}`;
-    const ours = await sessions(port, 'alice@example.test');
-    line('posthorn', persistent, ours);
-    const theirs = postfix ? await sessions(10025, 'user1@test') : null;
-    line('postfix', persistent, theirs);
-    ratio(persistent, ours, theirs);
-    if (spawnSync('which', ['smtp-source']).status !== 0) {
-      console.log('smtp-source: not installed (apt-get install postfix), smtp-source loads skipped');
-      return;
+    if (only !== 'source') {
+      const load = `${SESSIONS} persistent sessions, ${memory ? 'memory store' : 'durable'}`;
+      const per = Math.ceil(MESSAGES / SESSIONS) * SESSIONS;
+      const ours = await measured(pid, per, () => sessions(port, 'alice@example.test'));
+      line('posthorn', load, ours);
+      const theirs = postfix ? await sessions(10025, 'user1@test') : null;
+      line('postfix', load, theirs);
+      rows.push({ load, ours, theirs });
     }
-    const sourced = `smtp-source -s ${SESSIONS} -l ${SIZE}, a connection per message`;
-    const oursS = smtpSource(port, 'alice@example.test', MESSAGES);
-    line('posthorn', sourced, oursS);
-    const theirsS = postfix ? smtpSource(10025, 'user1@test', MESSAGES) : null;
-    line('postfix', sourced, theirsS);
-    ratio(sourced, oursS, theirsS);
+    if (only !== 'persistent') {
+      if (spawnSync('which', ['smtp-source']).status !== 0) {
+        console.log('smtp-source: not installed (apt-get install postfix), smtp-source loads skipped');
+      } else {
+        const load = `smtp-source -s ${SESSIONS} -l ${SIZE}, a connection per message`;
+        const ours = await measured(pid, MESSAGES, () => smtpSource(port, 'alice@example.test', MESSAGES));
+        line('posthorn', load, ours);
+        const theirs = postfix ? smtpSource(10025, 'user1@test', MESSAGES) : null;
+        line('postfix', load, theirs);
+        rows.push({ load, ours, theirs });
+      }
+    }
+    summary(rows);
   } finally {
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));

@@ -7,7 +7,6 @@
  * into the outbound queue. `accept` resolves only when every part is durable, so the
  * server's 250 is a promise kept (ARCHITECTURE.md "Durability").
  */
-import { randomBytes } from 'node:crypto';
 import type { ClientInfo, Envelope, Ingest, RecipientContext, Resolution } from './types.js';
 import { isLocal, resolveRecipient, senderBelongsTo } from './resolve.js';
 import { prepend, removeFields } from './headers.js';
@@ -17,6 +16,7 @@ import { deliver as mailDeliver } from '../../mail/deliver.js';
 import { checkSenderAuth } from './sender-auth.js';
 import { reverseSrsRecipient } from './srs-bounce.js';
 import { acceptStored } from './stored.js';
+import { transactionId } from './transaction-id.js';
 import { deliverWithQuota, refuseIfFull } from './quota.js';
 import { authservId, merge, queuesRemote, type DeliverFn, type IngestOptions, type RemoteRcpt } from './plan.js';
 import type { Store } from '../../store/types.js';
@@ -38,7 +38,7 @@ export function createIngest(o: IngestOptions): Ingest {
     senderAllowed: (accountId, address) => senderBelongsTo(dir, accountId, address),
     acceptStored: (message, env, client) => acceptStored(o, message, env, client),
     async accept(raw: Buffer, env: Envelope, client: ClientInfo) {
-      const id = randomBytes(6).toString('hex').toUpperCase();
+      const id = transactionId();
       const date = now();
       const received = receivedField({
         client, hostname: o.hostname, id, smtputf8: env.smtputf8, date, recipients: env.recipients.map((r) => r.address),

@@ -9,7 +9,6 @@
  * Like accept(), this resolves only when every copy and row is durable.
  * The spool blob itself is referenced by nothing and goes with blob garbage collection.
  */
-import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
 import type { BlobStore, MailingList } from '../../store/types.js';
 import { deliverPrepared } from '../../mail/deliver.js';
@@ -21,6 +20,7 @@ import { receivedField, returnPathField, submissionFields } from './trace.js';
 import { alreadyListed, bounceAddress, withListHeaders } from './lists.js';
 import { checkSenderAuth } from './sender-auth.js';
 import { deliverWithQuota } from './quota.js';
+import { transactionId } from './transaction-id.js';
 
 /** Largest header block treated as one (Postfix's header_size_limit is 100 KiB); past it
  *  the rest is left as it is, like a body. */
@@ -37,7 +37,7 @@ interface Parts {
 
 export async function acceptStored(o: IngestOptions, stored: StoredMessage, env: Envelope, client: ClientInfo): Promise<{ id: string }> {
   const blobs = o.store.blobs;
-  const id = randomBytes(6).toString('hex').toUpperCase();
+  const id = transactionId();
   const date = (o.now ?? (() => new Date()))();
   let head = await readHead(blobs, stored);
   const bodyStart = head.length;

@@ -19,6 +19,7 @@ import { referencedBlobs } from '../sql/blob-refs.js';
 import { INLINE_BLOB_LIMIT } from '../sql/blob-rows.js';
 import { makeSql } from '../sql/db.js';
 import { SqlDirectory } from '../sql/directory.js';
+import { DirectoryCache } from '../sql/directory-cache.js';
 import { SqlMailStore } from '../sql/mail-store.js';
 import { migrate } from '../sql/migrations.js';
 import { SqlQueueStore } from '../sql/queue.js';
@@ -32,7 +33,7 @@ import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
 import { WalSync } from './wal-sync.js';
 
-interface Opened { db: Kysely<DB>; raw: Database.Database }
+interface Opened { db: Kysely<DB>; raw: Database.Database; cache: DirectoryCache }
 interface Shared { db: Promise<Opened>; wal: WalSync; checkpoints: Checkpointer; refs: number }
 const open = new Map<string, Shared>();
 
@@ -56,7 +57,18 @@ async function connect(path: string, wal: WalSync, checkpoints: Checkpointer): P
     await wal.close();
     throw err;
   }
-  return { db, raw };
+  // one directory cache per connection: data_version moves when another connection commits.
+  // The probe runs beside Kysely's connection queue: while a streamed query holds the
+  // connection, better-sqlite3 refuses it, and NaN (never equal) means "no memo this time".
+  const dataVersion = raw.prepare('PRAGMA data_version').pluck();
+  const probe = (): number => {
+    try {
+      return dataVersion.get() as number;
+    } catch {
+      return NaN;
+    }
+  };
+  return { db, raw, cache: new DirectoryCache(probe) };
 }
 
 /** Sql.ints over better-sqlite3's pluck mode. The statement runs while holding Kysely's one
@@ -108,7 +120,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
   if (!existsSync(path)) closeSync(openSync(path, 'a'));
   const key = realpathSync(path);
   const opened = await acquire(key);
-  const db = opened.db;
+  const { db, cache } = opened;
   const s = makeSql(db, 'sqlite', pluckInts(opened));
   let closed = false;
   const events = localEvents(key);
@@ -119,7 +131,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
       new SqlBlobStore(db, 'sqlite', INLINE_BLOB_LIMIT),
       new FsBlobStore(join(resolve(opts.dataDir), 'blobs'), (ids) => referencedBlobs(db, ids)),
     ),
-    directory: new SqlDirectory(s),
+    directory: new SqlDirectory(s, cache),
     mail,
     queue: new SqlQueueStore(s),
     urlauth: new SqlUrlAuthKeys(s),

@@ -94,4 +94,28 @@ export function directoryCases(ctx: Ctx): void {
     await d.removeAccount(acc.address);
     await d.removeDomain(domain);
   });
+
+  // The delivery path's reads may be memoized (sql/directory-cache.ts): a write made
+  // through another store instance on the same database must still be seen at once.
+  test('reads see writes made through another instance at once', async () => {
+    const main = ctx.store().directory;
+    const other = (await ctx.another()).directory;
+    const domain = `seen-${process.pid}.example.test`;
+    const address = `Late@${domain}`;
+    assert.equal(await main.isLocalDomain(domain), false);
+    assert.equal(await main.lookup(address), null);
+    await other.addDomain(domain);
+    assert.equal(await main.isLocalDomain(domain), true);
+    const acc = await other.addAccount({ address, passwordHash: HASH });
+    assert.equal((await main.lookup(address))?.kind, 'account');
+    assert.equal((await main.getAccountById(acc.id))?.quota, null);
+    await other.updateAccount(address, { quota: 1234 });
+    assert.equal((await main.getAccountById(acc.id))?.quota, 1234);
+    assert.equal((await main.getAccount(address))?.quota, 1234);
+    await other.removeAccount(address);
+    assert.equal(await main.lookup(address), null);
+    assert.equal(await main.getAccountById(acc.id), null);
+    await other.removeDomain(domain);
+    assert.equal(await main.isLocalDomain(domain), false);
+  });
 }
