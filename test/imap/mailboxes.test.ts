@@ -78,9 +78,14 @@ test('CREATE-SPECIAL-USE and QUOTA', async () => {
     expectLines(await c.send('CREATE Everything (USE (\\All))'), [/^t\d+ OK/]);
     expectLines(await c.send('LIST "" Everything'), [/^\* LIST \(.*\\All.*\) "\/" "Everything"$/]);
     expectLines(await c.send('CREATE Odd (USE (\\Bogus))'), [/^t\d+ NO \[USEATTR\]/]);
-    expectLines(await c.send('GETQUOTAROOT INBOX'), [/^\* QUOTAROOT "INBOX" ""$/, /^\* QUOTA "" \(\)$/, /OK/]);
+    // no limit: no quota root, and no QUOTA response (RFC 9208 §4.2.2; §9 wants a resource)
+    const unlimited = await c.send('GETQUOTAROOT INBOX');
+    expectLines(unlimited, [/^\* QUOTAROOT "INBOX"$/, /^t\d+ OK/]);
+    assert.ok(!unlimited.some((l) => l.startsWith('* QUOTA ')), unlimited.join('\n'));
+    expectLines(await c.send('GETQUOTA ""'), [/^t\d+ NO \[NONEXISTENT\]/]);
     await t.store.directory.updateAccount(t.account.address, { quota: 10 * 1024 * 1024 });
     await t.deliver(`Subject: big\r\n\r\n${'x'.repeat(4000)}\r\n`);
+    expectLines(await c.send('GETQUOTAROOT INBOX'), [/^\* QUOTAROOT "INBOX" ""$/, /^\* QUOTA "" \(STORAGE 4 10240\)$/, /OK/]);
     expectLines(await c.send('GETQUOTA ""'), [/^\* QUOTA "" \(STORAGE 4 10240\)$/, /OK/]);
     expectLines(await c.send('GETQUOTA "other"'), [/NO \[NONEXISTENT\]/]);
   } finally {

@@ -1,4 +1,4 @@
-/** GETQUOTA (RFC 9208 §4.2): the account's one quota root is "". */
+/** GETQUOTA (RFC 9208 §4.2): an account with a limit has one quota root, "". */
 import { no } from '../../../protocol/imap/errors.js';
 import { quotaLine } from '../quota.js';
 import { defineCommand, ok } from '../types.js';
@@ -13,8 +13,9 @@ export const getquota = defineCommand({
     return root;
   },
   async handle(ctx, root) {
-    if (root !== '') throw no('No such quota root', 'NONEXISTENT');
-    ctx.untagged(await quotaLine(ctx));
+    const line = root === '' ? await quotaLine(ctx) : null;
+    if (line === null) throw no('No such quota root', 'NONEXISTENT');
+    ctx.untagged(line);
     return ok('GETQUOTA completed');
   },
 });

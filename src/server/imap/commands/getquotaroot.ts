@@ -1,4 +1,4 @@
-/** GETQUOTAROOT (RFC 9208 §4.3): every mailbox of an account is under the root "". */
+/** GETQUOTAROOT (RFC 9208 §4.3): every mailbox of an account with a limit is under the root "". */
 import { readMailbox } from '../../../protocol/imap/parse/args.js';
 import { Out } from '../../../protocol/imap/writer.js';
 import { requireMailbox } from '../mailboxes.js';
@@ -16,8 +16,10 @@ export const getquotaroot = defineCommand({
   },
   async handle(ctx, mailbox) {
     const box = await requireMailbox(ctx, mailbox);
-    ctx.untagged(new Out().raw('QUOTAROOT ').mailbox(box.name, { utf8: ctx.utf8 }).raw(' ""'));
-    ctx.untagged(await quotaLine(ctx));
+    const line = await quotaLine(ctx);
+    // no limit, no quota root: "* QUOTAROOT <mailbox>" alone (RFC 9208 §4.2.2)
+    ctx.untagged(new Out().raw('QUOTAROOT ').mailbox(box.name, { utf8: ctx.utf8 }).raw(line === null ? '' : ' ""'));
+    if (line !== null) ctx.untagged(line);
     return ok('GETQUOTAROOT completed');
   },
 });
