@@ -40,34 +40,32 @@ function subjectColumn(key: SearchKey): boolean {
 
 /** The SUBJECT strings of `key` answered by the store's subject column. */
 export function subjectStrings(key: SearchKey, out: Set<string> = new Set()): Set<string> {
-  if (key.kind === 'header' && subjectColumn(key)) out.add(key.value);
-  else if (key.kind === 'not') subjectStrings(key.key, out);
-  else if (key.kind === 'or') { subjectStrings(key.a, out); subjectStrings(key.b, out); }
-  else if (key.kind === 'and') for (const k of key.keys) subjectStrings(k, out);
+  anyKey(key, (k) => {
+    if (k.kind === 'header' && subjectColumn(k)) out.add(k.value);
+    return false; // visit every key
+  });
   return out;
+}
+
+/** True when `test` holds for `key` or any key nested in it (NOT, OR, AND). */
+function anyKey(key: SearchKey, test: (k: SearchKey) => boolean): boolean {
+  if (test(key)) return true;
+  switch (key.kind) {
+    case 'not': return anyKey(key.key, test);
+    case 'or': return anyKey(key.a, test) || anyKey(key.b, test);
+    case 'and': return key.keys.some((k) => anyKey(k, test));
+    default: return false;
+  }
 }
 
 /** True when evaluating `key` needs the summary numbers (sizes, dates) of every message. */
 export function needsSummary(key: SearchKey): boolean {
-  switch (key.kind) {
-    case 'date': case 'size': case 'age': return true;
-    case 'not': return needsSummary(key.key);
-    case 'or': return needsSummary(key.a) || needsSummary(key.b);
-    case 'and': return key.keys.some(needsSummary);
-    default: return false;
-  }
+  return anyKey(key, (k) => k.kind === 'date' || k.kind === 'size' || k.kind === 'age');
 }
 
 /** True when evaluating `key` needs the parsed metadata of every message. */
 export function needsMeta(key: SearchKey): boolean {
-  switch (key.kind) {
-    case 'header': return !subjectColumn(key);
-    case 'body': return true;
-    case 'not': return needsMeta(key.key);
-    case 'or': return needsMeta(key.a) || needsMeta(key.b);
-    case 'and': return key.keys.some(needsMeta);
-    default: return false;
-  }
+  return anyKey(key, (k) => (k.kind === 'header' && !subjectColumn(k)) || k.kind === 'body');
 }
 
 /** A key whose matches all lie among the full-text index hits for its string: TEXT and BODY.
@@ -98,32 +96,22 @@ export function requiredUids(key: SearchKey, env: SearchEnv): Set<number> | null
 }
 
 /** The strings to look up in the index: TEXT/BODY anywhere. */
-export function textStrings(key: SearchKey, out: Set<string> = new Set(), top = true): Set<string> {
-  if (top) for (const k of key.kind === 'and' ? key.keys : [key]) { const v = indexedString(k); if (v !== null) out.add(v); }
-  if (key.kind === 'text' || key.kind === 'body') out.add(key.value);
-  else if (key.kind === 'not') textStrings(key.key, out, false);
-  else if (key.kind === 'or') { textStrings(key.a, out, false); textStrings(key.b, out, false); }
-  else if (key.kind === 'and') for (const k of key.keys) textStrings(k, out, false);
+export function textStrings(key: SearchKey, out: Set<string> = new Set()): Set<string> {
+  anyKey(key, (k) => {
+    const v = indexedString(k);
+    if (v !== null) out.add(v);
+    return false; // visit every key
+  });
   return out;
 }
 
 /** True when evaluating `key` tests a message's flags or MODSEQ (the flag rows are read). */
 export function needsFlags(key: SearchKey): boolean {
-  switch (key.kind) {
-    case 'flag': case 'new': case 'modseq': return true;
-    case 'not': return needsFlags(key.key);
-    case 'or': return needsFlags(key.a) || needsFlags(key.b);
-    case 'and': return key.keys.some(needsFlags);
-    default: return false;
-  }
+  return anyKey(key, (k) => k.kind === 'flag' || k.kind === 'new' || k.kind === 'modseq');
 }
 
 export function usesModseq(key: SearchKey): boolean {
-  if (key.kind === 'modseq') return true;
-  if (key.kind === 'not') return usesModseq(key.key);
-  if (key.kind === 'or') return usesModseq(key.a) || usesModseq(key.b);
-  if (key.kind === 'and') return key.keys.some(usesModseq);
-  return false;
+  return anyKey(key, (k) => k.kind === 'modseq');
 }
 
 function hasFlag(m: MessageFlags, flag: string): boolean {
