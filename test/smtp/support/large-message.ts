@@ -22,7 +22,11 @@ const SIZE = 50_000_000;
  *  13–25 MiB measured alone, up to 47 MiB with the whole suite running beside it. A server
  *  that holds the message whole needs its bytes twice at least (the received chunks and
  *  the joined message) — over 95 MiB — so this budget still tells the two apart. */
-const RSS_BUDGET = 64 * 1024 * 1024;
+const RSS_BUDGET = { sqlite: 64 * 1024 * 1024, postgres: 88 * 1024 * 1024 };
+// PostgreSQL: the pg driver copies every 1 MiB chunk row into its parameters and again out
+// of result rows on the way back, and that garbage outlives the message for a while:
+// 24–53 MiB alone, 76 MiB once in a quiet CI run (2026-12-02). Still under the > 95 MiB a
+// server needs to hold the message whole.
 
 /** A deterministic message of about `size` octets: header, then numbered text lines. */
 function* message(tag: string, size: number): Generator<Buffer> {
@@ -280,7 +284,7 @@ export function largeMessageTest(kind: 'sqlite' | 'postgres', by: 'DATA' | 'BDAT
         const grew = sampler.stop() - base;
         w.close();
         t.diagnostic(`server RSS growth for ${SIZE} octets by ${by} on ${kind}: ${(grew / 2 ** 20).toFixed(1)} MiB`);
-        assert.ok(grew < RSS_BUDGET, `server RSS grew ${grew} octets`);
+        assert.ok(grew < RSS_BUDGET[kind], `server RSS grew ${grew} octets`);
         if (by === 'DATA') tailMatches(await popRetr(s.ports.pop3, 2), tag);
         else assert.equal(createHash('sha256').update(await imapText(s.ports.imap, 2)).digest('hex'), bodyOf(tag));
       } catch (err) {
