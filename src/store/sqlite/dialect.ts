@@ -12,6 +12,7 @@
 import type Database from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Checkpointer } from './checkpointer.js';
+import { sqlStats } from './sql-stats.js';
 import type { WalSync } from './wal-sync.js';
 
 const CACHE_LIMIT = 500;
@@ -56,7 +57,9 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     const wrap = (conn: DatabaseConnection): DatabaseConnection => ({
       executeQuery: async <R>(q: CompiledQuery): Promise<QueryResult<R>> => {
         const inTx = this.raw.inTransaction;
+        const started = sqlStats ? process.hrtime.bigint() : 0n;
         const r = await conn.executeQuery<R>(q);
+        sqlStats?.record(q.sql, Number(process.hrtime.bigint() - started));
         const wrote = !(this.cached.prepare(q.sql) as unknown as Database.Statement).readonly;
         if (this.raw.inTransaction) txWrote ||= wrote;
         else {
