@@ -17,14 +17,15 @@ import { toMailbox } from './rows.js';
 import * as subs from './subscriptions.js';
 import { storeFlags } from './store-flags.js';
 import { searchText } from './text.js';
-import { TextIndexer } from './text-indexer.js';
+import { TextIndexer, type IndexBatch } from './text-indexer.js';
 import * as view from './view.js';
 
 export class SqlMailStore implements MailStore {
   private readonly indexer: TextIndexer;
 
-  constructor(private readonly s: Sql) {
-    this.indexer = new TextIndexer(s);
+  /** `offload`: where text-index batches can run off the event loop (SQLite's worker). */
+  constructor(private readonly s: Sql, offload?: () => IndexBatch | null) {
+    this.indexer = new TextIndexer(s, offload);
   }
 
   /** Stops the background text indexer (the store is closing). */

@@ -15,6 +15,10 @@ import { performance } from 'node:perf_hooks';
 import type { Sql } from './db.js';
 import { indexPending } from './text.js';
 
+/** Moves up to `limit` pending texts into the index in one transaction elsewhere (SQLite: a
+ *  worker thread, sqlite/text-worker.ts); `took` is the time it held the write lock (ms). */
+export type IndexBatch = (limit: number) => Promise<{ moved: number; took: number }>;
+
 /** Event-loop time one batch should take. */
 const TARGET_MS = 25;
 const MIN_BATCH = 16;
@@ -30,6 +34,9 @@ const GAP_MS = 5;
 /** Event-loop utilisation (in the gap) above which the loop counts as saturated, and the pause then. */
 const SATURATED = 0.9;
 const BACKOFF_MS = 100;
+/** Texts indexed on the loop before batches move off it (when the store can): short-lived
+ *  stores (tests, CLI commands) never start a thread. */
+const OFFLOAD_AFTER = 256;
 
 export class TextIndexer {
   private timer: NodeJS.Timeout | null = null;
@@ -38,9 +45,11 @@ export class TextIndexer {
   /** Texts added since the indexer last found the queue short (an upper estimate). */
   private backlog = 0;
   private batch = 48;
+  private indexed = 0;
   private elu = performance.eventLoopUtilization();
 
-  constructor(private readonly s: Sql) {}
+  /** `offload` gives the runner of batches off the event loop, while it has one. */
+  constructor(private readonly s: Sql, private readonly offload: () => IndexBatch | null = () => null) {}
 
   /** `n` texts were added: index them once deliveries pause. */
   poke(n: number): void {
@@ -80,8 +89,10 @@ export class TextIndexer {
       this.schedule();
       return;
     }
-    // Saturated by other work since the last batch: let it finish first.
-    if (performance.eventLoopUtilization(this.elu).utilization > SATURATED) {
+    const elsewhere = this.indexed >= OFFLOAD_AFTER ? this.offload() : null;
+    // Saturated by other work since the last batch: let it finish first (only when the
+    // batch itself would run on this loop).
+    if (!elsewhere && performance.eventLoopUtilization(this.elu).utilization > SATURATED) {
       this.elu = performance.eventLoopUtilization();
       this.timer = null;
       this.schedule(BACKOFF_MS);
@@ -92,23 +103,32 @@ export class TextIndexer {
     let moved = 0;
     let took = 0;
     try {
-      moved = await this.s.tx(async (trx) => {
-        const t0 = performance.now();
-        const n = await indexPending(trx, size);
-        took = performance.now() - t0;
-        return n;
-      });
+      if (elsewhere) ({ moved, took } = await elsewhere(size));
+      else {
+        moved = await this.s.tx(async (trx) => {
+          const t0 = performance.now();
+          const n = await indexPending(trx, size);
+          took = performance.now() - t0;
+          return n;
+        });
+      }
     } catch {
-      // the store was closed meanwhile: the text stays pending for the next start
+      // the store was closed meanwhile, or the worker failed (the next batch then runs
+      // here): the text stays pending
       this.timer = null;
+      if (elsewhere) this.schedule();
       return;
     }
+    this.indexed += moved;
     this.timer = null;
     this.elu = performance.eventLoopUtilization();
     if (moved === size) this.batch = Math.max(MIN_BATCH, Math.min(MAX_BATCH, Math.round(size * TARGET_MS / Math.max(took, 1))));
     this.backlog = Math.max(0, this.backlog - moved);
-    // more pending, or appended while this batch ran (their poke found the timer busy)
-    if (moved === size || this.lastAppend >= started) this.schedule();
+    // more pending, or appended while this batch ran (their poke found the timer busy).
+    // Off the loop, while deliveries go on, the next batch waits as long as this one held
+    // the write lock: deliveries get at least half of it.
+    const share = elsewhere && Date.now() - this.lastAppend < IDLE_MS ? took : 0;
+    if (moved === size || this.lastAppend >= started) this.schedule(share);
     else this.backlog = 0;
   }
 }

@@ -31,10 +31,11 @@ import { TieredBlobStore } from './blobs.js';
 import { Checkpointer } from './checkpointer.js';
 import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
+import { TextWorker } from './text-worker.js';
 import { WalSync } from './wal-sync.js';
 
 interface Opened { db: Kysely<DB>; raw: Database.Database; cache: DirectoryCache }
-interface Shared { db: Promise<Opened>; wal: WalSync; checkpoints: Checkpointer; refs: number }
+interface Shared { db: Promise<Opened>; wal: WalSync; checkpoints: Checkpointer; texts: Promise<TextWorker>; refs: number }
 const open = new Map<string, Shared>();
 
 async function connect(path: string, wal: WalSync, checkpoints: Checkpointer): Promise<Opened> {
@@ -87,17 +88,20 @@ function pluckInts(o: Opened): (q: CompiledQuery) => Promise<number[]> {
   });
 }
 
-async function acquire(key: string): Promise<Opened> {
+async function acquire(key: string): Promise<Opened & { texts: TextWorker }> {
   let sh = open.get(key);
   if (!sh) {
     const wal = new WalSync(key);
     const checkpoints = new Checkpointer(key);
-    sh = { db: connect(key, wal, checkpoints), wal, checkpoints, refs: 0 };
+    const db = connect(key, wal, checkpoints);
+    const texts = db.then((o) => new TextWorker(key, o.db, () => checkpoints.wrote()));
+    texts.catch(() => {}); // the failure is db's, reported by acquire
+    sh = { db, wal, checkpoints, texts, refs: 0 };
     open.set(key, sh);
   }
   sh.refs++;
   try {
-    return await sh.db;
+    return { ...(await sh.db), texts: await sh.texts };
   } catch (err) {
     if (--sh.refs === 0) open.delete(key);
     throw err;
@@ -109,6 +113,7 @@ async function releaseDb(key: string): Promise<void> {
   if (!sh || --sh.refs > 0) return;
   open.delete(key);
   const { db } = await sh.db;
+  await (await sh.texts).close();
   await sh.checkpoints.close();
   await db.destroy();
   await sh.wal.close();
@@ -124,7 +129,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
   const s = makeSql(db, 'sqlite', pluckInts(opened));
   let closed = false;
   const events = localEvents(key);
-  const mail = new SqlMailStore(s);
+  const mail = new SqlMailStore(s, () => opened.texts.batch);
   return {
     kind: 'sqlite',
     blobs: new TieredBlobStore(
