@@ -14,6 +14,7 @@
  *    form as first written for display.
  *  - Errors a user can cause (duplicate, not found) are thrown as lib/errors UserError.
  */
+import type { MessageSummaryFields } from '../mime/summary.js';
 import type { BlobId } from './blob-id.js';
 import type { QueueStore } from './queue-types.js';
 import type { MailboxView, MessageSummary, SortField } from './read-types.js';
@@ -215,6 +216,9 @@ export interface NewMessage {
   metadata: string;
   /** Text for the full-text index: decoded header fields and text parts. */
   searchText: string;
+  /** The summary fields of the metadata (mime/summary.ts summaryOf), when the caller has them
+   *  at hand: the store then need not parse the metadata JSON again to fill its columns. */
+  summary?: MessageSummaryFields;
   /** The blob's bytes when the caller did not put() them (at most BlobStore.inlineLimit;
    *  blobId must be their SHA-256): append stores them in the same transaction as the row,
    *  so the row and its blob become durable together. Re-using existing bytes is a no-op
