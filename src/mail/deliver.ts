@@ -12,6 +12,7 @@ import { GroupCommitter } from './group-commit.js';
 import { parseMessage } from '../mime/parse.js';
 import { searchTextOf } from '../mime/search-text.js';
 import { summaryOf } from '../mime/summary.js';
+import { storedMetadata } from './stored-metadata.js';
 
 export interface DeliveryContext {
   store: Store;
@@ -55,7 +56,7 @@ export async function prepareMessage(store: Store, raw: Buffer, internalDate = D
     blobId,
     size: raw.length,
     internalDate,
-    metadata: JSON.stringify(parsed),
+    metadata: storedMetadata(parsed),
     searchText: searchTextOf(parsed),
     summary: summaryOf(parsed),
     ...(inline ? { content: raw } : {}),

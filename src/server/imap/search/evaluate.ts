@@ -105,6 +105,18 @@ export function textStrings(key: SearchKey, out: Set<string> = new Set()): Set<s
   return out;
 }
 
+/** True when a header field's raw value contains `value`. */
+function inHeaders(meta: ParsedMessage, value: string): boolean {
+  return meta.headers.some(([, v]) => contains(v, value));
+}
+
+/** True when evaluating a BODY key of `key` for this index hit needs the message's body
+ *  text, which its stored metadata lacks (mail/stored-metadata.ts): a header field contains
+ *  the string too, so the index hit alone does not tell. */
+export function needsBodyText(key: SearchKey, meta: ParsedMessage, uid: number, env: SearchEnv): boolean {
+  return meta.text === '' && anyKey(key, (k) => k.kind === 'body' && (env.textHits.get(k.value)?.has(uid) ?? false) && inHeaders(meta, k.value));
+}
+
 /** True when evaluating `key` tests a message's flags or MODSEQ (the flag rows are read). */
 export function needsFlags(key: SearchKey): boolean {
   return anyKey(key, (k) => k.kind === 'flag' || k.kind === 'new' || k.kind === 'modseq');
@@ -172,9 +184,10 @@ export function matches(key: SearchKey, c: Candidate, env: SearchEnv): boolean {
     case 'text': return env.textHits.get(key.value)?.has(c.flags.uid) ?? false;
     case 'body': {
       // The index covers header fields too: drop hits that only the header fields explain.
+      // (run.ts has filled in meta.text, which rows no longer store, where this needs it.)
       const hit = env.textHits.get(key.value)?.has(c.flags.uid) ?? false;
       if (!hit || !c.meta || contains(c.meta.text, key.value)) return hit;
-      return !c.meta.headers.some(([, v]) => contains(v, key.value));
+      return !inHeaders(c.meta, key.value);
     }
     case 'header':
       if (subjectColumn(key)) return env.subjectHits.get(key.value)?.has(c.flags.uid) ?? false;
