@@ -11,6 +11,9 @@
  * the server process's CPU time per message (/proc/PID/stat: user + system) is printed — the
  * figure to compare before/after a change on a shared machine. SMTP_BENCH_ONLY=persistent
  * or =source runs one load; SMTP_BENCH_PROF=DIR writes the server's --cpu-prof into DIR.
+ * Each load runs SMTP_BENCH_ROUNDS times (default 3) per server, Posthorn and Postfix taking
+ * turns, and the summary compares the medians: Postfix's rate here moves by 2× within a
+ * day with the disk and the machine's load, and one round of each was too few to tell.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +26,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SESSIONS = 20;
 const SIZE = 5000;
 const MESSAGES = Number(process.env.SMTP_BENCH_MESSAGES ?? 10000);
+/** Rounds per load and server; the summary takes each one's median. */
+const ROUNDS = Math.max(1, Number(process.env.SMTP_BENCH_ROUNDS ?? 3));
 
 async function startChild(dataDir: string): Promise<{ child: ChildProcess; port: number }> {
   // more libuv threads let the fsyncs of large blobs (files) overlap
@@ -143,18 +148,40 @@ function line(who: string, load: string, r: Result | null): void {
   console.log(`${who} accepted (${load}): ${r.rate.toFixed(0)} msg/s${lat}${cpu}  [load ${loadavg()[0].toFixed(1)}]`);
 }
 
-interface Row { load: string; ours: Result | null; theirs: Result | null }
+interface Row { load: string; ours: Result | null; theirs: Result | null; rounds: number }
 
-/** The figures side by side, once more at the end: both rates and their ratio per load. */
+/** The round whose rate is the median of `results` (null when any round failed). */
+function median(results: Array<Result | null>): Result | null {
+  if (results.length === 0 || results.some((r) => r === null)) return null;
+  const sorted = (results as Result[]).slice().sort((a, b) => a.rate - b.rate);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** The figures side by side, once more at the end: median rates and their ratio per load. */
 function summary(rows: Row[]): void {
-  console.log(`summary (load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')}):`);
-  for (const { load, ours, theirs } of rows) {
+  console.log(`summary, median of each server's rounds (load average now ${loadavg().map((x) => x.toFixed(1)).join(' ')}):`);
+  for (const { load, ours, theirs, rounds } of rows) {
     const o = ours ? `${ours.rate.toFixed(0)} msg/s` : 'failed';
     const t = theirs ? `${theirs.rate.toFixed(0)} msg/s` : 'not measured';
     const x = ours && theirs ? `${(ours.rate / theirs.rate).toFixed(2)}x Postfix` : 'no ratio';
     const cpu = ours?.cpuPerMsg === undefined ? '' : `, ${ours.cpuPerMsg.toFixed(2)} ms CPU/msg`;
-    console.log(`  ${load}: posthorn ${o}${cpu} | postfix ${t} | posthorn/postfix ${x}`);
+    console.log(`  ${load} (${rounds} rounds): posthorn ${o}${cpu} | postfix ${t} | posthorn/postfix ${x}`);
   }
+}
+
+/** Rounds of one load, Posthorn and Postfix taking turns, so that a change in the machine's
+ *  load during the run (other processes, Postfix's own queue delivery) weighs on both. */
+async function alternate(load: string, ours: () => Promise<Result | null>, theirs: (() => Result | null | Promise<Result | null>) | null): Promise<Row> {
+  const mine: Array<Result | null> = [];
+  const other: Array<Result | null> = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    mine.push(await ours());
+    line('posthorn', load, mine[i]);
+    if (!theirs) continue;
+    other.push(await theirs());
+    line('postfix', load, other[i]);
+  }
+  return { load, ours: median(mine), theirs: theirs ? median(other) : null, rounds: ROUNDS };
 }
 
 export async function run(): Promise<void> {
@@ -163,7 +190,7 @@ export async function run(): Promise<void> {
   const dataDir = memory ? 'memory' : mkdtempSync(join(tmpdir(), 'posthorn-smtp-bench-'));
   const { child, port } = await startChild(dataDir);
   const pid = child.pid!;
-  console.log(`load average before the run: ${loadavg()[0].toFixed(1)} (${cpus().length} CPUs); ${MESSAGES} messages per load, ${SESSIONS} sessions, ${SIZE} bytes`);
+  console.log(`load average before the run: ${loadavg()[0].toFixed(1)} (${cpus().length} CPUs); ${MESSAGES} messages per round, ${ROUNDS} rounds per load and server, ${SESSIONS} sessions, ${SIZE} bytes`);
   const rows: Row[] = [];
   try {
     const postfix = await answers(10025);
@@ -171,22 +198,14 @@ export async function run(): Promise<void> {
     if (only !== 'source') {
       const load = `${SESSIONS} persistent sessions, ${memory ? 'memory store' : 'durable'}`;
       const per = Math.ceil(MESSAGES / SESSIONS) * SESSIONS;
-      const ours = await measured(pid, per, () => sessions(port, 'alice@example.test'));
-      line('posthorn', load, ours);
-      const theirs = postfix ? await sessions(10025, 'user1@test') : null;
-      line('postfix', load, theirs);
-      rows.push({ load, ours, theirs });
+      rows.push(await alternate(load, () => measured(pid, per, () => sessions(port, 'alice@example.test')), postfix ? () => sessions(10025, 'user1@test') : null));
     }
     if (only !== 'persistent') {
       if (spawnSync('which', ['smtp-source']).status !== 0) {
         console.log('smtp-source: not installed (apt-get install postfix), smtp-source loads skipped');
       } else {
         const load = `smtp-source -s ${SESSIONS} -l ${SIZE}, a connection per message`;
-        const ours = await measured(pid, MESSAGES, () => smtpSource(port, 'alice@example.test', MESSAGES));
-        line('posthorn', load, ours);
-        const theirs = postfix ? smtpSource(10025, 'user1@test', MESSAGES) : null;
-        line('postfix', load, theirs);
-        rows.push({ load, ours, theirs });
+        rows.push(await alternate(load, () => measured(pid, MESSAGES, () => smtpSource(port, 'alice@example.test', MESSAGES)), postfix ? () => smtpSource(10025, 'user1@test', MESSAGES) : null));
       }
     }
     summary(rows);
