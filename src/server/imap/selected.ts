@@ -179,6 +179,10 @@ export class SelectedMailbox {
       this.deleted = true;
       return [];
     }
+    // Every change to the mailbox's messages (append, flags, expunge) takes a new MODSEQ
+    // from the mailbox row (RFC 7162 §3.1.1; sql/messages.ts): an unchanged HIGHESTMODSEQ
+    // means there is nothing to report, and the two reads of the changes are not needed.
+    if (box.highestModseq === this.knownModseq) return [];
     const { changed, expunged } = await this.mail.changesSince(this.mailbox.id, this.knownModseq);
     const out: string[] = [];
     const gone = expunged.filter((u) => this.seqOf(u) > 0).sort((a, b) => a - b);
