@@ -9,7 +9,7 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { UserError } from '../../lib/errors.js';
 import type { NewMessage, UidRanges } from '../types.js';
 import { insertBlobs } from './blob-rows.js';
-import { chunks, type Dialect } from './db.js';
+import { chunks, padded, type Dialect } from './db.js';
 import { encodeFlags } from './flags.js';
 import { uidFilter } from './ranges.js';
 import type { DB, MessagesTable } from './schema.js';
@@ -150,7 +150,7 @@ export async function expungeRows(trx: Kysely<DB>, dialect: Dialect, mailboxId: 
   const { modseq } = await bumpModseq(trx, mailboxId);
   const ids = rows.map((r) => r.id);
   await deleteText(trx, dialect, ids);
-  for (const part of chunks(ids, 500)) await trx.deleteFrom('messages').where('id', 'in', part).execute();
+  for (const part of chunks(ids, 512)) await trx.deleteFrom('messages').where('id', 'in', padded(part)).execute();
   for (const part of chunks(rows, 200)) {
     await trx.insertInto('expunged').values(part.map((r) => ({ mailbox_id: mailboxId, uid: r.uid, modseq }))).execute();
   }
