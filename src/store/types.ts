@@ -49,6 +49,9 @@ export interface BlobStore {
    *  put() and then a commit. Absent or 0: none, always put() first. A blob written so is
    *  read, ranged, deduplicated and collected like any other. */
   readonly inlineLimit?: number;
+  /** Blobs up to this size stay in memory once read with get() (blob-cache.ts): a reader of
+   *  parts of one had better get() it whole and cut. Absent: no cache, use getRange. */
+  readonly cachedUpTo?: number;
 }
 
 /**
@@ -198,6 +201,9 @@ export interface MessageRow {
   metadata: string;
 }
 
+/** A row without its metadata but with the metadata's length in octets (UTF-8, read without the JSON). */
+export interface MessageHead extends Omit<MessageRow, 'metadata'> { metadataOctets: number }
+
 /** The light row for flag reads and sequence maps: no metadata. */
 export interface MessageFlags {
   uid: number;
@@ -292,6 +298,9 @@ export interface MailStore {
   flagsPage(mailboxId: number, from: number, to: number, limit: number): Promise<MessageFlags[]>;
   /** Full rows for the UIDs in range, ascending UID. */
   getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]>;
+  /** getMessages without the metadata; getMetadata: the metadata alone, by UID. */
+  getMessageHeads(mailboxId: number, uids: UidRanges): Promise<MessageHead[]>;
+  getMetadata(mailboxId: number, uids: UidRanges): Promise<Map<number, string>>;
   /** Summary numbers for the UIDs in range, ascending UID (one statement for [[1, Infinity]]). */
   getSummaries(mailboxId: number, uids: UidRanges): Promise<MessageSummary[]>;
   /** UIDs (ascending) whose decoded Subject contains `value`, case-insensitively (SEARCH

@@ -3,7 +3,7 @@
  * transaction (or one read statement) delegating to the query modules of sql/.
  */
 import type {
-  ChangesSince, Flag, FlagMode, MailStore, Mailbox, MailboxStatus, MailboxView, MessageFlags, MessageRow, MessageSummary, NewMessage, SortField,
+  ChangesSince, Flag, FlagMode, MailStore, Mailbox, MailboxStatus, MailboxView, MessageFlags, MessageHead, MessageRow, MessageSummary, NewMessage, SortField,
   SpecialUse, StoreFlagsResult, UidRanges,
 } from '../types.js';
 import type { Sql } from './db.js';
@@ -130,6 +130,14 @@ export class SqlMailStore implements MailStore {
 
   getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]> {
     return reads.getMessages(this.s.db, mailboxId, uids);
+  }
+
+  getMessageHeads(mailboxId: number, uids: UidRanges): Promise<MessageHead[]> {
+    return reads.getMessageHeads(this.s.db, mailboxId, uids);
+  }
+
+  getMetadata(mailboxId: number, uids: UidRanges): Promise<Map<number, string>> {
+    return reads.getMetadata(this.s.db, mailboxId, uids);
   }
 
   getSummaries(mailboxId: number, uids: UidRanges): Promise<MessageSummary[]> {

@@ -4,8 +4,9 @@
  * listFlags reads only integer and short text columns — no metadata, no JSON parse — so a
  * 100,000-message mailbox is read in one statement.
  */
-import type { Kysely } from 'kysely';
-import type { ChangesSince, MessageFlags, MessageRow, UidRanges } from '../types.js';
+import { sql, type Kysely } from 'kysely';
+import type { ChangesSince, MessageFlags, MessageHead, MessageRow, UidRanges } from '../types.js';
+import { decodeFlags } from './flags.js';
 import { toMessageFlags, toMessageRow } from './rows.js';
 import { uidFilter } from './ranges.js';
 import type { DB } from './schema.js';
@@ -23,6 +24,34 @@ export async function getMessages(db: Kysely<DB>, mailboxId: number, uids: UidRa
   if (f.empty) return [];
   const rows = await db.selectFrom('messages').selectAll().where('mailbox_id', '=', mailboxId).where(f.where).orderBy('uid').execute();
   return rows.filter((r) => f.exact || f.keep(Number(r.uid))).map(toMessageRow);
+}
+
+export async function getMessageHeads(db: Kysely<DB>, mailboxId: number, uids: UidRanges): Promise<MessageHead[]> {
+  const f = uidFilter(uids);
+  if (f.empty) return [];
+  // octet_length reads the value's length from the row header (SQLite ≥ 3.43; PostgreSQL's
+  // from the TOAST pointer): the JSON itself, in overflow pages or TOAST, is not read.
+  const rows = await db.selectFrom('messages')
+    .select(['mailbox_id', 'uid', 'modseq', 'flags', 'keywords', 'internaldate', 'size', 'blob_id', sql<number>`octet_length(metadata)`.as('metadata_octets')])
+    .where('mailbox_id', '=', mailboxId).where(f.where).orderBy('uid').execute();
+  const out: MessageHead[] = [];
+  for (const r of rows) {
+    if (!f.exact && !f.keep(Number(r.uid))) continue;
+    out.push({
+      mailboxId: Number(r.mailbox_id), uid: Number(r.uid), modseq: Number(r.modseq), flags: decodeFlags(Number(r.flags), r.keywords),
+      internalDate: Number(r.internaldate), size: Number(r.size), blobId: r.blob_id, metadataOctets: Number(r.metadata_octets),
+    });
+  }
+  return out;
+}
+
+export async function getMetadata(db: Kysely<DB>, mailboxId: number, uids: UidRanges): Promise<Map<number, string>> {
+  const f = uidFilter(uids);
+  const out = new Map<number, string>();
+  if (f.empty) return out;
+  const rows = await db.selectFrom('messages').select(['uid', 'metadata']).where('mailbox_id', '=', mailboxId).where(f.where).execute();
+  for (const r of rows) if (f.exact || f.keep(Number(r.uid))) out.set(Number(r.uid), r.metadata);
+  return out;
 }
 
 export async function getMessagesBySeq(db: Kysely<DB>, mailboxId: number, from: number, to: number): Promise<MessageRow[]> {
