@@ -11,6 +11,7 @@ import type { ChangeBus } from './changes.js';
 import { GroupCommitter } from './group-commit.js';
 import { parseMessage } from '../mime/parse.js';
 import { searchTextOf } from '../mime/search-text.js';
+import { summaryOf } from '../mime/summary.js';
 
 export interface DeliveryContext {
   store: Store;
@@ -55,6 +56,7 @@ export async function prepareMessage(store: Store, raw: Buffer, internalDate = D
     size: raw.length,
     internalDate,
     metadata: JSON.stringify(parsed),
+    summary: summaryOf(parsed),
     searchText: searchTextOf(parsed),
     ...(inline ? { content: raw } : {}),
   };

@@ -7,6 +7,7 @@
 import type { BlobId, BlobStore, NewMessage, Store } from '../store/types.js';
 import { MimeParser } from '../mime/parse.js';
 import { searchTextOf } from '../mime/search-text.js';
+import { summaryOf } from '../mime/summary.js';
 
 export async function prepareStream(
   store: Store,
@@ -16,7 +17,7 @@ export async function prepareStream(
   const parser = new MimeParser();
   const { blobId, size } = await writeStream(store.blobs, pieces, (p) => parser.write(p));
   const parsed = parser.end();
-  return { blobId, size, internalDate, metadata: JSON.stringify(parsed), searchText: searchTextOf(parsed) };
+  return { blobId, size, internalDate, metadata: JSON.stringify(parsed), summary: summaryOf(parsed), searchText: searchTextOf(parsed) };
 }
 
 /** Stores the pieces as one blob; `each` sees every piece before it is written. */

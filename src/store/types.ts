@@ -14,6 +14,7 @@
  *    form as first written for display.
  *  - Errors a user can cause (duplicate, not found) are thrown as lib/errors UserError.
  */
+import type { MessageSummaryFields } from '../mime/summary.js';
 import type { BlobId } from './blob-id.js';
 import type { QueueStore } from './queue-types.js';
 import type { MailboxView, MessageSummary, SortField } from './read-types.js';
@@ -205,11 +206,7 @@ export interface MessageRow {
 export interface MessageHead extends Omit<MessageRow, 'metadata'> { metadataOctets: number }
 
 /** The light row for flag reads and sequence maps: no metadata. */
-export interface MessageFlags {
-  uid: number;
-  modseq: number;
-  flags: Flag[];
-}
+export interface MessageFlags { uid: number; modseq: number; flags: Flag[] }
 
 /** What delivery stores for one message in one mailbox. */
 export interface NewMessage {
@@ -217,8 +214,10 @@ export interface NewMessage {
   size: number;
   internalDate: number;
   flags: Flag[];
-  /** JSON of mime/types ParsedMessage. */
+  /** JSON of mime/types ParsedMessage; `summary`: its summaryOf() when the caller has it
+   *  (spares the store parsing the JSON again for the summary columns). */
   metadata: string;
+  summary?: MessageSummaryFields;
   /** Text for the full-text index: decoded header fields and text parts. */
   searchText: string;
   /** The blob's bytes when the caller did not put() them (at most BlobStore.inlineLimit;
@@ -228,7 +227,7 @@ export interface NewMessage {
   content?: Uint8Array;
 }
 
-/** UIDs as a list of inclusive ranges, e.g. [[1, 5], [9, 9]]; Infinity is allowed as an end. */
+/** UIDs as a list of inclusive ranges, e.g. [[1, 5], [9, 9]]; Infinity allowed as an end. */
 export type UidRanges = Array<[number, number]>;
 
 export type FlagMode = 'add' | 'remove' | 'replace';

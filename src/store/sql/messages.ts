@@ -89,7 +89,7 @@ export async function appendItems(trx: Kysely<DB>, dialect: Dialect, items: Arra
     return {
       mailbox_id: it.mailboxId, uid: out[i].uid, modseq: out[i].modseq, flags: f.bits, keywords: f.keywords,
       internaldate: it.message.internalDate, size: it.message.size, blob_id: it.message.blobId, metadata: it.message.metadata,
-      ...summaryColumns(it.message.metadata),
+      ...summaryColumns(it.message.metadata, it.message.summary),
     };
   });
   const ids = await insertMessages(trx, rows);

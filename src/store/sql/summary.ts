@@ -7,7 +7,7 @@
  * columns fills old rows with summaryColumns too.
  */
 import { sql, type Kysely } from 'kysely';
-import { summaryOfJson } from '../../mime/summary.js';
+import { summaryOfJson, type MessageSummaryFields } from '../../mime/summary.js';
 import type { MessageSummary, SortField, UidRanges } from '../types.js';
 import type { Sql } from './db.js';
 import { uidFilter } from './ranges.js';
@@ -25,8 +25,9 @@ export function pickSummary(r: SummaryColumns): SummaryColumns {
   };
 }
 
-export function summaryColumns(metadata: string): SummaryColumns {
-  const f = summaryOfJson(metadata);
+/** The summary columns of a message: from its summary when given, else from its metadata JSON. */
+export function summaryColumns(metadata: string, summary?: MessageSummaryFields): SummaryColumns {
+  const f = summary ?? summaryOfJson(metadata);
   return {
     search_subject: f.searchSubject, sort_subject: f.sortSubject, sort_from: f.sortFrom, sort_to: f.sortTo, sort_cc: f.sortCc,
     sort_display_from: f.sortDisplayFrom, sort_display_to: f.sortDisplayTo, sent_date: f.sentDate, sent_day: f.sentDay,
