@@ -340,7 +340,7 @@ export interface Locks {
 
 export type MailboxEvent =
   | { type: 'append'; accountId: number; mailboxId: number; uid: number; modseq: number }
-  | { type: 'flags'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
+  | { type: 'flags'; accountId: number; mailboxId: number; uids: number[]; /** the change's */ modseq: number }
   | { type: 'expunge'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
   | {
     type: 'mailbox'; accountId: number; mailboxId: number;

@@ -11,7 +11,7 @@ import { partialWindow, type PartialRange } from '../../../protocol/imap/parse/r
 import { readSeqSet, resolveRanges, inRanges, formatSet, type SeqSet } from '../../../protocol/imap/seqset.js';
 import type { MessageFlags } from '../../../store/types.js';
 import { enableCondstore } from '../condstore.js';
-import { publish } from '../expunging.js';
+import { highestOf, publish } from '../expunging.js';
 import { flagPages } from '../flag-pages.js';
 import { needsMetadata, needsRow, renderFetch } from '../fetch/render.js';
 import { fetchRows, type FetchRow } from '../fetch/rows.js';
@@ -132,6 +132,6 @@ async function markSeen(ctx: Ctx, sel: SelectedMailbox, uids: number[]): Promise
   // The store changes (and reports) only the messages that lacked \Seen.
   const res = await ctx.env.store.mail.storeFlags(sel.id, SelectedMailbox.ranges(uids), 'add', ['\\Seen']);
   sel.update(res.updated);
-  await publish(ctx, sel, 'flags', res.updated.map((m) => m.uid));
+  await publish(ctx, sel, 'flags', res.updated.map((m) => m.uid), highestOf(res.updated));
   return new Set(res.updated.map((m) => m.uid));
 }
