@@ -50,11 +50,11 @@ export class SqlMailStore implements MailStore {
     } catch {
       return Promise.resolve(null);
     }
-    return mb.findMailbox(this.s.db, accountId, n);
+    return mb.findMailbox(this.s.db, this.s.dialect, accountId, n);
   }
 
   getMailboxById(id: number): Promise<Mailbox | null> {
-    return mb.mailboxById(this.s.db, id);
+    return mb.mailboxById(this.s.db, this.s.dialect, id);
   }
 
   createMailbox(accountId: number, name: string, opts?: { specialUse?: SpecialUse | null; subscribed?: boolean }): Promise<Mailbox> {
@@ -78,7 +78,7 @@ export class SqlMailStore implements MailStore {
   }
 
   status(mailboxId: number): Promise<MailboxStatus> {
-    return mb.mailboxStatus(this.s.db, mailboxId);
+    return mb.mailboxStatus(this.s.db, this.s.dialect, mailboxId);
   }
 
   async append(items: Array<{ mailboxId: number; message: NewMessage }>): Promise<Array<{ mailboxId: number; uid: number; modseq: number }>> {
@@ -108,7 +108,11 @@ export class SqlMailStore implements MailStore {
     return this.s.tx((trx) => storeFlags(trx, this.s.dialect, mailboxId, uids, mode, flags, unchangedSince));
   }
 
-  expunge(mailboxId: number, uids?: UidRanges): Promise<number[]> {
+  async expunge(mailboxId: number, uids?: UidRanges): Promise<number[]> {
+    // Most EXPUNGEs find nothing flagged \Deleted: a read of the committed state tells so
+    // without a write transaction (SQLite's BEGIN IMMEDIATE and COMMIT); the result is the
+    // one a transaction at that moment would have had.
+    if ((await msg.deletedRows(this.s.db, mailboxId, uids)).length === 0) return [];
     return this.s.tx((trx) => msg.expungeDeleted(trx, this.s.dialect, mailboxId, uids));
   }
 
@@ -157,7 +161,7 @@ export class SqlMailStore implements MailStore {
   }
 
   changesSince(mailboxId: number, modseq: number): Promise<ChangesSince> {
-    return reads.changesSince(this.s.db, mailboxId, modseq);
+    return reads.changesSince(this.s.db, this.s.dialect, mailboxId, modseq);
   }
 
   searchText(mailboxId: number, query: string): Promise<number[]> {
