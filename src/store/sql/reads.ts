@@ -7,6 +7,8 @@
 import { sql, type Kysely } from 'kysely';
 import type { ChangesSince, MessageFlags, MessageHead, MessageRow, UidRanges } from '../types.js';
 import { decodeFlags } from './flags.js';
+import type { Dialect } from './db.js';
+import { prepared } from './prepared.js';
 import { toMessageFlags, toMessageRow } from './rows.js';
 import { uidFilter } from './ranges.js';
 import type { DB } from './schema.js';
@@ -63,10 +65,14 @@ export async function getMessagesBySeq(db: Kysely<DB>, mailboxId: number, from: 
   return rows.map(toMessageRow);
 }
 
-export async function changesSince(db: Kysely<DB>, mailboxId: number, modseq: number): Promise<ChangesSince> {
-  const changed = await db.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords'])
-    .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid').execute();
-  const gone = await db.selectFrom('expunged').select('uid').where('mailbox_id', '=', mailboxId)
-    .where('modseq', '>', modseq).orderBy('uid').execute();
+// RFC 7162 §3.1.2: every command of a session whose mailbox changed polls these two.
+const changedRows = prepared(2, (db, mailboxId: number, modseq: number) => db.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords'])
+  .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid'));
+const goneRows = prepared(2, (db, mailboxId: number, modseq: number) => db.selectFrom('expunged').select('uid')
+  .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid'));
+
+export async function changesSince(db: Kysely<DB>, dialect: Dialect, mailboxId: number, modseq: number): Promise<ChangesSince> {
+  const changed = await changedRows(db, dialect, mailboxId, modseq);
+  const gone = await goneRows(db, dialect, mailboxId, modseq);
   return { changed: changed.map(toMessageFlags), expunged: gone.map((r) => Number(r.uid)) };
 }

@@ -44,7 +44,7 @@ export async function storeFlags(trx: Kysely<DB>, dialect: Dialect, mailboxId: n
   }
   const updated: MessageFlags[] = [...unchanged];
   if (groups.size > 0) {
-    const { modseq } = await bumpModseq(trx, mailboxId);
+    const { modseq } = await bumpModseq(trx, dialect, mailboxId);
     for (const g of groups.values()) {
       for (const part of chunks(g.rows, 512)) {
         await trx.updateTable('messages').set({ flags: g.next.bits, keywords: g.next.keywords, modseq })
