@@ -313,9 +313,18 @@ export class Connection implements Ctx {
     this.outSize = 0;
     if (this.socket.destroyed || !this.socket.writable) return;
     const data = parts.length === 1 ? (parts[0] as string | Buffer)
-      : parts.every((p) => typeof p === 'string') ? parts.join('')
-        : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+      : parts.every((p) => typeof p === 'string') ? parts.join('') : concatParts(parts);
     if (this.deflate) this.deflate.write(data);
     else this.socket.write(data);
   }
+}
+
+/** Text and octets as one Buffer, encoded straight into it (no Buffer per text piece). */
+function concatParts(parts: Array<string | Buffer>): Buffer {
+  let size = 0;
+  for (const p of parts) size += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const p of parts) at += typeof p === 'string' ? out.write(p, at, 'utf8') : p.copy(out, at);
+  return out;
 }
