@@ -18,7 +18,7 @@ export interface ByteRange {
 }
 
 /** The part a section number ("1", "2.1.3") names, or null when there is none. */
-export function findPart(parsed: ParsedMessage, section: string): MimePart | null {
+export function findPart(parsed: Pick<ParsedMessage, 'body'>, section: string): MimePart | null {
   if (!/^[1-9][0-9]*(\.[1-9][0-9]*)*$/.test(section)) return null;
   let container: MimePart = parsed.body;
   let isMessageBody = true;
@@ -46,7 +46,7 @@ export function findPart(parsed: ParsedMessage, section: string): MimePart | nul
  * text of the message/rfc822 part N…). HEADER.FIELDS[.NOT] use the HEADER range and filter
  * it. Null when the section does not exist.
  */
-export function sectionRange(parsed: ParsedMessage, section: string): ByteRange | null {
+export function sectionRange(parsed: Pick<ParsedMessage, 'body' | 'size' | 'bodyStart'>, section: string): ByteRange | null {
   const spec = section.toUpperCase();
   if (spec === '') return { start: 0, end: parsed.size };
   const m = /^(?:([0-9.]+?)\.)?(HEADER(?:\.FIELDS(?:\.NOT)?)?|TEXT|MIME)$/.exec(spec);

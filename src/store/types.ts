@@ -50,6 +50,9 @@ export interface BlobStore {
    *  put() and then a commit. Absent or 0: none, always put() first. A blob written so is
    *  read, ranged, deduplicated and collected like any other. */
   readonly inlineLimit?: number;
+  /** Blobs up to this size stay in memory once read with get() (blob-cache.ts): a reader of
+   *  parts of one had better get() it whole and cut. Absent: no cache, use getRange. */
+  readonly cachedUpTo?: number;
 }
 
 /**
@@ -199,12 +202,11 @@ export interface MessageRow {
   metadata: string;
 }
 
+/** A row without its metadata but with the metadata's length in octets (UTF-8, read without the JSON). */
+export interface MessageHead extends Omit<MessageRow, 'metadata'> { metadataOctets: number }
+
 /** The light row for flag reads and sequence maps: no metadata. */
-export interface MessageFlags {
-  uid: number;
-  modseq: number;
-  flags: Flag[];
-}
+export interface MessageFlags { uid: number; modseq: number; flags: Flag[] }
 
 /** What delivery stores for one message in one mailbox. */
 export interface NewMessage {
@@ -212,7 +214,7 @@ export interface NewMessage {
   size: number;
   internalDate: number;
   flags: Flag[];
-  /** JSON of mime/types ParsedMessage. */
+  /** JSON of mime/types ParsedMessage (as mail/stored-metadata.ts writes it). */
   metadata: string;
   /** Text for the full-text index: decoded header fields and text parts. */
   searchText: string;
@@ -226,7 +228,7 @@ export interface NewMessage {
   content?: Uint8Array;
 }
 
-/** UIDs as a list of inclusive ranges, e.g. [[1, 5], [9, 9]]; Infinity is allowed as an end. */
+/** UIDs as a list of inclusive ranges, e.g. [[1, 5], [9, 9]]; Infinity allowed as an end. */
 export type UidRanges = Array<[number, number]>;
 
 export type FlagMode = 'add' | 'remove' | 'replace';
@@ -296,6 +298,9 @@ export interface MailStore {
   flagsPage(mailboxId: number, from: number, to: number, limit: number): Promise<MessageFlags[]>;
   /** Full rows for the UIDs in range, ascending UID. */
   getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]>;
+  /** getMessages without the metadata; getMetadata: the metadata alone, by UID. */
+  getMessageHeads(mailboxId: number, uids: UidRanges): Promise<MessageHead[]>;
+  getMetadata(mailboxId: number, uids: UidRanges): Promise<Map<number, string>>;
   /** Summary numbers for the UIDs in range, ascending UID (one statement for [[1, Infinity]]). */
   getSummaries(mailboxId: number, uids: UidRanges): Promise<MessageSummary[]>;
   /** UIDs (ascending) whose decoded Subject contains `value`, case-insensitively (SEARCH
@@ -336,7 +341,7 @@ export interface Locks {
 
 export type MailboxEvent =
   | { type: 'append'; accountId: number; mailboxId: number; uid: number; modseq: number }
-  | { type: 'flags'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
+  | { type: 'flags'; accountId: number; mailboxId: number; uids: number[]; /** the change's */ modseq: number }
   | { type: 'expunge'; accountId: number; mailboxId: number; uids: number[]; modseq: number }
   | {
     type: 'mailbox'; accountId: number; mailboxId: number;

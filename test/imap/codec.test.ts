@@ -77,4 +77,18 @@ test('writer: atom, quoted or literal', () => {
   assert.equal(s((o) => o.string('café')), '{5}\r\ncafé');
   assert.equal(s((o) => o.string('café', { utf8: true })), '"café"');
   assert.equal(s((o) => o.mailbox('台北', { utf8: false })), '"&U,BTFw-"');
+  assert.equal(s((o) => o.string('back\\slash')), '"back\\\\slash"');
+  assert.equal(s((o) => o.string('nul\0')), '{4}\r\nnul\0');
+  // at most 1024 octets quoted: counted in UTF-8 octets, not characters
+  assert.equal(s((o) => o.string('x'.repeat(1024))), `"${'x'.repeat(1024)}"`);
+  assert.equal(s((o) => o.string('x'.repeat(1025))), `{1025}\r\n${'x'.repeat(1025)}`);
+  assert.equal(s((o) => o.string('é'.repeat(512), { utf8: true })), `"${'é'.repeat(512)}"`);
+  assert.equal(s((o) => o.string('é'.repeat(513), { utf8: true })), `{1026}\r\n${'é'.repeat(513)}`);
+  assert.equal(s((o) => o.string(Buffer.from('café'), { utf8: true })), '"café"');
+  assert.equal(s((o) => o.string(Buffer.from('café'))), '{5}\r\ncafé');
+});
+
+test('writer: adjacent text is one piece, literal octets stay pieces of their own', () => {
+  const o = new Out().raw('1 FETCH (').string('a b').raw(' BODY[] ').literal(Buffer.from('xyz')).raw(')');
+  assert.deepEqual(o.parts, ['1 FETCH ("a b" BODY[] {3}\r\n', Buffer.from('xyz'), ')']);
 });

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/open.js';
 import { ChangeBus } from '../../src/mail/changes.js';
-import { deliver, appendMessage } from '../../src/mail/deliver.js';
+import { deliver, appendMessage, prepareMessage } from '../../src/mail/deliver.js';
+import { summaryOfJson } from '../../src/mime/summary.js';
 import type { MailboxEvent, Store } from '../../src/store/types.js';
 
 async function withStore(fn: (store: Store, bus: ChangeBus) => Promise<void>): Promise<void> {
@@ -85,5 +86,15 @@ test('appendMessage keeps flags and INTERNALDATE and falls back to nothing else'
     const [row] = await store.mail.getMessages(sent.id, [[uid, uid]]);
     assert.deepEqual([...row.flags].sort(), ['Work', '\\Seen'].sort());
     assert.equal(row.internalDate, when);
+  });
+});
+
+test('the summary prepareMessage hands the store is the one its stored metadata gives', async () => {
+  await withStore(async (store) => {
+    const msg = Buffer.from('From: "Zoë" <z@example.test>\r\nTo: b@example.test, c@example.test\r\nCc: d@example.test\r\n'
+      + 'Subject: =?utf-8?q?Re:_Gr=C3=BC=C3=9Fe?=\r\nDate: Tue, 1 Jul 2025 10:00:00 +0200\r\nMessage-ID: <x@y>\r\n\r\nhi\r\n');
+    const prepared = await prepareMessage(store, msg);
+    assert.ok(prepared.summary);
+    assert.deepEqual(prepared.summary, summaryOfJson(prepared.metadata));
   });
 });

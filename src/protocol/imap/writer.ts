@@ -15,24 +15,33 @@ export interface WriteOptions {
 }
 
 export class Out {
+  /** Text runs and literal octets, alternating: adjacent text is joined as it is written
+   *  (the socket then takes a few large pieces, not one per token). */
   readonly parts: Part[] = [];
 
   raw(s: Part): this {
-    this.parts.push(s);
+    const last = this.parts.length - 1;
+    if (typeof s === 'string' && last >= 0 && typeof this.parts[last] === 'string') this.parts[last] += s;
+    else this.parts.push(s);
     return this;
   }
 
   /** A literal {n}CRLF followed by the octets (RFC 3501 §4.3). `binary` writes literal8 (RFC 3516). */
   literal(data: Buffer, binary = false): this {
-    this.parts.push(`${binary ? '~' : ''}{${data.length}}\r\n`, data);
+    this.raw(`${binary ? '~' : ''}{${data.length}}\r\n`);
+    this.parts.push(data);
     return this;
   }
 
   /** A string as quoted or literal, whichever is exact (RFC 3501 §4.3). */
   string(s: string | Buffer, opts: WriteOptions = { utf8: false }): this {
-    const buf = typeof s === 'string' ? Buffer.from(s, 'utf8') : s;
-    if (canQuote(buf, opts.utf8)) this.parts.push(quote(buf));
-    else this.literal(buf);
+    if (typeof s === 'string') {
+      // the test on the text itself: the same answer as on its UTF-8 octets, without them
+      if (canQuoteText(s, opts.utf8)) return this.raw(quoteText(s));
+      return this.literal(Buffer.from(s, 'utf8'));
+    }
+    if (canQuote(s, opts.utf8)) this.raw(quote(s));
+    else this.literal(s);
     return this;
   }
 
@@ -57,7 +66,26 @@ export class Out {
   }
 }
 
-/** Quoted strings carry no CR, LF or NUL, and 8-bit octets only under UTF-8 (RFC 9051 §4.3). */
+/** Quoted strings carry no CR, LF or NUL, and 8-bit octets only under UTF-8 (RFC 9051 §4.3),
+ *  and at most 1024 octets (longer ones go as literals). */
+function canQuoteText(s: string, utf8: boolean): boolean {
+  if (s.length > 1024) return false;
+  let ascii = true;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 0x0d || c === 0x0a || c === 0) return false;
+    if (c >= 0x80) {
+      if (!utf8) return false;
+      ascii = false;
+    }
+  }
+  return ascii || Buffer.byteLength(s, 'utf8') <= 1024;
+}
+
+function quoteText(s: string): string {
+  return '"' + s.replace(/[\\"]/g, (c) => '\\' + c) + '"';
+}
+
 function canQuote(buf: Buffer, utf8: boolean): boolean {
   if (buf.length > 1024) return false;
   for (const c of buf) {
@@ -68,7 +96,7 @@ function canQuote(buf: Buffer, utf8: boolean): boolean {
 }
 
 function quote(buf: Buffer): string {
-  return '"' + buf.toString('utf8').replace(/[\\"]/g, (c) => '\\' + c) + '"';
+  return quoteText(buf.toString('utf8'));
 }
 
 /** flag-list of FETCH FLAGS, FLAGS and PERMANENTFLAGS (RFC 3501 §7.2.6). */

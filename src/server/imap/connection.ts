@@ -13,9 +13,10 @@
  *    (index.ts) calls sweep(), so 10,000 idle sessions hold no timer each and a data chunk
  *    costs no clearTimeout/setTimeout.
  *  - Output is gathered and written in one piece (one socket write, one syscall, instead of one
- *    per response line): when the command ends, before waiting for the peer to read, once
- *    OUT_FLUSH octets are waiting, and on the next event-loop turn for writes outside a command
- *    (IDLE updates). Order is kept: every write goes through the same buffer.
+ *    per response line): when the command ends (with its tagged response: most commands cost
+ *    one write), once OUT_FLUSH octets are waiting, and on the next event-loop turn for writes
+ *    outside a command (IDLE updates, NOTIFY's work between commands is flushed after it).
+ *    Order is kept: every write goes through the same buffer.
  */
 import type { Socket } from 'node:net';
 import { TLSSocket, type SecureContext } from 'node:tls';
@@ -101,8 +102,9 @@ export class Connection implements Ctx {
     else this.writeParts(['* ', ...line.parts, '\r\n']);
   }
 
+  /** Output beyond OUT_FLUSH was handed to the socket as it was written (queueOut); less
+   *  stays gathered for the command's one write, so this only waits for the socket. */
   async drain(): Promise<void> {
-    this.flush();
     if (this.deflate) return this.deflate.drained();
     return socketDrained(this.socket);
   }
@@ -216,13 +218,15 @@ export class Connection implements Ctx {
         const job = this.deferred.shift();
         if (job) {
           await job().catch((err: unknown) => this.env.log.warn({ err }, 'imap notification failed'));
+          this.flush();
           continue;
         }
         const ev = this.queue.shift() as ReceiverEvent;
         if (ev.type === 'continue') this.continuation('Ready for literal data');
         else if (ev.type === 'too-big') this.write(tooBig(ev.tag, ev.what));
         else await this.command(ev.data);
-        await this.drain(); // flushes the command's output first
+        this.flush(); // the command's output, tagged response included, in one write
+        await this.drain();
         this.touch(); // RFC 3501 §5.4: the client's idle time starts from our answer
         if (this.queue.length <= MAX_QUEUED / 2) this.socket.resume();
       }
@@ -231,6 +235,7 @@ export class Connection implements Ctx {
       this.close('Internal server error');
     } finally {
       this.busy = false;
+      this.flush();
     }
   }
 
@@ -291,7 +296,7 @@ export class Connection implements Ctx {
     this.out.push(p);
     this.outSize += p.length;
     if (this.outSize >= OUT_FLUSH) this.flush();
-    else if (!this.flushQueued) {
+    else if (!this.flushQueued && !this.busy) { // pump() flushes what a command writes
       this.flushQueued = true;
       setImmediate(() => {
         this.flushQueued = false;
@@ -308,9 +313,18 @@ export class Connection implements Ctx {
     this.outSize = 0;
     if (this.socket.destroyed || !this.socket.writable) return;
     const data = parts.length === 1 ? (parts[0] as string | Buffer)
-      : parts.every((p) => typeof p === 'string') ? parts.join('')
-        : Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+      : parts.every((p) => typeof p === 'string') ? parts.join('') : concatParts(parts);
     if (this.deflate) this.deflate.write(data);
     else this.socket.write(data);
   }
+}
+
+/** Text and octets as one Buffer, encoded straight into it (no Buffer per text piece). */
+function concatParts(parts: Array<string | Buffer>): Buffer {
+  let size = 0;
+  for (const p of parts) size += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const p of parts) at += typeof p === 'string' ? out.write(p, at, 'utf8') : p.copy(out, at);
+  return out;
 }

@@ -19,8 +19,18 @@ export async function reportExpunged(ctx: Ctx, sel: SelectedMailbox, uids: numbe
   sel.removeUids(known);
 }
 
-export async function publish(ctx: Ctx, sel: SelectedMailbox, type: 'expunge' | 'flags', uids: number[]): Promise<void> {
+/** Publishes a change of the selected mailbox with its MODSEQ: `modseq` when the caller
+ *  knows it (a flag change's, from the rows it changed), else the mailbox's HIGHESTMODSEQ
+ *  read after the change. */
+export async function publish(ctx: Ctx, sel: SelectedMailbox, type: 'expunge' | 'flags', uids: number[], modseq?: number): Promise<void> {
   if (uids.length === 0) return;
-  const box = await ctx.env.store.mail.getMailboxById(sel.id);
-  await ctx.env.bus.publish({ type, accountId: sel.mailbox.accountId, mailboxId: sel.id, uids, modseq: box?.highestModseq ?? 0 });
+  const seq = modseq ?? (await ctx.env.store.mail.getMailboxById(sel.id))?.highestModseq ?? 0;
+  await ctx.env.bus.publish({ type, accountId: sel.mailbox.accountId, mailboxId: sel.id, uids, modseq: seq });
+}
+
+/** The highest MODSEQ of changed messages (0 for none). */
+export function highestOf(rows: ReadonlyArray<{ modseq: number }>): number {
+  let max = 0;
+  for (const r of rows) if (r.modseq > max) max = r.modseq;
+  return max;
 }

@@ -18,7 +18,8 @@ import type { StatusItem } from '../../protocol/imap/parse/args.js';
 import type { NotifyGroup } from '../../protocol/imap/parse/notify.js';
 import type { FetchItem } from '../../protocol/imap/parse/fetch.js';
 import { Out } from '../../protocol/imap/writer.js';
-import { renderFetch } from './fetch/render.js';
+import { needsMetadata, renderFetch } from './fetch/render.js';
+import { fetchRows } from './fetch/rows.js';
 import { account, statusResponse } from './mailboxes.js';
 import { SelectedMailbox, SYSTEM_FLAGS } from './selected.js';
 import { sendUpdates } from './updates.js';
@@ -143,7 +144,7 @@ export class NotifyState implements NotifyRegistration {
   private async fetchNew(sel: SelectedMailbox, uids: number[], items: FetchItem[]): Promise<void> {
     const peek = items.map((i) => (i.kind === 'section' ? { ...i, peek: true } : i));
     const rev2 = this.ctx.enabled.has('IMAP4REV2');
-    for (const row of await this.ctx.env.store.mail.getMessages(sel.id, SelectedMailbox.ranges(uids))) {
+    for (const row of await fetchRows(this.ctx.env.store.mail, sel.id, SelectedMailbox.ranges(uids), peek.some(needsMetadata))) {
       const seq = sel.seqOf(row.uid);
       if (seq === 0) continue;
       const flags = { uid: row.uid, modseq: row.modseq, flags: row.flags };

@@ -98,7 +98,8 @@ export interface Ctx {
   untagged(line: string | Out): void;
   /** Writes many untagged responses in one socket write (large FETCH results). */
   untaggedMany(lines: string[]): void;
-  /** Resolves when the peer has read what was written so far (output backpressure). */
+  /** Output backpressure inside a long response: resolves when the socket has taken what
+   *  was handed to it (output is handed over in OUT_FLUSH pieces, connection.ts). */
   drain(): Promise<void>;
   /** Writes a command continuation request "+ text". */
   continuation(text: string): void;

@@ -5,6 +5,7 @@
  */
 import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import { CachedBlobStore } from '../blob-cache.js';
 import { SqlBlobStore } from '../blob-sql/index.js';
 import { INLINE_BLOB_LIMIT } from '../sql/blob-rows.js';
 import { makeSql } from '../sql/db.js';
@@ -47,7 +48,7 @@ export async function openPostgresStore(opts: { url: string }): Promise<Store> {
   let closed = false;
   return {
     kind: 'postgres',
-    blobs: new SqlBlobStore(db, 'postgres', INLINE_BLOB_LIMIT),
+    blobs: new CachedBlobStore(new SqlBlobStore(db, 'postgres', INLINE_BLOB_LIMIT)),
     directory: new SqlDirectory(s),
     mail: new SqlMailStore(s),
     queue: new SqlQueueStore(s),

@@ -58,7 +58,7 @@ export async function addAccount(s: Sql, input: { address: string; passwordHash:
         address: input.address.trim(), address_key: key, domain, password_hash: input.passwordHash,
         apop_secret: input.apopSecret ?? null, quota: input.quota ?? null, created_at: Date.now(),
       }).returningAll().executeTakeFirstOrThrow();
-      for (const [name, specialUse] of DEFAULT_MAILBOXES) await createMailboxIn(trx, Number(row.id), name, { specialUse, subscribed: true });
+      for (const [name, specialUse] of DEFAULT_MAILBOXES) await createMailboxIn(trx, s.dialect, Number(row.id), name, { specialUse, subscribed: true });
       return toAccount(row);
     });
   } catch (err) {

@@ -27,6 +27,17 @@ export function makeSql(db: Kysely<DB>, dialect: Dialect, ints?: (q: CompiledQue
   };
 }
 
+/** `items` (not empty) with `filler` (the last item when not given) appended up to the next
+ *  power of two: an IN list or OR of that length has one of a few statement texts, which
+ *  the SQLite dialect's prepared-statement cache then keeps (sqlite/dialect.ts). */
+export function padded<T>(items: readonly T[], filler: T = items[items.length - 1]): T[] {
+  let size = 1;
+  while (size < items.length) size *= 2;
+  const out = items.slice();
+  while (out.length < size) out.push(filler);
+  return out;
+}
+
 /** Splits `items` into chunks of at most `size` (bound-parameter limits). */
 export function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];

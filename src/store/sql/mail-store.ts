@@ -3,7 +3,7 @@
  * transaction (or one read statement) delegating to the query modules of sql/.
  */
 import type {
-  ChangesSince, Flag, FlagMode, MailStore, Mailbox, MailboxStatus, MailboxView, MessageFlags, MessageRow, MessageSummary, NewMessage, SortField,
+  ChangesSince, Flag, FlagMode, MailStore, Mailbox, MailboxStatus, MailboxView, MessageFlags, MessageHead, MessageRow, MessageSummary, NewMessage, SortField,
   SpecialUse, StoreFlagsResult, UidRanges,
 } from '../types.js';
 import type { Sql } from './db.js';
@@ -51,11 +51,11 @@ export class SqlMailStore implements MailStore {
     } catch {
       return Promise.resolve(null);
     }
-    return mb.findMailbox(this.s.db, accountId, n);
+    return mb.findMailbox(this.s.db, this.s.dialect, accountId, n);
   }
 
   getMailboxById(id: number): Promise<Mailbox | null> {
-    return mb.mailboxById(this.s.db, id);
+    return mb.mailboxById(this.s.db, this.s.dialect, id);
   }
 
   createMailbox(accountId: number, name: string, opts?: { specialUse?: SpecialUse | null; subscribed?: boolean }): Promise<Mailbox> {
@@ -79,7 +79,7 @@ export class SqlMailStore implements MailStore {
   }
 
   status(mailboxId: number): Promise<MailboxStatus> {
-    return mb.mailboxStatus(this.s.db, mailboxId);
+    return mb.mailboxStatus(this.s.db, this.s.dialect, mailboxId);
   }
 
   async append(items: Array<{ mailboxId: number; message: NewMessage }>): Promise<Array<{ mailboxId: number; uid: number; modseq: number }>> {
@@ -109,7 +109,11 @@ export class SqlMailStore implements MailStore {
     return this.s.tx((trx) => storeFlags(trx, this.s.dialect, mailboxId, uids, mode, flags, unchangedSince));
   }
 
-  expunge(mailboxId: number, uids?: UidRanges): Promise<number[]> {
+  async expunge(mailboxId: number, uids?: UidRanges): Promise<number[]> {
+    // Most EXPUNGEs find nothing flagged \Deleted: a read of the committed state tells so
+    // without a write transaction (SQLite's BEGIN IMMEDIATE and COMMIT); the result is the
+    // one a transaction at that moment would have had.
+    if ((await msg.deletedRows(this.s.db, mailboxId, uids)).length === 0) return [];
     return this.s.tx((trx) => msg.expungeDeleted(trx, this.s.dialect, mailboxId, uids));
   }
 
@@ -133,6 +137,14 @@ export class SqlMailStore implements MailStore {
     return reads.getMessages(this.s.db, mailboxId, uids);
   }
 
+  getMessageHeads(mailboxId: number, uids: UidRanges): Promise<MessageHead[]> {
+    return reads.getMessageHeads(this.s.db, mailboxId, uids);
+  }
+
+  getMetadata(mailboxId: number, uids: UidRanges): Promise<Map<number, string>> {
+    return reads.getMetadata(this.s.db, mailboxId, uids);
+  }
+
   getSummaries(mailboxId: number, uids: UidRanges): Promise<MessageSummary[]> {
     return summary.getSummaries(this.s.db, mailboxId, uids);
   }
@@ -150,7 +162,7 @@ export class SqlMailStore implements MailStore {
   }
 
   changesSince(mailboxId: number, modseq: number): Promise<ChangesSince> {
-    return reads.changesSince(this.s.db, mailboxId, modseq);
+    return reads.changesSince(this.s.db, this.s.dialect, mailboxId, modseq);
   }
 
   searchText(mailboxId: number, query: string): Promise<number[]> {

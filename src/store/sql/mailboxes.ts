@@ -7,21 +7,26 @@
 import { sql, type Kysely } from 'kysely';
 import { UserError } from '../../lib/errors.js';
 import type { Mailbox, MailboxStatus, SpecialUse } from '../types.js';
-import type { Sql } from './db.js';
+import type { Dialect, Sql } from './db.js';
 import { moveAll } from './messages.js';
 import { ancestors, isInbox, normalizeName, SEP } from './names.js';
+import { prepared } from './prepared.js';
 import { isUniqueViolation, toMailbox } from './rows.js';
 import type { DB } from './schema.js';
 import { addSubscription, isSubscribed, mirror } from './subscriptions.js';
 import { deleteTextOfMailbox } from './text.js';
 
-export async function findMailbox(db: Kysely<DB>, accountId: number, name: string): Promise<Mailbox | null> {
-  const row = await db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).where('name', '=', name).executeTakeFirst();
+const byName = prepared(2, (db, accountId: number, name: string) =>
+  db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).where('name', '=', name));
+const byId = prepared(1, (db, id: number) => db.selectFrom('mailboxes').selectAll().where('id', '=', id));
+
+export async function findMailbox(db: Kysely<DB>, dialect: Dialect, accountId: number, name: string): Promise<Mailbox | null> {
+  const [row] = await byName(db, dialect, accountId, name);
   return row ? toMailbox(row) : null;
 }
 
-export async function mailboxById(db: Kysely<DB>, id: number): Promise<Mailbox | null> {
-  const row = await db.selectFrom('mailboxes').selectAll().where('id', '=', id).executeTakeFirst();
+export async function mailboxById(db: Kysely<DB>, dialect: Dialect, id: number): Promise<Mailbox | null> {
+  const [row] = await byId(db, dialect, id);
   return row ? toMailbox(row) : null;
 }
 
@@ -44,9 +49,9 @@ async function insertMailbox(trx: Kysely<DB>, accountId: number, name: string, s
   return toMailbox(row);
 }
 
-async function ensureParents(trx: Kysely<DB>, accountId: number, name: string): Promise<void> {
+async function ensureParents(trx: Kysely<DB>, dialect: Dialect, accountId: number, name: string): Promise<void> {
   for (const parent of ancestors(name)) {
-    if (!(await findMailbox(trx, accountId, parent))) await insertMailbox(trx, accountId, parent, null, false);
+    if (!(await findMailbox(trx, dialect, accountId, parent))) await insertMailbox(trx, accountId, parent, null, false);
   }
 }
 
@@ -56,18 +61,18 @@ async function requireAccount(trx: Kysely<DB>, accountId: number): Promise<void>
 }
 
 /** Inside an open transaction: creates `name` and its missing parents. */
-export async function createMailboxIn(trx: Kysely<DB>, accountId: number, rawName: string,
+export async function createMailboxIn(trx: Kysely<DB>, dialect: Dialect, accountId: number, rawName: string,
   opts: { specialUse?: SpecialUse | null; subscribed?: boolean } = {}): Promise<Mailbox> {
   const name = normalizeName(rawName);
   await requireAccount(trx, accountId);
-  if (await findMailbox(trx, accountId, name)) throw new UserError(`mailbox ${name} exists`, 'duplicate');
-  await ensureParents(trx, accountId, name);
+  if (await findMailbox(trx, dialect, accountId, name)) throw new UserError(`mailbox ${name} exists`, 'duplicate');
+  await ensureParents(trx, dialect, accountId, name);
   return insertMailbox(trx, accountId, name, opts.specialUse ?? null, opts.subscribed ?? false);
 }
 
 export async function createMailbox(s: Sql, accountId: number, name: string, opts?: { specialUse?: SpecialUse | null; subscribed?: boolean }): Promise<Mailbox> {
   try {
-    return await s.tx((trx) => createMailboxIn(trx, accountId, name, opts));
+    return await s.tx((trx) => createMailboxIn(trx, s.dialect, accountId, name, opts));
   } catch (err) {
     if (isUniqueViolation(err)) throw new UserError(`mailbox ${name} exists`, 'duplicate');
     throw err;
@@ -79,13 +84,13 @@ export async function renameMailbox(s: Sql, accountId: number, rawFrom: string, 
   const to = normalizeName(rawTo);
   if (to === from || to.startsWith(from + SEP)) throw new UserError(`cannot rename ${from} to ${to}`, 'invalid');
   await s.tx(async (trx) => {
-    const src = await findMailbox(trx, accountId, from);
+    const src = await findMailbox(trx, s.dialect, accountId, from);
     if (!src) throw new UserError(`no mailbox ${from}`, 'not-found');
-    if (await findMailbox(trx, accountId, to)) throw new UserError(`mailbox ${to} exists`, 'duplicate');
+    if (await findMailbox(trx, s.dialect, accountId, to)) throw new UserError(`mailbox ${to} exists`, 'duplicate');
     if (isInbox(from)) {
       // RFC 3501 §6.3.5: renaming INBOX moves its messages to the new name; INBOX stays,
       // empty, and its inferiors are not renamed.
-      await ensureParents(trx, accountId, to);
+      await ensureParents(trx, s.dialect, accountId, to);
       const dest = await insertMailbox(trx, accountId, to, null, false);
       await moveAll(trx, s.dialect, src.id, dest.id);
       return;
@@ -95,9 +100,9 @@ export async function renameMailbox(s: Sql, accountId: number, rawFrom: string, 
       .execute();
     const moves = rows.filter((r) => r.name === from || r.name.startsWith(from + SEP)).map((r) => ({ id: Number(r.id), name: to + r.name.slice(from.length) }));
     for (const m of moves) {
-      if (await findMailbox(trx, accountId, m.name)) throw new UserError(`mailbox ${m.name} exists`, 'duplicate');
+      if (await findMailbox(trx, s.dialect, accountId, m.name)) throw new UserError(`mailbox ${m.name} exists`, 'duplicate');
     }
-    await ensureParents(trx, accountId, to);
+    await ensureParents(trx, s.dialect, accountId, to);
     for (const m of moves) await trx.updateTable('mailboxes').set({ name: m.name }).where('id', '=', m.id).execute();
     // Subscriptions stay with the names, not the mailboxes (subscriptions.ts).
     await mirror(trx, accountId, moves.map((m) => m.name));
@@ -108,7 +113,7 @@ export async function deleteMailbox(s: Sql, accountId: number, rawName: string):
   const name = normalizeName(rawName);
   if (isInbox(name)) throw new UserError('INBOX cannot be deleted', 'invalid');
   await s.tx(async (trx) => {
-    const mb = await findMailbox(trx, accountId, name);
+    const mb = await findMailbox(trx, s.dialect, accountId, name);
     if (!mb) throw new UserError(`no mailbox ${name}`, 'not-found');
     await deleteMailboxRows(trx, s.dialect, mb.id);
   });
@@ -122,8 +127,8 @@ export async function deleteMailboxRows(trx: Kysely<DB>, dialect: Sql['dialect']
   await trx.deleteFrom('mailboxes').where('id', '=', mailboxId).execute();
 }
 
-export async function mailboxStatus(db: Kysely<DB>, mailboxId: number): Promise<MailboxStatus> {
-  const mb = await mailboxById(db, mailboxId);
+export async function mailboxStatus(db: Kysely<DB>, dialect: Dialect, mailboxId: number): Promise<MailboxStatus> {
+  const mb = await mailboxById(db, dialect, mailboxId);
   if (!mb) throw new UserError(`no mailbox with id ${mailboxId}`, 'not-found');
   const r = await sql<{ n: number; unseen: number | null; deleted: number | null; size: number | null; deleted_size: number | null }>`
     SELECT count(*) AS n, sum(CASE WHEN (flags & 1) = 0 THEN 1 ELSE 0 END) AS unseen,

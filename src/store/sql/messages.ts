@@ -9,10 +9,11 @@ import { sql, type Insertable, type Kysely } from 'kysely';
 import { UserError } from '../../lib/errors.js';
 import type { NewMessage, UidRanges } from '../types.js';
 import { insertBlobs } from './blob-rows.js';
-import { chunks, type Dialect } from './db.js';
+import { chunks, padded, type Dialect } from './db.js';
 import { encodeFlags } from './flags.js';
 import { uidFilter } from './ranges.js';
 import type { DB, MessagesTable } from './schema.js';
+import { prepared } from './prepared.js';
 import { pickSummary, summaryColumns } from './summary.js';
 import { copyText, deleteText, insertText } from './text.js';
 
@@ -36,9 +37,11 @@ export async function lockMailboxes(trx: Kysely<DB>, dialect: Dialect, ids: numb
 }
 
 /** Takes one new MODSEQ for an operation on the mailbox. */
-export async function bumpModseq(trx: Kysely<DB>, mailboxId: number): Promise<{ modseq: number; accountId: number }> {
-  const r = await trx.updateTable('mailboxes').set((eb) => ({ highestmodseq: eb('highestmodseq', '+', 1) }))
-    .where('id', '=', mailboxId).returning(['highestmodseq', 'account_id']).executeTakeFirst();
+const bump = prepared(1, (db, mailboxId: number) => db.updateTable('mailboxes').set((eb) => ({ highestmodseq: eb('highestmodseq', '+', 1) }))
+  .where('id', '=', mailboxId).returning(['highestmodseq', 'account_id']));
+
+export async function bumpModseq(trx: Kysely<DB>, dialect: Dialect, mailboxId: number): Promise<{ modseq: number; accountId: number }> {
+  const [r] = await bump(trx, dialect, mailboxId);
   if (!r) throw new UserError(`no mailbox with id ${mailboxId}`, 'not-found');
   return { modseq: Number(r.highestmodseq), accountId: Number(r.account_id) };
 }
@@ -147,10 +150,10 @@ export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number
 /** Deletes rows and leaves tombstones with one new MODSEQ; returns the UIDs ascending. */
 export async function expungeRows(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, rows: SourceRow[]): Promise<number[]> {
   if (rows.length === 0) return [];
-  const { modseq } = await bumpModseq(trx, mailboxId);
+  const { modseq } = await bumpModseq(trx, dialect, mailboxId);
   const ids = rows.map((r) => r.id);
   await deleteText(trx, dialect, ids);
-  for (const part of chunks(ids, 500)) await trx.deleteFrom('messages').where('id', 'in', part).execute();
+  for (const part of chunks(ids, 512)) await trx.deleteFrom('messages').where('id', 'in', padded(part)).execute();
   for (const part of chunks(rows, 200)) {
     await trx.insertInto('expunged').values(part.map((r) => ({ mailbox_id: mailboxId, uid: r.uid, modseq }))).execute();
   }
@@ -164,14 +167,19 @@ export async function moveAll(trx: Kysely<DB>, dialect: Dialect, fromId: number,
 }
 
 export async function expungeDeleted(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids?: UidRanges): Promise<number[]> {
+  if (uids && uidFilter(uids).empty) return [];
+  await lockMailboxes(trx, dialect, [mailboxId]);
+  return expungeRows(trx, dialect, mailboxId, await deletedRows(trx, mailboxId, uids));
+}
+
+/** The messages flagged \Deleted (among `uids` when given). */
+export async function deletedRows(db: Kysely<DB>, mailboxId: number, uids?: UidRanges): Promise<SourceRow[]> {
   const filter = uids ? uidFilter(uids) : null;
   if (filter?.empty) return [];
-  await lockMailboxes(trx, dialect, [mailboxId]);
-  let q = trx.selectFrom('messages').select(['id', 'uid']).where('mailbox_id', '=', mailboxId).where(sql<boolean>`(flags & 8) <> 0`);
+  let q = db.selectFrom('messages').select(['id', 'uid']).where('mailbox_id', '=', mailboxId).where(sql<boolean>`(flags & 8) <> 0`);
   if (filter) q = q.where(filter.where);
-  const rows = (await q.execute()).map((r) => ({ id: Number(r.id), uid: Number(r.uid) }))
+  return (await q.execute()).map((r) => ({ id: Number(r.id), uid: Number(r.uid) }))
     .filter((r) => !filter || filter.exact || filter.keep(r.uid));
-  return expungeRows(trx, dialect, mailboxId, rows);
 }
 
 export async function removeListed(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: number[]): Promise<number[]> {

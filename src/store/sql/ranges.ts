@@ -2,9 +2,13 @@
  * UID ranges (types.ts UidRanges) turned into SQL conditions. Few ranges become an OR of
  * BETWEENs; many (a sparse IMAP set) become one BETWEEN over their span plus an exact
  * filter in JS, so no statement grows past the parser's expression-depth limit.
+ * The OR has 1, 2, 4, 8, 16 or 32 terms (padded with the empty range 0..0: UIDs start at
+ * 1), so a few statement texts serve every set and stay in the prepared-statement cache:
+ * one text per shape of a random FETCH set cost a prepare each and flushed the cache.
  */
 import { sql, type ExpressionBuilder, type Expression, type SqlBool } from 'kysely';
 import type { UidRanges } from '../types.js';
+import { padded } from './db.js';
 import type { DB } from './schema.js';
 
 const MAX_OR = 32;
@@ -51,8 +55,9 @@ export function uidFilter(ranges: UidRanges): UidFilter {
   const n = normalizeRanges(ranges);
   if (n.length === 0) return { where: () => sql<SqlBool>`1 = 0`, exact: true, keep: () => false, empty: true };
   if (n.length <= MAX_OR) {
+    const terms = padded(n, [0, 0]);
     return {
-      where: (eb) => eb.or(n.map(([a, b]) => (a === b ? eb('messages.uid', '=', a) : eb.between('messages.uid', a, b)))),
+      where: (eb) => eb.or(terms.map(([a, b]) => eb.between('messages.uid', a, b))),
       exact: true, keep: () => true, empty: false,
     };
   }

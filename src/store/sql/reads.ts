@@ -4,8 +4,11 @@
  * listFlags reads only integer and short text columns — no metadata, no JSON parse — so a
  * 100,000-message mailbox is read in one statement.
  */
-import type { Kysely } from 'kysely';
-import type { ChangesSince, MessageFlags, MessageRow, UidRanges } from '../types.js';
+import { sql, type Kysely } from 'kysely';
+import type { ChangesSince, MessageFlags, MessageHead, MessageRow, UidRanges } from '../types.js';
+import { decodeFlags } from './flags.js';
+import type { Dialect } from './db.js';
+import { prepared } from './prepared.js';
 import { toMessageFlags, toMessageRow } from './rows.js';
 import { uidFilter } from './ranges.js';
 import type { DB } from './schema.js';
@@ -25,6 +28,34 @@ export async function getMessages(db: Kysely<DB>, mailboxId: number, uids: UidRa
   return rows.filter((r) => f.exact || f.keep(Number(r.uid))).map(toMessageRow);
 }
 
+export async function getMessageHeads(db: Kysely<DB>, mailboxId: number, uids: UidRanges): Promise<MessageHead[]> {
+  const f = uidFilter(uids);
+  if (f.empty) return [];
+  // octet_length reads the value's length from the row header (SQLite ≥ 3.43; PostgreSQL's
+  // from the TOAST pointer): the JSON itself, in overflow pages or TOAST, is not read.
+  const rows = await db.selectFrom('messages')
+    .select(['mailbox_id', 'uid', 'modseq', 'flags', 'keywords', 'internaldate', 'size', 'blob_id', sql<number>`octet_length(metadata)`.as('metadata_octets')])
+    .where('mailbox_id', '=', mailboxId).where(f.where).orderBy('uid').execute();
+  const out: MessageHead[] = [];
+  for (const r of rows) {
+    if (!f.exact && !f.keep(Number(r.uid))) continue;
+    out.push({
+      mailboxId: Number(r.mailbox_id), uid: Number(r.uid), modseq: Number(r.modseq), flags: decodeFlags(Number(r.flags), r.keywords),
+      internalDate: Number(r.internaldate), size: Number(r.size), blobId: r.blob_id, metadataOctets: Number(r.metadata_octets),
+    });
+  }
+  return out;
+}
+
+export async function getMetadata(db: Kysely<DB>, mailboxId: number, uids: UidRanges): Promise<Map<number, string>> {
+  const f = uidFilter(uids);
+  const out = new Map<number, string>();
+  if (f.empty) return out;
+  const rows = await db.selectFrom('messages').select(['uid', 'metadata']).where('mailbox_id', '=', mailboxId).where(f.where).execute();
+  for (const r of rows) if (f.exact || f.keep(Number(r.uid))) out.set(Number(r.uid), r.metadata);
+  return out;
+}
+
 export async function getMessagesBySeq(db: Kysely<DB>, mailboxId: number, from: number, to: number): Promise<MessageRow[]> {
   const start = Math.max(1, Math.min(from, to));
   const end = Math.max(from, to);
@@ -34,10 +65,14 @@ export async function getMessagesBySeq(db: Kysely<DB>, mailboxId: number, from: 
   return rows.map(toMessageRow);
 }
 
-export async function changesSince(db: Kysely<DB>, mailboxId: number, modseq: number): Promise<ChangesSince> {
-  const changed = await db.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords'])
-    .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid').execute();
-  const gone = await db.selectFrom('expunged').select('uid').where('mailbox_id', '=', mailboxId)
-    .where('modseq', '>', modseq).orderBy('uid').execute();
+// RFC 7162 §3.1.2: every command of a session whose mailbox changed polls these two.
+const changedRows = prepared(2, (db, mailboxId: number, modseq: number) => db.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords'])
+  .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid'));
+const goneRows = prepared(2, (db, mailboxId: number, modseq: number) => db.selectFrom('expunged').select('uid')
+  .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid'));
+
+export async function changesSince(db: Kysely<DB>, dialect: Dialect, mailboxId: number, modseq: number): Promise<ChangesSince> {
+  const changed = await changedRows(db, dialect, mailboxId, modseq);
+  const gone = await goneRows(db, dialect, mailboxId, modseq);
   return { changed: changed.map(toMessageFlags), expunged: gone.map((r) => Number(r.uid)) };
 }

@@ -5,21 +5,24 @@
  * already serializes), so two sessions, on one node or two, never both see the old mark.
  */
 import type { Kysely } from 'kysely';
-import type { Sql } from './db.js';
+import type { Dialect, Sql } from './db.js';
 import { lockMailboxes } from './messages.js';
+import { prepared } from './prepared.js';
 import type { DB } from './schema.js';
 
-async function mark(db: Kysely<DB>, mailboxId: number): Promise<number> {
-  const r = await db.selectFrom('mailboxes').select('recent_uid').where('id', '=', mailboxId).executeTakeFirst();
+const recentUid = prepared(1, (db, mailboxId: number) => db.selectFrom('mailboxes').select('recent_uid').where('id', '=', mailboxId));
+
+async function mark(db: Kysely<DB>, dialect: Dialect, mailboxId: number): Promise<number> {
+  const [r] = await recentUid(db, dialect, mailboxId);
   return Number(r?.recent_uid ?? 0);
 }
 
 export async function claimRecent(s: Sql, mailboxId: number, upTo: number): Promise<number> {
-  const now = await mark(s.db, mailboxId);
+  const now = await mark(s.db, s.dialect, mailboxId);
   if (upTo <= now) return now;
   return s.tx(async (trx) => {
     await lockMailboxes(trx, s.dialect, [mailboxId]);
-    const before = await mark(trx, mailboxId);
+    const before = await mark(trx, s.dialect, mailboxId);
     if (upTo > before) await trx.updateTable('mailboxes').set({ recent_uid: upTo }).where('id', '=', mailboxId).execute();
     return before;
   });

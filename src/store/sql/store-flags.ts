@@ -7,7 +7,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { Flag, FlagMode, MessageFlags, StoreFlagsResult, UidRanges } from '../types.js';
-import { chunks, type Dialect } from './db.js';
+import { chunks, padded, type Dialect } from './db.js';
 import { applyFlags, decodeFlags, encodeFlags, sameFlags, type StoredFlags } from './flags.js';
 import { bumpModseq, lockMailboxes } from './messages.js';
 import { uidFilter } from './ranges.js';
@@ -44,11 +44,11 @@ export async function storeFlags(trx: Kysely<DB>, dialect: Dialect, mailboxId: n
   }
   const updated: MessageFlags[] = [...unchanged];
   if (groups.size > 0) {
-    const { modseq } = await bumpModseq(trx, mailboxId);
+    const { modseq } = await bumpModseq(trx, dialect, mailboxId);
     for (const g of groups.values()) {
-      for (const part of chunks(g.rows, 500)) {
+      for (const part of chunks(g.rows, 512)) {
         await trx.updateTable('messages').set({ flags: g.next.bits, keywords: g.next.keywords, modseq })
-          .where('id', 'in', part.map((p) => p.id)).execute();
+          .where('id', 'in', padded(part.map((p) => p.id))).execute();
       }
       const list = decodeFlags(g.next.bits, g.next.keywords);
       for (const r of g.rows) updated.push({ uid: r.uid, modseq, flags: list.slice() });

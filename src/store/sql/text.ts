@@ -15,7 +15,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import type { Dialect, Sql } from './db.js';
-import { chunks } from './db.js';
+import { chunks, padded } from './db.js';
 import type { DB } from './schema.js';
 
 export async function insertText(trx: Kysely<DB>, dialect: Dialect, rows: Array<{ id: number; body: string }>): Promise<void> {
@@ -45,7 +45,8 @@ export async function copyText(trx: Kysely<DB>, dialect: Dialect, pairs: Array<[
 }
 
 export async function deleteText(trx: Kysely<DB>, dialect: Dialect, ids: number[]): Promise<void> {
-  for (const part of chunks(ids, 500)) {
+  for (const chunk of chunks(ids, 512)) {
+    const part = padded(chunk);
     if (dialect === 'sqlite') {
       await trx.deleteFrom('message_fts').where('rowid', 'in', part).execute();
       await trx.deleteFrom('fts_pending').where('id', 'in', part).execute();

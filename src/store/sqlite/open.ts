@@ -13,6 +13,7 @@ import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, realpathSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { Kysely, type CompiledQuery } from 'kysely';
+import { CachedBlobStore } from '../blob-cache.js';
 import { FsBlobStore } from '../blob-fs/index.js';
 import { SqlBlobStore } from '../blob-sql/index.js';
 import { referencedBlobs } from '../sql/blob-refs.js';
@@ -132,10 +133,10 @@ export async function openSqliteStore(opts: { path: string; dataDir: string }): 
   const mail = new SqlMailStore(s, () => opened.texts.batch);
   return {
     kind: 'sqlite',
-    blobs: new TieredBlobStore(
+    blobs: new CachedBlobStore(new TieredBlobStore(
       new SqlBlobStore(db, 'sqlite', INLINE_BLOB_LIMIT),
       new FsBlobStore(join(resolve(opts.dataDir), 'blobs'), (ids) => referencedBlobs(db, ids)),
-    ),
+    )),
     directory: new SqlDirectory(s, cache),
     mail,
     queue: new SqlQueueStore(s),

@@ -195,6 +195,13 @@ export function memoryStore(): Store {
     },
     async flagsPage(id, from, to, limit) { return box(id).rows.filter((r) => r.uid >= from && r.uid <= to).slice(0, limit).map(light); },
     async getMessages(id, uids) { return box(id).rows.filter((r) => inRanges(uids, r.uid)).map(full); },
+    async getMessageHeads(id, uids) {
+      return box(id).rows.filter((r) => inRanges(uids, r.uid)).map((r) => {
+        const { metadata, ...head } = full(r);
+        return { ...head, metadataOctets: Buffer.byteLength(metadata) };
+      });
+    },
+    async getMetadata(id, uids) { return new Map(box(id).rows.filter((r) => inRanges(uids, r.uid)).map((r) => [r.uid, r.metadata])); },
     async getSummaries(id, uids) {
       return box(id).rows.filter((r) => inRanges(uids, r.uid)).map((r) => {
         const f = summaryOfJson(r.metadata);

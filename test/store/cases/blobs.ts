@@ -97,6 +97,7 @@ export function blobCases(ctx: Ctx): void {
     assert.deepEqual(await s.blobs.get(id), raw);
     assert.deepEqual(await s.blobs.getRange(id, 0, 7), raw.subarray(0, 7));
     assert.deepEqual(await s.blobs.getRange(id, 9, 1e9), raw.subarray(9));
+    assert.equal((await s.blobs.getRange(id, raw.length + 5, raw.length + 9)).length, 0, 'a range past the end is empty');
     assert.equal(await s.blobs.has(id), true);
     assert.equal(await s.blobs.put(raw), id, 'put of the same bytes names the same blob');
     assert.deepEqual(await (await ctx.another()).blobs.get(id), raw, 'another instance reads it');

@@ -42,6 +42,28 @@ export function messageCases(ctx: Ctx): void {
     assert.equal(await reason(s.mail.append([{ mailboxId: 999999999, message: await newMessage(s, 'x') }])), 'not-found');
   });
 
+  test('getMessageHeads and getMetadata: the row without its metadata, its length in octets, the metadata by UID', async () => {
+    const s = ctx.store();
+    const acc = await freshAccount(s);
+    const ib = await inbox(s, acc);
+    const metadata = JSON.stringify({ subject: 'Grüße – 日本', text: 'x'.repeat(10_000) });
+    await s.mail.append([
+      { mailboxId: ib, message: await newMessage(s, 'one', ['\\Seen', 'Work']) },
+      { mailboxId: ib, message: { ...(await newMessage(s, 'two')), metadata } },
+      { mailboxId: ib, message: await newMessage(s, 'three') },
+    ]);
+    const full = await s.mail.getMessages(ib, [[1, Infinity]]);
+    const heads = await s.mail.getMessageHeads(ib, [[1, 2], [3, Infinity]]);
+    assert.deepEqual(heads, full.map(({ metadata: m, ...head }) => ({ ...head, metadataOctets: Buffer.byteLength(m) })));
+    assert.equal(heads[1].metadataOctets, Buffer.byteLength(metadata));
+    assert.ok(!('metadata' in heads[0]));
+    const sparse: Array<[number, number]> = Array.from({ length: 40 }, (_, i) => [i * 2 + 1, i * 2 + 1]);
+    assert.deepEqual((await s.mail.getMessageHeads(ib, sparse)).map((m) => m.uid), [1, 3]);
+    assert.deepEqual(await s.mail.getMetadata(ib, [[2, 3]]), new Map([[2, metadata], [3, '{}']]));
+    assert.deepEqual(await s.mail.getMetadata(ib, sparse), new Map([[1, '{}'], [3, '{}']]));
+    assert.deepEqual(await s.mail.getMessageHeads(ib, [[7, 9]]), []);
+  });
+
   test('storeFlags: add/remove/replace, keywords case-insensitive, UNCHANGEDSINCE', async () => {
     const s = ctx.store();
     const acc = await freshAccount(s);

@@ -9,11 +9,12 @@ import { bad, no } from '../../../protocol/imap/errors.js';
 import { readFetchArgs, type FetchArgs } from '../../../protocol/imap/parse/fetch.js';
 import { partialWindow, type PartialRange } from '../../../protocol/imap/parse/return-opts.js';
 import { readSeqSet, resolveRanges, inRanges, formatSet, type SeqSet } from '../../../protocol/imap/seqset.js';
-import type { MessageFlags, MessageRow } from '../../../store/types.js';
+import type { MessageFlags } from '../../../store/types.js';
 import { enableCondstore } from '../condstore.js';
-import { publish } from '../expunging.js';
+import { highestOf, publish } from '../expunging.js';
 import { flagPages } from '../flag-pages.js';
-import { needsRow, renderFetch } from '../fetch/render.js';
+import { needsMetadata, needsRow, renderFetch } from '../fetch/render.js';
+import { fetchRows, type FetchRow } from '../fetch/rows.js';
 import { SelectedMailbox, SYSTEM_FLAGS } from '../selected.js';
 import { defineCommand, ok, type Ctx } from '../types.js';
 
@@ -47,6 +48,7 @@ export const fetch = defineCommand({
     const setsSeen = !sel.readOnly && args.items.some((i) => i.kind === 'section' && !i.peek);
     const seenNow = setsSeen ? await markSeen(ctx, sel, uids) : new Set<number>();
     const rowNeeded = args.items.some(needsRow);
+    const metaNeeded = args.items.some(needsMetadata);
     const withModseq = args.changedSince !== null;
     const opts = { utf8: ctx.utf8 };
     if (!rowNeeded) {
@@ -55,8 +57,8 @@ export const fetch = defineCommand({
     }
     for (let i = 0; i < uids.length; i += BATCH) {
       const batch = uids.slice(i, i + BATCH);
-      const rows = await mail.getMessages(sel.id, SelectedMailbox.ranges(batch));
-      const byUid = new Map<number, MessageRow>(rows.map((r) => [r.uid, r]));
+      const rows = await fetchRows(mail, sel.id, SelectedMailbox.ranges(batch), metaNeeded);
+      const byUid = new Map<number, FetchRow>(rows.map((r) => [r.uid, r]));
       for (const u of batch) {
         const row = byUid.get(u);
         const seq = sel.seqOf(u);
@@ -130,6 +132,6 @@ async function markSeen(ctx: Ctx, sel: SelectedMailbox, uids: number[]): Promise
   // The store changes (and reports) only the messages that lacked \Seen.
   const res = await ctx.env.store.mail.storeFlags(sel.id, SelectedMailbox.ranges(uids), 'add', ['\\Seen']);
   sel.update(res.updated);
-  await publish(ctx, sel, 'flags', res.updated.map((m) => m.uid));
+  await publish(ctx, sel, 'flags', res.updated.map((m) => m.uid), highestOf(res.updated));
   return new Set(res.updated.map((m) => m.uid));
 }

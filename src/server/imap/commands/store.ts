@@ -10,7 +10,7 @@ import { formatSet } from '../../../protocol/imap/seqset.js';
 import { flagList } from '../../../protocol/imap/writer.js';
 import type { MessageFlags } from '../../../store/types.js';
 import { enableCondstore } from '../condstore.js';
-import { publish } from '../expunging.js';
+import { highestOf, publish } from '../expunging.js';
 import { flagsOf } from '../flag-pages.js';
 import { SelectedMailbox, SYSTEM_FLAGS } from '../selected.js';
 import { defineCommand, ok } from '../types.js';
@@ -29,7 +29,7 @@ export const store = defineCommand({
     if (uids.length === 0) return ok('STORE completed');
     const res = await ctx.env.store.mail.storeFlags(sel.id, SelectedMailbox.ranges(uids), args.mode, args.flags, args.unchangedSince ?? undefined);
     sel.update(res.updated);
-    await publish(ctx, sel, 'flags', res.updated.map((m) => m.uid));
+    await publish(ctx, sel, 'flags', res.updated.map((m) => m.uid), highestOf(res.updated));
     const condstore = ctx.enabled.has('CONDSTORE');
     const updated = new Map<number, MessageFlags>(res.updated.map((m) => [m.uid, m]));
     const failed = new Set(res.modified);

@@ -5,20 +5,21 @@
  * Sections come from the blob by stored offsets; partial fetches cut after decoding
  * (RFC 3516 §4.2) and HEADER.FIELDS filtering (RFC 3501 §6.4.5 note).
  */
-import type { ParsedMessage } from '../../../mime/types.js';
-import type { BlobStore, MessageFlags, MessageRow } from '../../../store/types.js';
+import type { BlobStore, MessageFlags } from '../../../store/types.js';
 import type { FetchItem, SectionItem } from '../../../protocol/imap/parse/fetch.js';
 import { formatDateTime } from '../../../protocol/imap/dates.js';
 import { writeBodyStructure, writeEnvelope } from '../../../protocol/imap/structure.js';
 import { flagList, Out, type WriteOptions } from '../../../protocol/imap/writer.js';
-import { parsedMetadata } from './metadata.js';
+import type { FetchMetadata } from './metadata.js';
+import type { FetchRow } from './rows.js';
 import { decodeTransfer, filterHeaders, findPart, sectionRange } from './sections.js';
 
 export interface RenderInput {
   seq: number;
   flags: MessageFlags;
-  /** Full row when any item needs metadata or the blob. */
-  row: MessageRow | null;
+  /** The row when any item needs more than the flags (needsRow), with its metadata when
+   *  an item needs that (needsMetadata). */
+  row: FetchRow | null;
   items: FetchItem[];
   withUid: boolean;
   withModseq: boolean;
@@ -33,18 +34,27 @@ export function needsRow(item: FetchItem): boolean {
   return !(item.kind === 'flags' || item.kind === 'uid' || item.kind === 'modseq');
 }
 
+/** True when an item needs the message's metadata (structure, offsets of sections). */
+export function needsMetadata(item: FetchItem): boolean {
+  return needsRow(item) && item.kind !== 'internaldate' && item.kind !== 'size';
+}
+
 export async function renderFetch(blobs: BlobStore, input: RenderInput, opts: WriteOptions): Promise<Out> {
   const { flags, row } = input;
   const out = new Out().raw(`${input.seq} FETCH (`);
   const parts: Array<(o: Out) => Promise<void> | void> = [];
   const names = new Set(input.items.map((i) => i.kind));
   if (input.withUid && !names.has('uid')) parts.push((o) => void o.raw(`UID ${flags.uid}`));
-  let meta: ParsedMessage | null = null;
-  const parsed = (): ParsedMessage => (meta ??= parsedMetadata(row as MessageRow));
+  const parsed = (): FetchMetadata => {
+    if (!row?.meta) throw new Error('FETCH item rendered without the metadata it needs');
+    return row.meta;
+  };
   let blob: Buffer | null = null;
   const bytes = async (start: number, end: number): Promise<Buffer> => {
     if (!row) return Buffer.alloc(0);
-    if (blob === null && end - start > 65536) blob = await blobs.get(row.blobId);
+    // A message the blob store caches is read whole (its next section then costs no I/O);
+    // a large one only when the section is large.
+    if (blob === null && (row.size <= (blobs.cachedUpTo ?? 0) || end - start > 65536)) blob = await blobs.get(row.blobId);
     if (blob) return blob.subarray(start, Math.min(end, blob.length));
     return blobs.getRange(row.blobId, start, end);
   };
@@ -53,8 +63,8 @@ export async function renderFetch(blobs: BlobStore, input: RenderInput, opts: Wr
       case 'uid': parts.push((o) => void o.raw(`UID ${flags.uid}`)); break;
       case 'flags': parts.push((o) => void o.raw(`FLAGS ${flagList(input.shownFlags)}`)); break;
       case 'modseq': parts.push((o) => void o.raw(`MODSEQ (${flags.modseq})`)); break;
-      case 'internaldate': parts.push((o) => void o.raw(`INTERNALDATE "${formatDateTime((row as MessageRow).internalDate)}"`)); break;
-      case 'size': parts.push((o) => void o.raw(`RFC822.SIZE ${(row as MessageRow).size}`)); break;
+      case 'internaldate': parts.push((o) => void o.raw(`INTERNALDATE "${formatDateTime((row as FetchRow).internalDate)}"`)); break;
+      case 'size': parts.push((o) => void o.raw(`RFC822.SIZE ${(row as FetchRow).size}`)); break;
       case 'envelope': parts.push((o) => { o.raw('ENVELOPE '); writeEnvelope(o, parsed().envelope, opts); }); break;
       case 'bodystructure': parts.push((o) => { o.raw('BODYSTRUCTURE '); writeBodyStructure(o, parsed().body, true, opts); }); break;
       case 'body': parts.push((o) => { o.raw('BODY '); writeBodyStructure(o, parsed().body, false, opts); }); break;
@@ -83,7 +93,7 @@ export async function renderFetch(blobs: BlobStore, input: RenderInput, opts: Wr
   return out.raw(')');
 }
 
-async function sectionBytes(msg: ParsedMessage, item: SectionItem, bytes: (s: number, e: number) => Promise<Buffer>): Promise<Buffer | null> {
+async function sectionBytes(msg: FetchMetadata, item: SectionItem, bytes: (s: number, e: number) => Promise<Buffer>): Promise<Buffer | null> {
   let data: Buffer;
   if (item.binary) {
     const part = item.part.length === 0 ? null : findPart(msg, item.part);

@@ -4,21 +4,22 @@
  * Part numbering and ranges come from mime/sections; this module adds HEADER.FIELDS
  * filtering and BINARY's Content-Transfer-Encoding decoding (RFC 3516).
  */
-import type { MimePart, ParsedMessage } from '../../../mime/types.js';
+import type { MimePart } from '../../../mime/types.js';
+import type { FetchMetadata } from './metadata.js';
 import type { SectionItem } from '../../../protocol/imap/parse/fetch.js';
 import { no } from '../../../protocol/imap/errors.js';
 import { findPart as mimeFindPart, sectionRange as mimeSectionRange } from '../../../mime/sections.js';
 
 /** The blob range a section names (mime/sections does the part walk); null when the part
  *  does not exist (answered as an empty string). HEADER.FIELDS ranges are filtered after. */
-export function sectionRange(msg: ParsedMessage, item: SectionItem): { start: number; end: number; filter: boolean } | null {
+export function sectionRange(msg: FetchMetadata, item: SectionItem): { start: number; end: number; filter: boolean } | null {
   const spec = [item.part.join('.'), item.text ?? ''].filter(Boolean).join('.');
   const r = mimeSectionRange(msg, spec);
   return r ? { ...r, filter: item.text === 'HEADER.FIELDS' || item.text === 'HEADER.FIELDS.NOT' } : null;
 }
 
 /** The part a list of part numbers names. */
-export function findPart(msg: ParsedMessage, nums: number[]): MimePart | null {
+export function findPart(msg: FetchMetadata, nums: number[]): MimePart | null {
   return mimeFindPart(msg, nums.join('.'));
 }
 
