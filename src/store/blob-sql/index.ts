@@ -58,7 +58,7 @@ export class SqlBlobStore implements BlobStore {
         for (const p of group) this.queue.delete(p.id);
         let err: unknown = null;
         try {
-          await insertBlobs(this.db, group);
+          await insertBlobs(this.db, this.dialect, group);
         } catch (e) {
           err = e;
         }

@@ -20,10 +20,12 @@ import { copyText, deleteText, insertText } from './text.js';
 interface Allocation { accountId: number; firstUid: number; firstModseq: number }
 
 /** Reserves `n` UIDs and `n` MODSEQs (one per message) in the mailbox. */
-export async function allocate(trx: Kysely<DB>, mailboxId: number, n: number): Promise<Allocation> {
-  const r = await trx.updateTable('mailboxes')
-    .set((eb) => ({ uidnext: eb('uidnext', '+', n), highestmodseq: eb('highestmodseq', '+', n) }))
-    .where('id', '=', mailboxId).returning(['uidnext', 'highestmodseq', 'account_id']).executeTakeFirst();
+const take = prepared(3, (db, uids: number, modseqs: number, mailboxId: number) => db.updateTable('mailboxes')
+  .set((eb) => ({ uidnext: eb('uidnext', '+', uids), highestmodseq: eb('highestmodseq', '+', modseqs) }))
+  .where('id', '=', mailboxId).returning(['uidnext', 'highestmodseq', 'account_id']));
+
+export async function allocate(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, n: number): Promise<Allocation> {
+  const [r] = await take(trx, dialect, n, n, mailboxId);
   if (!r) throw new UserError(`no mailbox with id ${mailboxId}`, 'not-found');
   return { accountId: Number(r.account_id), firstUid: Number(r.uidnext) - n, firstModseq: Number(r.highestmodseq) - n + 1 };
 }
@@ -46,11 +48,15 @@ export async function bumpModseq(trx: Kysely<DB>, dialect: Dialect, mailboxId: n
   return { modseq: Number(r.highestmodseq), accountId: Number(r.account_id) };
 }
 
+const quotaOf = prepared(1, (db, accountId: number) => db.selectFrom('accounts').select(['id', 'quota']).where('id', '=', accountId)
+  .where('quota', 'is not', null));
+
 /** Throws UserError 'quota' if adding `bytes` per account exceeds an account's quota. */
-export async function checkQuota(trx: Kysely<DB>, added: Map<number, number>): Promise<void> {
+export async function checkQuota(trx: Kysely<DB>, dialect: Dialect, added: Map<number, number>): Promise<void> {
   if (added.size === 0) return;
-  const limited = await trx.selectFrom('accounts').select(['id', 'quota']).where('id', 'in', [...added.keys()])
-    .where('quota', 'is not', null).execute();
+  const limited = added.size === 1
+    ? await quotaOf(trx, dialect, [...added.keys()][0])
+    : await trx.selectFrom('accounts').select(['id', 'quota']).where('id', 'in', [...added.keys()]).where('quota', 'is not', null).execute();
   for (const acc of limited) {
     const used = await accountUsage(trx, Number(acc.id));
     if (used.bytes + (added.get(Number(acc.id)) ?? 0) > Number(acc.quota)) {
@@ -78,15 +84,15 @@ export async function appendItems(trx: Kysely<DB>, dialect: Dialect, items: Arra
   // Lock mailbox rows in ascending id order so concurrent multi-mailbox appends on
   // PostgreSQL never wait on each other in a cycle.
   for (const [mailboxId, idx] of [...byMailbox].sort((x, y) => x[0] - y[0])) {
-    const a = await allocate(trx, mailboxId, idx.length);
+    const a = await allocate(trx, dialect, mailboxId, idx.length);
     idx.forEach((i, k) => {
       out[i] = { mailboxId, uid: a.firstUid + k, modseq: a.firstModseq + k };
       added.set(a.accountId, (added.get(a.accountId) ?? 0) + items[i].message.size);
     });
   }
-  await checkQuota(trx, added);
+  await checkQuota(trx, dialect, added);
   // types.ts NewMessage.content: the blob commits with its rows (one fsync for both)
-  await insertBlobs(trx, items.flatMap((it) => (it.message.content ? [{ id: it.message.blobId, data: it.message.content }] : [])));
+  await insertBlobs(trx, dialect, items.flatMap((it) => (it.message.content ? [{ id: it.message.blobId, data: it.message.content }] : [])));
   const rows = items.map((it, i): Insert => {
     const f = encodeFlags(it.message.flags);
     return {
@@ -95,15 +101,39 @@ export async function appendItems(trx: Kysely<DB>, dialect: Dialect, items: Arra
       ...summaryColumns(it.message.metadata, it.message.summary),
     };
   });
-  const ids = await insertMessages(trx, rows);
+  const ids = await insertMessages(trx, dialect, rows);
   await insertText(trx, dialect, items.map((it, i) => ({ id: ids[i], body: it.message.searchText })));
   return out;
 }
 
 type Insert = Omit<Insertable<MessagesTable>, 'id'>;
 
+/** The row insert a delivery makes, compiled once (prepared.ts): building and compiling a
+ *  19-column insert cost more than SQLite's work for it. */
+const insertOne = prepared(19, (db, mailboxId: number, uid: number, modseq: number, flags: number, keywords: string, internaldate: number,
+  size: number, blobId: string, metadata: string, searchSubject: string, sortSubject: string, sortFrom: string, sortTo: string, sortCc: string,
+  sortDisplayFrom: string, sortDisplayTo: string, sentDate: number | null, sentDay: number | null, messageId: string | null) =>
+  db.insertInto('messages').values({
+    mailbox_id: mailboxId, uid, modseq, flags, keywords, internaldate, size, blob_id: blobId, metadata, search_subject: searchSubject,
+    sort_subject: sortSubject, sort_from: sortFrom, sort_to: sortTo, sort_cc: sortCc, sort_display_from: sortDisplayFrom,
+    sort_display_to: sortDisplayTo, sent_date: sentDate, sent_day: sentDay, message_id: messageId,
+  }).returning('id'));
+
+/** Rows up to which each is inserted by the compiled statement; more go in multi-row inserts. */
+const ONE_BY_ONE = 16;
+
 /** Inserts rows; returns their ids in input order. */
-async function insertMessages(trx: Kysely<DB>, rows: Insert[]): Promise<number[]> {
+async function insertMessages(trx: Kysely<DB>, dialect: Dialect, rows: Insert[]): Promise<number[]> {
+  if (rows.length <= ONE_BY_ONE) {
+    const ids: number[] = [];
+    for (const r of rows) {
+      const [got] = await insertOne(trx, dialect, r.mailbox_id, r.uid, r.modseq, r.flags, r.keywords ?? '', r.internaldate, r.size, r.blob_id, r.metadata,
+        r.search_subject ?? '', r.sort_subject ?? '', r.sort_from ?? '', r.sort_to ?? '', r.sort_cc ?? '', r.sort_display_from ?? '', r.sort_display_to ?? '',
+        r.sent_date ?? null, r.sent_day ?? null, r.message_id ?? null);
+      ids.push(Number(got.id));
+    }
+    return ids;
+  }
   const key = (mailboxId: number, uid: number) => `${mailboxId}:${uid}`;
   const ids = new Map<string, number>();
   for (const part of chunks(rows, 90)) {
@@ -129,17 +159,17 @@ export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number
     if (!(await trx.selectFrom('mailboxes').select('id').where('id', '=', toId).executeTakeFirst())) throw new UserError(`no mailbox with id ${toId}`, 'not-found');
     return { sources: [], pairs: [] };
   }
-  const a = await allocate(trx, toId, src.length);
+  const a = await allocate(trx, dialect, toId, src.length);
   const from = await trx.selectFrom('mailboxes').select('account_id').where('id', '=', fromId).executeTakeFirst();
   if (!moving || Number(from?.account_id) !== a.accountId) {
-    await checkQuota(trx, new Map([[a.accountId, src.reduce((n, r) => n + Number(r.size), 0)]]));
+    await checkQuota(trx, dialect, new Map([[a.accountId, src.reduce((n, r) => n + Number(r.size), 0)]]));
   }
   const rows: Insert[] = src.map((r, k) => ({
     mailbox_id: toId, uid: a.firstUid + k, modseq: a.firstModseq + k, flags: Number(r.flags), keywords: r.keywords,
     internaldate: Number(r.internaldate), size: Number(r.size), blob_id: r.blob_id, metadata: r.metadata,
     ...pickSummary(r),
   }));
-  const ids = await insertMessages(trx, rows);
+  const ids = await insertMessages(trx, dialect, rows);
   await copyText(trx, dialect, src.map((r, k): [number, number] => [Number(r.id), ids[k]]));
   return {
     sources: src.map((r) => ({ id: Number(r.id), uid: Number(r.uid) })),

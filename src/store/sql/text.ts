@@ -16,9 +16,18 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect, Sql } from './db.js';
 import { chunks, padded } from './db.js';
+import { prepared } from './prepared.js';
 import type { DB } from './schema.js';
 
+/** One text, compiled once per table (prepared.ts): a delivery's usual case. */
+const pendingOne = prepared(2, (db, id: number, body: string) => db.insertInto('fts_pending').values({ id, body }));
+const textOne = prepared(2, (db, id: number, body: string) => db.insertInto('message_text').values({ message_id: id, body }));
+
 export async function insertText(trx: Kysely<DB>, dialect: Dialect, rows: Array<{ id: number; body: string }>): Promise<void> {
+  if (rows.length === 1) {
+    await (dialect === 'sqlite' ? pendingOne : textOne)(trx, dialect, rows[0].id, rows[0].body);
+    return;
+  }
   for (const part of chunks(rows, 200)) {
     if (part.length === 0) continue;
     if (dialect === 'sqlite') await trx.insertInto('fts_pending').values(part.map((r) => ({ id: r.id, body: r.body }))).execute();
