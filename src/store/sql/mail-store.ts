@@ -113,7 +113,7 @@ export class SqlMailStore implements MailStore {
     // Most EXPUNGEs find nothing flagged \Deleted: a read of the committed state tells so
     // without a write transaction (SQLite's BEGIN IMMEDIATE and COMMIT); the result is the
     // one a transaction at that moment would have had.
-    if ((await msg.deletedRows(this.s.db, mailboxId, uids)).length === 0) return [];
+    if ((await msg.deletedRows(this.s.db, this.s.dialect, mailboxId, uids)).length === 0) return [];
     return this.s.tx((trx) => msg.expungeDeleted(trx, this.s.dialect, mailboxId, uids));
   }
 
@@ -138,11 +138,11 @@ export class SqlMailStore implements MailStore {
   }
 
   getMessageHeads(mailboxId: number, uids: UidRanges): Promise<MessageHead[]> {
-    return reads.getMessageHeads(this.s.db, mailboxId, uids);
+    return reads.getMessageHeads(this.s.db, this.s.dialect, mailboxId, uids);
   }
 
   getMetadata(mailboxId: number, uids: UidRanges): Promise<Map<number, string>> {
-    return reads.getMetadata(this.s.db, mailboxId, uids);
+    return reads.getMetadata(this.s.db, this.s.dialect, mailboxId, uids);
   }
 
   getSummaries(mailboxId: number, uids: UidRanges): Promise<MessageSummary[]> {

@@ -13,7 +13,7 @@ import { chunks, padded, type Dialect } from './db.js';
 import { encodeFlags } from './flags.js';
 import { uidFilter } from './ranges.js';
 import type { DB, MessagesTable } from './schema.js';
-import { prepared } from './prepared.js';
+import { prepared, preparedRanges } from './prepared.js';
 import { pickSummary, summaryColumns } from './summary.js';
 import { copyText, deleteText, insertText } from './text.js';
 
@@ -199,17 +199,20 @@ export async function moveAll(trx: Kysely<DB>, dialect: Dialect, fromId: number,
 export async function expungeDeleted(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids?: UidRanges): Promise<number[]> {
   if (uids && uidFilter(uids).empty) return [];
   await lockMailboxes(trx, dialect, [mailboxId]);
-  return expungeRows(trx, dialect, mailboxId, await deletedRows(trx, mailboxId, uids));
+  return expungeRows(trx, dialect, mailboxId, await deletedRows(trx, dialect, mailboxId, uids));
 }
 
+const deleted = prepared(1, (db, mailboxId: number) => db.selectFrom('messages').select(['id', 'uid'])
+  .where('mailbox_id', '=', mailboxId).where(sql<boolean>`(flags & 8) <> 0`));
+const deletedIn = preparedRanges(1, (db, where, mailboxId: number) => db.selectFrom('messages').select(['id', 'uid'])
+  .where('mailbox_id', '=', mailboxId).where(sql<boolean>`(flags & 8) <> 0`).where(where));
+
 /** The messages flagged \Deleted (among `uids` when given). */
-export async function deletedRows(db: Kysely<DB>, mailboxId: number, uids?: UidRanges): Promise<SourceRow[]> {
+export async function deletedRows(db: Kysely<DB>, dialect: Dialect, mailboxId: number, uids?: UidRanges): Promise<SourceRow[]> {
   const filter = uids ? uidFilter(uids) : null;
   if (filter?.empty) return [];
-  let q = db.selectFrom('messages').select(['id', 'uid']).where('mailbox_id', '=', mailboxId).where(sql<boolean>`(flags & 8) <> 0`);
-  if (filter) q = q.where(filter.where);
-  return (await q.execute()).map((r) => ({ id: Number(r.id), uid: Number(r.uid) }))
-    .filter((r) => !filter || filter.exact || filter.keep(r.uid));
+  const rows = filter ? await deletedIn(db, dialect, filter, mailboxId) : await deleted(db, dialect, mailboxId);
+  return rows.map((r) => ({ id: Number(r.id), uid: Number(r.uid) })).filter((r) => !filter || filter.exact || filter.keep(r.uid));
 }
 
 export async function removeListed(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: number[]): Promise<number[]> {

@@ -11,8 +11,9 @@
  * never inspect it: a placeholder that does not reach the parameters is an error at the
  * first call.
  */
-import type { CompiledQuery, Kysely } from 'kysely';
+import type { CompiledQuery, Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import type { Dialect } from './db.js';
+import type { UidFilter } from './ranges.js';
 import type { DB } from './schema.js';
 
 const SLOT = Symbol('prepared argument');
@@ -44,5 +45,29 @@ export function prepared<A extends unknown[], R>(
     const { query, from } = c;
     const parameters = from.map((i, k) => (i === -1 ? query.parameters[k] : args[i]));
     return (await db.executeQuery<R>({ ...query, parameters })).rows;
+  };
+}
+
+type UidWhere = (eb: ExpressionBuilder<DB, 'messages'>) => Expression<SqlBool>;
+
+/** A statement with a UID-range condition (ranges.ts uidFilter, not empty): `where` is that
+ *  condition; one prepared statement per number of BETWEEN terms (a few: ranges.ts pads). */
+export function preparedRanges<A extends unknown[], R>(
+  arity: number,
+  build: (db: Kysely<DB>, where: UidWhere, ...args: A) => { compile(): CompiledQuery<R> },
+): (db: Kysely<DB>, dialect: Dialect, filter: UidFilter, ...args: A) => Promise<R[]> {
+  const bySize = new Map<number, (db: Kysely<DB>, dialect: Dialect, ...all: unknown[]) => Promise<R[]>>();
+  return (db, dialect, filter, ...args) => {
+    const n = filter.terms.length;
+    let run = bySize.get(n);
+    if (!run) {
+      run = prepared(arity + 2 * n, (d: Kysely<DB>, ...all: unknown[]) => {
+        const b = all.slice(arity) as number[];
+        const where: UidWhere = (eb) => eb.or(Array.from({ length: n }, (_, i) => eb.between('messages.uid', b[2 * i], b[2 * i + 1])));
+        return build(d, where, ...(all.slice(0, arity) as unknown as A));
+      });
+      bySize.set(n, run);
+    }
+    return run(db, dialect, ...args, ...filter.terms.flat());
   };
 }

@@ -49,19 +49,21 @@ export interface UidFilter {
   exact: boolean;
   keep: (uid: number) => boolean;
   empty: boolean;
+  /** The BETWEEN bounds `where` tests, as pairs (sql/prepared.ts builds it from them). */
+  terms: Array<[number, number]>;
 }
 
 export function uidFilter(ranges: UidRanges): UidFilter {
   const n = normalizeRanges(ranges);
-  if (n.length === 0) return { where: () => sql<SqlBool>`1 = 0`, exact: true, keep: () => false, empty: true };
+  if (n.length === 0) return { where: () => sql<SqlBool>`1 = 0`, exact: true, keep: () => false, empty: true, terms: [] };
   if (n.length <= MAX_OR) {
-    const terms = padded(n, [0, 0]);
+    const terms = padded<[number, number]>(n, [0, 0]);
     return {
       where: (eb) => eb.or(terms.map(([a, b]) => eb.between('messages.uid', a, b))),
-      exact: true, keep: () => true, empty: false,
+      exact: true, keep: () => true, empty: false, terms,
     };
   }
   const lo = n[0][0];
   const hi = n[n.length - 1][1];
-  return { where: (eb) => eb.between('messages.uid', lo, hi), exact: false, keep: (uid) => inRanges(uid, n), empty: false };
+  return { where: (eb) => eb.between('messages.uid', lo, hi), exact: false, keep: (uid) => inRanges(uid, n), empty: false, terms: [[lo, hi]] };
 }

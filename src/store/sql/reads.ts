@@ -8,7 +8,7 @@ import { sql, type Kysely } from 'kysely';
 import type { ChangesSince, MessageFlags, MessageHead, MessageRow, UidRanges } from '../types.js';
 import { decodeFlags } from './flags.js';
 import type { Dialect } from './db.js';
-import { prepared } from './prepared.js';
+import { prepared, preparedRanges } from './prepared.js';
 import { toMessageFlags, toMessageRow } from './rows.js';
 import { uidFilter } from './ranges.js';
 import type { DB } from './schema.js';
@@ -28,14 +28,18 @@ export async function getMessages(db: Kysely<DB>, mailboxId: number, uids: UidRa
   return rows.filter((r) => f.exact || f.keep(Number(r.uid))).map(toMessageRow);
 }
 
-export async function getMessageHeads(db: Kysely<DB>, mailboxId: number, uids: UidRanges): Promise<MessageHead[]> {
+// octet_length reads the value's length from the row header (SQLite ≥ 3.43; PostgreSQL's
+// from the TOAST pointer): the JSON itself, in overflow pages or TOAST, is not read.
+const heads = preparedRanges(1, (db, where, mailboxId: number) => db.selectFrom('messages')
+  .select(['mailbox_id', 'uid', 'modseq', 'flags', 'keywords', 'internaldate', 'size', 'blob_id', sql<number>`octet_length(metadata)`.as('metadata_octets')])
+  .where('mailbox_id', '=', mailboxId).where(where).orderBy('uid'));
+const metadata = preparedRanges(1, (db, where, mailboxId: number) => db.selectFrom('messages').select(['uid', 'metadata'])
+  .where('mailbox_id', '=', mailboxId).where(where));
+
+export async function getMessageHeads(db: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: UidRanges): Promise<MessageHead[]> {
   const f = uidFilter(uids);
   if (f.empty) return [];
-  // octet_length reads the value's length from the row header (SQLite ≥ 3.43; PostgreSQL's
-  // from the TOAST pointer): the JSON itself, in overflow pages or TOAST, is not read.
-  const rows = await db.selectFrom('messages')
-    .select(['mailbox_id', 'uid', 'modseq', 'flags', 'keywords', 'internaldate', 'size', 'blob_id', sql<number>`octet_length(metadata)`.as('metadata_octets')])
-    .where('mailbox_id', '=', mailboxId).where(f.where).orderBy('uid').execute();
+  const rows = await heads(db, dialect, f, mailboxId);
   const out: MessageHead[] = [];
   for (const r of rows) {
     if (!f.exact && !f.keep(Number(r.uid))) continue;
@@ -47,11 +51,11 @@ export async function getMessageHeads(db: Kysely<DB>, mailboxId: number, uids: U
   return out;
 }
 
-export async function getMetadata(db: Kysely<DB>, mailboxId: number, uids: UidRanges): Promise<Map<number, string>> {
+export async function getMetadata(db: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: UidRanges): Promise<Map<number, string>> {
   const f = uidFilter(uids);
   const out = new Map<number, string>();
   if (f.empty) return out;
-  const rows = await db.selectFrom('messages').select(['uid', 'metadata']).where('mailbox_id', '=', mailboxId).where(f.where).execute();
+  const rows = await metadata(db, dialect, f, mailboxId);
   for (const r of rows) if (f.exact || f.keep(Number(r.uid))) out.set(Number(r.uid), r.metadata);
   return out;
 }

@@ -10,17 +10,19 @@ import type { Flag, FlagMode, MessageFlags, StoreFlagsResult, UidRanges } from '
 import { chunks, padded, type Dialect } from './db.js';
 import { applyFlags, decodeFlags, encodeFlags, sameFlags, type StoredFlags } from './flags.js';
 import { bumpModseq, lockMailboxes } from './messages.js';
+import { preparedRanges } from './prepared.js';
 import { uidFilter } from './ranges.js';
 import type { DB } from './schema.js';
+
+const selected = preparedRanges(1, (db, where, mailboxId: number) => db.selectFrom('messages').select(['id', 'uid', 'modseq', 'flags', 'keywords'])
+  .where('mailbox_id', '=', mailboxId).where(where).orderBy('uid'));
 
 export async function storeFlags(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: UidRanges, mode: FlagMode, flags: Flag[],
   unchangedSince?: number): Promise<StoreFlagsResult> {
   const f = uidFilter(uids);
   if (f.empty) return { updated: [], modified: [] };
   await lockMailboxes(trx, dialect, [mailboxId]);
-  const rows = (await trx.selectFrom('messages').select(['id', 'uid', 'modseq', 'flags', 'keywords'])
-    .where('mailbox_id', '=', mailboxId).where(f.where).orderBy('uid').execute())
-    .filter((r) => f.exact || f.keep(Number(r.uid)));
+  const rows = (await selected(trx, dialect, f, mailboxId)).filter((r) => f.exact || f.keep(Number(r.uid)));
   const change = encodeFlags(flags);
   const modified: number[] = [];
   const unchanged: MessageFlags[] = [];
