@@ -19,15 +19,21 @@ const CACHE_LIMIT = 500;
 
 function cachedDatabase(db: Database.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
+  // The dialect asks for the statement it just ran (is it read-only?): no second lookup.
+  let lastText = '';
+  let last: SqliteStatement | null = null;
   return {
     close: () => db.close(),
     prepare(text: string): SqliteStatement {
+      if (text === lastText && last) return last;
       let stmt = cache.get(text);
       if (!stmt) {
         if (cache.size >= CACHE_LIMIT) cache.clear();
         stmt = db.prepare(text) as unknown as SqliteStatement;
         cache.set(text, stmt);
       }
+      lastText = text;
+      last = stmt;
       return stmt;
     },
   };
