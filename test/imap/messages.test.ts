@@ -67,6 +67,22 @@ test('FETCH: BODY[] exact bytes, sections, partial, PEEK and implicit \\Seen, EN
   expectLines(await c.send('FETCH 1 (BODY[HEADER.FIELDS ()])'), [/^t\d+ BAD/]);
 }));
 
+test('FETCH ENVELOPE and BODYSTRUCTURE again, and in a UTF8=ACCEPT session: 8-bit text as a literal, or quoted once enabled', () => withMessages(0, async (t) => {
+  await t.deliver(MSG.replace('Hello there', 'Grüße aus Köln'), { internalDate: Date.UTC(2024, 0, 1) });
+  const plain = await t.connect();
+  const utf8 = await t.connect();
+  await plain.ok('SELECT INBOX');
+  expectLines(await utf8.send('ENABLE UTF8=ACCEPT'), [/^\* ENABLED UTF8=ACCEPT$/, /OK/]);
+  await utf8.ok('SELECT INBOX');
+  const literal = /^\* 1 FETCH \(ENVELOPE \("Mon, 7 Feb 1994 21:52:25 -0800" \{17\}\r\nGrüße aus Köln \(\("Bob" NIL "bob" .* BODYSTRUCTURE \("text" "plain" \("charset" "us-ascii"\) NIL NIL "7bit" \d+ 2 NIL NIL NIL NIL\)\)$/;
+  const quoted = /^\* 1 FETCH \(ENVELOPE \("Mon, 7 Feb 1994 21:52:25 -0800" "Grüße aus Köln" \(\("Bob" NIL "bob" .* BODYSTRUCTURE \("text" "plain" \("charset" "us-ascii"\) NIL NIL "7bit" \d+ 2 NIL NIL NIL NIL\)\)$/;
+  for (let i = 0; i < 2; i++) {
+    expectLines(await plain.send('FETCH 1 (ENVELOPE BODYSTRUCTURE)'), [literal, /OK/]);
+    expectLines(await utf8.send('FETCH 1 (ENVELOPE BODYSTRUCTURE)'), [quoted, /OK/]);
+  }
+  expectLines(await plain.send('FETCH 1 (BODY)'), [/^\* 1 FETCH \(BODY \("text" "plain" \("charset" "us-ascii"\) NIL NIL "7bit" \d+ 2\)\)$/, /OK/]);
+}));
+
 test('STORE: +/-FLAGS, .SILENT, UNCHANGEDSINCE and MODIFIED', () => withMessages(3, async (t) => {
   const c = await t.connect();
   await c.ok('SELECT INBOX');

@@ -26,6 +26,12 @@ export class Out {
     return this;
   }
 
+  /** Pieces another Out wrote (kept and re-used: their Buffers are shared, never changed). */
+  rawParts(parts: readonly Part[]): this {
+    for (const p of parts) this.raw(p);
+    return this;
+  }
+
   /** A literal {n}CRLF followed by the octets (RFC 3501 §4.3). `binary` writes literal8 (RFC 3516). */
   literal(data: Buffer, binary = false): this {
     this.raw(`${binary ? '~' : ''}{${data.length}}\r\n`);

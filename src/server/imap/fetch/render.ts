@@ -9,7 +9,7 @@ import type { BlobStore, MessageFlags } from '../../../store/types.js';
 import type { FetchItem, SectionItem } from '../../../protocol/imap/parse/fetch.js';
 import { formatDateTime } from '../../../protocol/imap/dates.js';
 import { writeBodyStructure, writeEnvelope } from '../../../protocol/imap/structure.js';
-import { flagList, Out, type WriteOptions } from '../../../protocol/imap/writer.js';
+import { flagList, Out, type Part, type WriteOptions } from '../../../protocol/imap/writer.js';
 import type { FetchMetadata } from './metadata.js';
 import type { FetchRow } from './rows.js';
 import { decodeTransfer, filterHeaders, findPart, sectionRange } from './sections.js';
@@ -65,9 +65,9 @@ export async function renderFetch(blobs: BlobStore, input: RenderInput, opts: Wr
       case 'modseq': parts.push((o) => void o.raw(`MODSEQ (${flags.modseq})`)); break;
       case 'internaldate': parts.push((o) => void o.raw(`INTERNALDATE "${formatDateTime((row as FetchRow).internalDate)}"`)); break;
       case 'size': parts.push((o) => void o.raw(`RFC822.SIZE ${(row as FetchRow).size}`)); break;
-      case 'envelope': parts.push((o) => { o.raw('ENVELOPE '); writeEnvelope(o, parsed().envelope, opts); }); break;
-      case 'bodystructure': parts.push((o) => { o.raw('BODYSTRUCTURE '); writeBodyStructure(o, parsed().body, true, opts); }); break;
-      case 'body': parts.push((o) => { o.raw('BODY '); writeBodyStructure(o, parsed().body, false, opts); }); break;
+      case 'envelope': parts.push((o) => void o.rawParts(writtenOnce(parsed(), opts, 'ENVELOPE', (w, m) => writeEnvelope(w, m.envelope, opts)))); break;
+      case 'bodystructure': parts.push((o) => void o.rawParts(writtenOnce(parsed(), opts, 'BODYSTRUCTURE', (w, m) => writeBodyStructure(w, m.body, true, opts)))); break;
+      case 'body': parts.push((o) => void o.rawParts(writtenOnce(parsed(), opts, 'BODY', (w, m) => writeBodyStructure(w, m.body, false, opts)))); break;
       case 'binary.size': parts.push(async (o) => {
         // RFC 3516 §4.2: BINARY.SIZE[] is the whole message, which is not decoded.
         const part = item.part.length > 0 ? findPart(parsed(), item.part) : null;
@@ -91,6 +91,26 @@ export async function renderFetch(blobs: BlobStore, input: RenderInput, opts: Wr
     await parts[i](out);
   }
   return out.raw(')');
+}
+
+/** ENVELOPE, BODY and BODYSTRUCTURE as written for a message, kept beside its cached
+ *  metadata (metadata.ts; dropped with it): clients fetch them for the same messages again
+ *  and again, and the text depends only on the metadata and the session's UTF-8 choice.
+ *  The parts are shared by every response that uses them and never changed. */
+const written = new WeakMap<FetchMetadata, Map<string, Part[]>>();
+
+function writtenOnce(meta: FetchMetadata, opts: WriteOptions, name: string, write: (o: Out, meta: FetchMetadata) => void): Part[] {
+  let forMeta = written.get(meta);
+  if (!forMeta) written.set(meta, (forMeta = new Map()));
+  const key = opts.utf8 ? `${name} utf8` : name;
+  let parts = forMeta.get(key);
+  if (!parts) {
+    const o = new Out().raw(`${name} `);
+    write(o, meta);
+    parts = o.parts;
+    forMeta.set(key, parts);
+  }
+  return parts;
 }
 
 async function sectionBytes(msg: FetchMetadata, item: SectionItem, bytes: (s: number, e: number) => Promise<Buffer>): Promise<Buffer | null> {
