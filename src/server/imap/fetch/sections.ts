@@ -23,29 +23,51 @@ export function findPart(msg: FetchMetadata, nums: number[]): MimePart | null {
   return mimeFindPart(msg, nums.join('.'));
 }
 
-/** RFC 3501 §6.4.5 HEADER.FIELDS (NOT): the matching (or non-matching) fields, then a blank line. */
+/** RFC 3501 §6.4.5 HEADER.FIELDS (NOT): the matching (or non-matching) fields, then a blank
+ *  line. Field names compare case-insensitively with white space around them ignored; a
+ *  line without a colon is never kept. Works on the octets: a name is decoded only when its
+ *  length is that of a wanted one, and the kept lines are copied once. */
 export function filterHeaders(block: Buffer, fields: string[], not: boolean): Buffer {
   const want = new Set(fields.map((f) => f.toLowerCase()));
-  const out: Buffer[] = [];
+  const lengths = new Set([...want].map((f) => f.length));
+  const kept: number[] = []; // [start, end) pairs, adjacent ones merged
   let keep = false;
   let pos = 0;
   while (pos < block.length) {
     let eol = block.indexOf(0x0a, pos);
     eol = eol === -1 ? block.length : eol + 1;
-    const line = block.subarray(pos, eol);
+    const start = pos;
     pos = eol;
-    if (line.length <= 2 && (line[0] === 0x0d || line[0] === 0x0a)) break; // the blank line
-    if (line[0] === 0x20 || line[0] === 0x09) {
-      if (keep) out.push(line);
-      continue;
+    if (eol - start <= 2 && (block[start] === 0x0d || block[start] === 0x0a)) break; // the blank line
+    if (block[start] !== 0x20 && block[start] !== 0x09) {
+      const colon = block.indexOf(0x3a, start);
+      if (colon === -1 || colon >= eol) keep = false;
+      else {
+        let a = start;
+        let b = colon;
+        while (a < b && isSpace(block[a])) a++;
+        while (b > a && isSpace(block[b - 1])) b--;
+        const named = lengths.has(b - a) && want.has(block.toString('latin1', a, b).toLowerCase());
+        keep = named !== not;
+      }
     }
-    const colon = line.indexOf(0x3a);
-    const name = (colon === -1 ? '' : line.subarray(0, colon).toString('latin1')).trim().toLowerCase();
-    keep = colon !== -1 && want.has(name) !== not;
-    if (keep) out.push(line);
+    if (!keep) continue;
+    if (kept.length > 0 && kept[kept.length - 1] === start) kept[kept.length - 1] = eol;
+    else kept.push(start, eol);
   }
-  out.push(Buffer.from('\r\n'));
-  return Buffer.concat(out);
+  let size = 2;
+  for (let i = 0; i < kept.length; i += 2) size += kept[i + 1] - kept[i];
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (let i = 0; i < kept.length; i += 2) at += block.copy(out, at, kept[i], kept[i + 1]);
+  out[at] = 0x0d;
+  out[at + 1] = 0x0a;
+  return out;
+}
+
+/** The characters String.prototype.trim removes from a latin1-decoded name. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
 }
 
 /** RFC 3516 §4.2: the part's content with its Content-Transfer-Encoding removed. */
