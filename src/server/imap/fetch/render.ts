@@ -96,7 +96,8 @@ export async function renderFetch(blobs: BlobStore, input: RenderInput, opts: Wr
 /** ENVELOPE, BODY and BODYSTRUCTURE as written for a message, kept beside its cached
  *  metadata (metadata.ts; dropped with it): clients fetch them for the same messages again
  *  and again, and the text depends only on the metadata and the session's UTF-8 choice.
- *  The parts are shared by every response that uses them and never changed. */
+ *  Kept as octets (encoded once, outside the JavaScript heap), shared by every response
+ *  that uses them and never changed. */
 const written = new WeakMap<FetchMetadata, Map<string, Part[]>>();
 
 function writtenOnce(meta: FetchMetadata, opts: WriteOptions, name: string, write: (o: Out, meta: FetchMetadata) => void): Part[] {
@@ -107,7 +108,7 @@ function writtenOnce(meta: FetchMetadata, opts: WriteOptions, name: string, writ
   if (!parts) {
     const o = new Out().raw(`${name} `);
     write(o, meta);
-    parts = o.parts;
+    parts = o.parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p));
     forMeta.set(key, parts);
   }
   return parts;
