@@ -69,14 +69,21 @@ export async function getMessagesBySeq(db: Kysely<DB>, mailboxId: number, from: 
   return rows.map(toMessageRow);
 }
 
-// RFC 7162 §3.1.2: every command of a session whose mailbox changed polls these two.
-const changedRows = prepared(2, (db, mailboxId: number, modseq: number) => db.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords'])
-  .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid'));
-const goneRows = prepared(2, (db, mailboxId: number, modseq: number) => db.selectFrom('expunged').select('uid')
-  .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq).orderBy('uid'));
+// RFC 7162 §3.1.2: every command of a session whose mailbox changed polls this: the changed
+// rows and the tombstones in one statement (one snapshot), told apart by `gone`.
+const changes = prepared(2, (db, mailboxId: number, modseq: number) => db.selectFrom('messages')
+  .select(['uid', 'modseq', 'flags', 'keywords', sql<number>`0`.as('gone')])
+  .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq)
+  .unionAll(db.selectFrom('expunged').select(['uid', 'modseq', sql<number>`0`.as('flags'), sql<string>`''`.as('keywords'), sql<number>`1`.as('gone')])
+    .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq))
+  .orderBy('uid'));
 
 export async function changesSince(db: Kysely<DB>, dialect: Dialect, mailboxId: number, modseq: number): Promise<ChangesSince> {
-  const changed = await changedRows(db, dialect, mailboxId, modseq);
-  const gone = await goneRows(db, dialect, mailboxId, modseq);
-  return { changed: changed.map(toMessageFlags), expunged: gone.map((r) => Number(r.uid)) };
+  const changed: MessageFlags[] = [];
+  const expunged: number[] = [];
+  for (const r of await changes(db, dialect, mailboxId, modseq)) {
+    if (Number(r.gone) === 1) expunged.push(Number(r.uid));
+    else changed.push(toMessageFlags(r));
+  }
+  return { changed, expunged };
 }
