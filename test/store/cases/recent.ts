@@ -18,5 +18,13 @@ export function recentCases(ctx: Ctx): void {
     assert.equal(await s.mail.claimRecent(ib, 0), 5);
     assert.equal(await other.mail.claimRecent(ib, 9), 5);
     assert.equal(await s.mail.claimRecent(ib, 0), 9);
+    assert.equal(await s.mail.claimRecent(999_999_999, 5), 0, 'no such mailbox: nothing claimed, no endless retry');
+    // eight racing claimers: each gets the UIDs between the mark it saw and its own, and no
+    // UID goes to two of them (RFC 3501 §2.3.2)
+    const upTo = Array.from({ length: 8 }, (_, i) => 20 + i);
+    const saw = await Promise.all(upTo.map((u, i) => (i % 2 ? s : other).mail.claimRecent(ib, u)));
+    const claimed = upTo.flatMap((u, i) => Array.from({ length: Math.max(0, u - saw[i]) }, (_, k) => saw[i] + 1 + k));
+    assert.deepEqual(claimed.sort((a, b) => a - b), Array.from({ length: 18 }, (_, k) => 10 + k));
+    assert.equal(await s.mail.claimRecent(ib, 0), 27);
   });
 }
