@@ -19,13 +19,14 @@ import { chunks, padded } from './db.js';
 import { prepared } from './prepared.js';
 import type { DB } from './schema.js';
 
-/** One text, compiled once per table (prepared.ts): a delivery's usual case. */
+/** One text, compiled once per table (prepared.ts): a group commit's few texts go one by one. */
 const pendingOne = prepared(2, (db, id: number, body: string) => db.insertInto('fts_pending').values({ id, body }));
 const textOne = prepared(2, (db, id: number, body: string) => db.insertInto('message_text').values({ message_id: id, body }));
 
 export async function insertText(trx: Kysely<DB>, dialect: Dialect, rows: Array<{ id: number; body: string }>): Promise<void> {
-  if (rows.length === 1) {
-    await (dialect === 'sqlite' ? pendingOne : textOne)(trx, dialect, rows[0].id, rows[0].body);
+  if (rows.length <= 16) {
+    const one = dialect === 'sqlite' ? pendingOne : textOne;
+    for (const r of rows) await one(trx, dialect, r.id, r.body);
     return;
   }
   for (const part of chunks(rows, 200)) {
