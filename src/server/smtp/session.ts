@@ -237,8 +237,15 @@ export class Session implements SessionApi {
     if (code !== undefined) this.out.push(formatReply(code, enhanced ?? null, text ?? ''));
     this.closing = true;
     this.flush();
-    this.socket.end();
     const s = this.socket;
+    // Once the last reply is with the kernel, the session has nothing left to read (RFC 5321
+    // §4.1.1.10: the server closes after 221): close the socket instead of reading on until
+    // the peer's FIN — many clients end with a reset, and reading that made an error object
+    // (and its stack) for every session. Plain TCP only: a TLS socket's 'finish' may come
+    // while its records still wait in the TCP socket beneath.
+    s.end(() => {
+      if (this.input.pending === 0 && !(s instanceof TLSSocket)) s.destroy();
+    });
     setTimeout(() => s.destroy(), 2000).unref();
     this.wakeUp(false);
   }
