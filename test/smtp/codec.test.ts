@@ -126,6 +126,13 @@ test('replies: multi-line with enhanced codes round-trip through the parser in a
     ]);
   }
   assert.equal(formatReply(250, '2.0.0', ['a', 'b']), '250-2.0.0 a\r\n250 2.0.0 b\r\n');
+  assert.equal(formatReply(250, '2.1.0', 'Sender OK'), '250 2.1.0 Sender OK\r\n');
+  assert.equal(formatReply(354, null, 'End data with <CR><LF>.<CR><LF>'), '354 End data with <CR><LF>.<CR><LF>\r\n');
+  assert.equal(formatReply(250, '2.0.0', ''), '250 2.0.0\r\n');
+  assert.equal(formatReply(250, null, ''), '250 \r\n');
+  // text with a line break becomes lines, never a bare CR or LF on the wire
+  assert.equal(formatReply(550, '5.7.1', 'one\r\ntwo'), '550-5.7.1 one\r\n550 5.7.1 two\r\n');
+  assert.equal(formatReply(550, null, 'one\ntwo\rthree'), '550-one\r\n550-two\r\n550 three\r\n');
   assert.throws(() => new ReplyParser().push('250-a\r\n251 b\r\n'), SyntaxError);
 });
 

@@ -13,9 +13,13 @@ export interface Reply {
   lines: string[];
 }
 
+const LINE_BREAK = /[\r\n]/;
+
 /** RFC 5321 §4.2.1: `code-text CRLF` for every line but the last, `code SP text CRLF` last.
  *  RFC 2034 §4: the enhanced code starts the text of every line. */
 export function formatReply(code: number, enhanced: string | null, text: string | string[]): string {
+  // the usual one-line reply, without splitting (every session sends a handful)
+  if (typeof text === 'string' && !LINE_BREAK.test(text)) return `${code} ${enhanced ? (text ? `${enhanced} ${text}` : enhanced) : text}\r\n`;
   const lines = (Array.isArray(text) ? text : [text]).flatMap((t) => t.split(/\r?\n|\r/));
   if (lines.length === 0) lines.push('');
   let out = '';
