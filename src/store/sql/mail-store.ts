@@ -39,7 +39,7 @@ export class SqlMailStore implements MailStore {
   }
 
   async listMailboxes(accountId: number): Promise<Mailbox[]> {
-    const rows = await this.s.db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).execute();
+    const rows = await mb.mailboxesOf(this.s.db, this.s.dialect, accountId);
     // Byte order, the same in both dialects whatever the database collation.
     return rows.map(toMailbox).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }

@@ -20,6 +20,9 @@ const byName = prepared(2, (db, accountId: number, name: string) =>
   db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).where('name', '=', name));
 const byId = prepared(1, (db, id: number) => db.selectFrom('mailboxes').selectAll().where('id', '=', id));
 
+/** Every mailbox row of the account (LIST, NOTIFY), in no particular order. */
+export const mailboxesOf = prepared(1, (db, accountId: number) => db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId));
+
 export async function findMailbox(db: Kysely<DB>, dialect: Dialect, accountId: number, name: string): Promise<Mailbox | null> {
   const [row] = await byName(db, dialect, accountId, name);
   return row ? toMailbox(row) : null;

@@ -13,7 +13,7 @@ import { chunks, padded, type Dialect } from './db.js';
 import { encodeFlags } from './flags.js';
 import { uidFilter } from './ranges.js';
 import type { DB, MessagesTable } from './schema.js';
-import { prepared, preparedRanges } from './prepared.js';
+import { prepared, preparedList, preparedRanges } from './prepared.js';
 import { pickSummary, summaryColumns } from './summary.js';
 import { copyText, deleteText, insertText } from './text.js';
 
@@ -178,15 +178,25 @@ export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number
 }
 
 /** Deletes rows and leaves tombstones with one new MODSEQ; returns the UIDs ascending. */
+const deleteMessages = preparedList(0, (db, ids) => db.deleteFrom('messages').where('id', 'in', ids));
+
+/** One tombstone statement per row count up to 8 (an EXPUNGE mostly removes a few). */
+const tombstones = Array.from({ length: 8 }, (_, i) => prepared(i + 3, (db, mailboxId: number, modseq: number, ...uids: number[]) =>
+  db.insertInto('expunged').values(uids.map((uid) => ({ mailbox_id: mailboxId, uid, modseq })))));
+
+async function insertTombstones(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, modseq: number, uids: number[]): Promise<void> {
+  const run = tombstones[uids.length - 1];
+  if (run) await run(trx, dialect, mailboxId, modseq, ...uids);
+  else await trx.insertInto('expunged').values(uids.map((uid) => ({ mailbox_id: mailboxId, uid, modseq }))).execute();
+}
+
 export async function expungeRows(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, rows: SourceRow[]): Promise<number[]> {
   if (rows.length === 0) return [];
   const { modseq } = await bumpModseq(trx, dialect, mailboxId);
   const ids = rows.map((r) => r.id);
   await deleteText(trx, dialect, ids);
-  for (const part of chunks(ids, 512)) await trx.deleteFrom('messages').where('id', 'in', padded(part)).execute();
-  for (const part of chunks(rows, 200)) {
-    await trx.insertInto('expunged').values(part.map((r) => ({ mailbox_id: mailboxId, uid: r.uid, modseq }))).execute();
-  }
+  for (const part of chunks(ids, 512)) await deleteMessages(trx, dialect, padded(part));
+  for (const part of chunks(rows, 200)) await insertTombstones(trx, dialect, mailboxId, modseq, part.map((r) => r.uid));
   return rows.map((r) => r.uid).sort((x, y) => x - y);
 }
 
