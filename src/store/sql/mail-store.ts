@@ -130,7 +130,7 @@ export class SqlMailStore implements MailStore {
   }
 
   flagsPage(mailboxId: number, from: number, to: number, limit: number): Promise<MessageFlags[]> {
-    return view.flagsPage(this.s.db, mailboxId, from, to, limit);
+    return view.flagsPage(this.s.db, this.s.dialect, mailboxId, from, to, limit);
   }
 
   getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]> {
@@ -175,6 +175,6 @@ export class SqlMailStore implements MailStore {
   }
 
   quotaUsage(accountId: number): Promise<{ bytes: number; messages: number }> {
-    return msg.accountUsage(this.s.db, accountId);
+    return msg.accountUsage(this.s.db, this.s.dialect, accountId);
   }
 }

@@ -58,17 +58,21 @@ export async function checkQuota(trx: Kysely<DB>, dialect: Dialect, added: Map<n
     ? await quotaOf(trx, dialect, [...added.keys()][0])
     : await trx.selectFrom('accounts').select(['id', 'quota']).where('id', 'in', [...added.keys()]).where('quota', 'is not', null).execute();
   for (const acc of limited) {
-    const used = await accountUsage(trx, Number(acc.id));
+    const used = await accountUsage(trx, dialect, Number(acc.id));
     if (used.bytes + (added.get(Number(acc.id)) ?? 0) > Number(acc.quota)) {
       throw new UserError('mailbox quota exceeded', 'quota');
     }
   }
 }
 
-export async function accountUsage(db: Kysely<DB>, accountId: number): Promise<{ bytes: number; messages: number }> {
-  const r = await sql<{ n: number; bytes: number | null }>`SELECT count(*) AS n, sum(m.size) AS bytes FROM messages m
-    JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.account_id = ${accountId}`.execute(db);
-  return { bytes: Number(r.rows[0].bytes ?? 0), messages: Number(r.rows[0].n) };
+/** Compiled once: every APPEND and COPY to an account with a quota runs it. */
+const usage = prepared(1, (db, accountId: number) => db.selectFrom('messages as m').innerJoin('mailboxes as b', 'b.id', 'm.mailbox_id')
+  .where('b.account_id', '=', accountId)
+  .select((eb) => [eb.fn.countAll<number | string>().as('n'), sql<number | string | null>`sum(m.size)`.as('bytes')]));
+
+export async function accountUsage(db: Kysely<DB>, dialect: Dialect, accountId: number): Promise<{ bytes: number; messages: number }> {
+  const [r] = await usage(db, dialect, accountId);
+  return { bytes: Number(r?.bytes ?? 0), messages: Number(r?.n ?? 0) };
 }
 
 export async function appendItems(trx: Kysely<DB>, dialect: Dialect, items: Array<{ mailboxId: number; message: NewMessage }>):
