@@ -4,7 +4,6 @@ import { readFileSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { MimeParser, parseMessage, parseStream, MAX_DEPTH, MAX_PARTS } from '../../src/mime/parse.js';
 import { findPart, sectionRange } from '../../src/mime/sections.js';
-import { headerFields } from '../../src/mime/header-fields.js';
 import { searchTextOf } from '../../src/mime/search-text.js';
 import type { MimePart, ParsedMessage } from '../../src/mime/types.js';
 import { checkInvariants } from './invariants.js';
@@ -172,20 +171,6 @@ function feed(raw: Buffer, size: number): ParsedMessage {
   for (let i = 0; i < raw.length; i += size) p.write(raw.subarray(i, i + size));
   return p.end();
 }
-
-test('HEADER.FIELDS and HEADER.FIELDS.NOT keep folding and the blank line', () => {
-  const raw = crlf('From: a@b.test\nSubject: one\n two\nTo: c@d.test\nX-Other: y\n\nbody\n');
-  const p = parseMessage(raw);
-  const r = sectionRange(p, 'HEADER.FIELDS')!;
-  assert.equal(headerFields(raw, r, ['subject', 'TO'], false).toString(), 'Subject: one\r\n two\r\nTo: c@d.test\r\n\r\n');
-  assert.equal(headerFields(raw, r, ['Subject', 'to'], true).toString(), 'From: a@b.test\r\nX-Other: y\r\n\r\n');
-  assert.equal(headerFields(raw, r, ['nothing'], false).toString(), '\r\n');
-  const nested = fixture('rfc822-attached');
-  const q = parseMessage(nested);
-  assert.equal(headerFields(nested, sectionRange(q, '2.HEADER')!, ['subject'], false).toString(), 'Subject: The forwarded message\r\n\r\n');
-  const headerOnly = crlf('Subject: x\n');
-  assert.equal(headerFields(headerOnly, sectionRange(parseMessage(headerOnly), 'HEADER')!, ['subject'], false).toString(), 'Subject: x\r\n');
-});
 
 test('search text is bounded: a huge part does not starve the next one, the total is capped', () => {
   const big = 'word '.repeat(600_000); // 3 MB

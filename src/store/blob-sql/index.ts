@@ -75,7 +75,7 @@ export class SqlBlobStore implements BlobStore {
   }
 
   async get(id: BlobId): Promise<Buffer> {
-    const row = await readBlob(this.db, id);
+    const row = await readBlob(this.db, this.dialect, id);
     if (!row) throw new UserError(`no blob ${id}`, 'not-found');
     return row.chunkSize > 0 ? readChunked(this.db, id, row.chunkSize, 0, row.size) : row.data;
   }

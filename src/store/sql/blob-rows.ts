@@ -41,9 +41,11 @@ export async function insertBlobs(db: Kysely<DB>, dialect: Dialect, blobs: Itera
 /** A blob row: its bytes in `data`, or (chunkSize > 0) in blob_chunks rows (blob-sql/writer.ts). */
 export interface BlobRow { data: Buffer; size: number; chunkSize: number }
 
-/** The whole blob row, or null. */
-export async function readBlob(db: Kysely<DB>, id: string): Promise<BlobRow | null> {
-  const row = await db.selectFrom('blobs').select(['data', 'size', 'chunk_size']).where('id', '=', id).executeTakeFirst();
+const blobRow = prepared(1, (db, id: string) => db.selectFrom('blobs').select(['data', 'size', 'chunk_size']).where('id', '=', id));
+
+/** The whole blob row, or null (compiled once: every FETCH of a body not in the cache). */
+export async function readBlob(db: Kysely<DB>, dialect: Dialect, id: string): Promise<BlobRow | null> {
+  const [row] = await blobRow(db, dialect, id);
   return row ? { data: Buffer.from(row.data), size: Number(row.size), chunkSize: Number(row.chunk_size) } : null;
 }
 

@@ -39,7 +39,7 @@ export class SqlMailStore implements MailStore {
   }
 
   async listMailboxes(accountId: number): Promise<Mailbox[]> {
-    const rows = await this.s.db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).execute();
+    const rows = await mb.mailboxesOf(this.s.db, this.s.dialect, accountId);
     // Byte order, the same in both dialects whatever the database collation.
     return rows.map(toMailbox).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
@@ -130,7 +130,7 @@ export class SqlMailStore implements MailStore {
   }
 
   flagsPage(mailboxId: number, from: number, to: number, limit: number): Promise<MessageFlags[]> {
-    return view.flagsPage(this.s.db, mailboxId, from, to, limit);
+    return view.flagsPage(this.s.db, this.s.dialect, mailboxId, from, to, limit);
   }
 
   getMessages(mailboxId: number, uids: UidRanges): Promise<MessageRow[]> {
@@ -175,6 +175,6 @@ export class SqlMailStore implements MailStore {
   }
 
   quotaUsage(accountId: number): Promise<{ bytes: number; messages: number }> {
-    return msg.accountUsage(this.s.db, accountId);
+    return msg.accountUsage(this.s.db, this.s.dialect, accountId);
   }
 }

@@ -20,6 +20,9 @@ const byName = prepared(2, (db, accountId: number, name: string) =>
   db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId).where('name', '=', name));
 const byId = prepared(1, (db, id: number) => db.selectFrom('mailboxes').selectAll().where('id', '=', id));
 
+/** Every mailbox row of the account (LIST, NOTIFY), in no particular order. */
+export const mailboxesOf = prepared(1, (db, accountId: number) => db.selectFrom('mailboxes').selectAll().where('account_id', '=', accountId));
+
 export async function findMailbox(db: Kysely<DB>, dialect: Dialect, accountId: number, name: string): Promise<Mailbox | null> {
   const [row] = await byName(db, dialect, accountId, name);
   return row ? toMailbox(row) : null;
@@ -127,17 +130,27 @@ export async function deleteMailboxRows(trx: Kysely<DB>, dialect: Sql['dialect']
   await trx.deleteFrom('mailboxes').where('id', '=', mailboxId).execute();
 }
 
+/** The mailbox row and the counts over its messages in one statement (one snapshot), built
+ *  and compiled once: STATUS runs it for every mailbox a client polls. LEFT JOIN so an empty
+ *  mailbox still has its row (count 0, sums NULL). */
+const statusRow = prepared(1, (db, id: number) => db.selectFrom('mailboxes as mb')
+  .leftJoin('messages as m', 'm.mailbox_id', 'mb.id')
+  .where('mb.id', '=', id)
+  .groupBy('mb.id')
+  .select((eb) => [
+    'mb.uidnext', 'mb.uidvalidity', 'mb.highestmodseq', eb.fn.count<number | string>('m.id').as('n'),
+    sql<number | null>`sum(CASE WHEN (m.flags & 1) = 0 THEN 1 ELSE 0 END)`.as('unseen'),
+    sql<number | null>`sum(CASE WHEN (m.flags & 8) <> 0 THEN 1 ELSE 0 END)`.as('deleted'),
+    sql<number | null>`sum(m.size)`.as('size'),
+    sql<number | null>`sum(CASE WHEN (m.flags & 8) <> 0 THEN m.size ELSE 0 END)`.as('deleted_size'),
+  ]));
+
 export async function mailboxStatus(db: Kysely<DB>, dialect: Dialect, mailboxId: number): Promise<MailboxStatus> {
-  const mb = await mailboxById(db, dialect, mailboxId);
-  if (!mb) throw new UserError(`no mailbox with id ${mailboxId}`, 'not-found');
-  const r = await sql<{ n: number; unseen: number | null; deleted: number | null; size: number | null; deleted_size: number | null }>`
-    SELECT count(*) AS n, sum(CASE WHEN (flags & 1) = 0 THEN 1 ELSE 0 END) AS unseen,
-      sum(CASE WHEN (flags & 8) <> 0 THEN 1 ELSE 0 END) AS deleted, sum(size) AS size,
-      sum(CASE WHEN (flags & 8) <> 0 THEN size ELSE 0 END) AS deleted_size
-    FROM messages WHERE mailbox_id = ${mailboxId}`.execute(db);
-  const row = r.rows[0];
+  const [row] = await statusRow(db, dialect, mailboxId);
+  if (!row) throw new UserError(`no mailbox with id ${mailboxId}`, 'not-found');
   return {
     messages: Number(row.n), unseen: Number(row.unseen ?? 0), recent: 0, deleted: Number(row.deleted ?? 0),
-    size: Number(row.size ?? 0), deletedSize: Number(row.deleted_size ?? 0), uidNext: mb.uidNext, uidValidity: mb.uidValidity, highestModseq: mb.highestModseq,
+    size: Number(row.size ?? 0), deletedSize: Number(row.deleted_size ?? 0),
+    uidNext: Number(row.uidnext), uidValidity: Number(row.uidvalidity), highestModseq: Number(row.highestmodseq),
   };
 }

@@ -13,7 +13,7 @@ import { chunks, padded, type Dialect } from './db.js';
 import { encodeFlags } from './flags.js';
 import { uidFilter } from './ranges.js';
 import type { DB, MessagesTable } from './schema.js';
-import { prepared, preparedRanges } from './prepared.js';
+import { prepared, preparedList, preparedRanges } from './prepared.js';
 import { pickSummary, summaryColumns } from './summary.js';
 import { copyText, deleteText, insertText } from './text.js';
 
@@ -58,17 +58,21 @@ export async function checkQuota(trx: Kysely<DB>, dialect: Dialect, added: Map<n
     ? await quotaOf(trx, dialect, [...added.keys()][0])
     : await trx.selectFrom('accounts').select(['id', 'quota']).where('id', 'in', [...added.keys()]).where('quota', 'is not', null).execute();
   for (const acc of limited) {
-    const used = await accountUsage(trx, Number(acc.id));
+    const used = await accountUsage(trx, dialect, Number(acc.id));
     if (used.bytes + (added.get(Number(acc.id)) ?? 0) > Number(acc.quota)) {
       throw new UserError('mailbox quota exceeded', 'quota');
     }
   }
 }
 
-export async function accountUsage(db: Kysely<DB>, accountId: number): Promise<{ bytes: number; messages: number }> {
-  const r = await sql<{ n: number; bytes: number | null }>`SELECT count(*) AS n, sum(m.size) AS bytes FROM messages m
-    JOIN mailboxes b ON b.id = m.mailbox_id WHERE b.account_id = ${accountId}`.execute(db);
-  return { bytes: Number(r.rows[0].bytes ?? 0), messages: Number(r.rows[0].n) };
+/** Compiled once: every APPEND and COPY to an account with a quota runs it. */
+const usage = prepared(1, (db, accountId: number) => db.selectFrom('messages as m').innerJoin('mailboxes as b', 'b.id', 'm.mailbox_id')
+  .where('b.account_id', '=', accountId)
+  .select((eb) => [eb.fn.countAll<number | string>().as('n'), sql<number | string | null>`sum(m.size)`.as('bytes')]));
+
+export async function accountUsage(db: Kysely<DB>, dialect: Dialect, accountId: number): Promise<{ bytes: number; messages: number }> {
+  const [r] = await usage(db, dialect, accountId);
+  return { bytes: Number(r?.bytes ?? 0), messages: Number(r?.n ?? 0) };
 }
 
 export async function appendItems(trx: Kysely<DB>, dialect: Dialect, items: Array<{ mailboxId: number; message: NewMessage }>):
@@ -178,15 +182,25 @@ export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number
 }
 
 /** Deletes rows and leaves tombstones with one new MODSEQ; returns the UIDs ascending. */
+const deleteMessages = preparedList(0, (db, ids) => db.deleteFrom('messages').where('id', 'in', ids));
+
+/** One tombstone statement per row count up to 8 (an EXPUNGE mostly removes a few). */
+const tombstones = Array.from({ length: 8 }, (_, i) => prepared(i + 3, (db, mailboxId: number, modseq: number, ...uids: number[]) =>
+  db.insertInto('expunged').values(uids.map((uid) => ({ mailbox_id: mailboxId, uid, modseq })))));
+
+async function insertTombstones(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, modseq: number, uids: number[]): Promise<void> {
+  const run = tombstones[uids.length - 1];
+  if (run) await run(trx, dialect, mailboxId, modseq, ...uids);
+  else await trx.insertInto('expunged').values(uids.map((uid) => ({ mailbox_id: mailboxId, uid, modseq }))).execute();
+}
+
 export async function expungeRows(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, rows: SourceRow[]): Promise<number[]> {
   if (rows.length === 0) return [];
   const { modseq } = await bumpModseq(trx, dialect, mailboxId);
   const ids = rows.map((r) => r.id);
   await deleteText(trx, dialect, ids);
-  for (const part of chunks(ids, 512)) await trx.deleteFrom('messages').where('id', 'in', padded(part)).execute();
-  for (const part of chunks(rows, 200)) {
-    await trx.insertInto('expunged').values(part.map((r) => ({ mailbox_id: mailboxId, uid: r.uid, modseq }))).execute();
-  }
+  for (const part of chunks(ids, 512)) await deleteMessages(trx, dialect, padded(part));
+  for (const part of chunks(rows, 200)) await insertTombstones(trx, dialect, mailboxId, modseq, part.map((r) => r.uid));
   return rows.map((r) => r.uid).sort((x, y) => x - y);
 }
 

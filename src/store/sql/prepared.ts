@@ -71,3 +71,22 @@ export function preparedRanges<A extends unknown[], R>(
     return run(db, dialect, ...args, ...filter.terms.flat());
   };
 }
+
+/** A statement with an IN list of ids, the list padded by the caller (db.ts padded, so its
+ *  length is one of a few): `list` is that many placeholders; one prepared statement per
+ *  length. */
+export function preparedList<A extends unknown[], R>(
+  arity: number,
+  build: (db: Kysely<DB>, list: number[], ...args: A) => { compile(): CompiledQuery<R> },
+): (db: Kysely<DB>, dialect: Dialect, list: readonly number[], ...args: A) => Promise<R[]> {
+  const bySize = new Map<number, (db: Kysely<DB>, dialect: Dialect, ...all: unknown[]) => Promise<R[]>>();
+  return (db, dialect, list, ...args) => {
+    const n = list.length;
+    let run = bySize.get(n);
+    if (!run) {
+      run = prepared(arity + n, (d: Kysely<DB>, ...all: unknown[]) => build(d, all.slice(arity) as number[], ...(all.slice(0, arity) as unknown as A)));
+      bySize.set(n, run);
+    }
+    return run(db, dialect, ...args, ...list);
+  };
+}

@@ -10,12 +10,15 @@ import type { Flag, FlagMode, MessageFlags, StoreFlagsResult, UidRanges } from '
 import { chunks, padded, type Dialect } from './db.js';
 import { applyFlags, decodeFlags, encodeFlags, sameFlags, type StoredFlags } from './flags.js';
 import { bumpModseq, lockMailboxes } from './messages.js';
-import { preparedRanges } from './prepared.js';
+import { preparedList, preparedRanges } from './prepared.js';
 import { uidFilter } from './ranges.js';
 import type { DB } from './schema.js';
 
 const selected = preparedRanges(1, (db, where, mailboxId: number) => db.selectFrom('messages').select(['id', 'uid', 'modseq', 'flags', 'keywords'])
   .where('mailbox_id', '=', mailboxId).where(where).orderBy('uid'));
+
+const setFlags = preparedList(3, (db, ids, bits: number, keywords: string, modseq: number) => db.updateTable('messages')
+  .set({ flags: bits, keywords, modseq }).where('id', 'in', ids));
 
 export async function storeFlags(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: UidRanges, mode: FlagMode, flags: Flag[],
   unchangedSince?: number): Promise<StoreFlagsResult> {
@@ -49,8 +52,7 @@ export async function storeFlags(trx: Kysely<DB>, dialect: Dialect, mailboxId: n
     const { modseq } = await bumpModseq(trx, dialect, mailboxId);
     for (const g of groups.values()) {
       for (const part of chunks(g.rows, 512)) {
-        await trx.updateTable('messages').set({ flags: g.next.bits, keywords: g.next.keywords, modseq })
-          .where('id', 'in', padded(part.map((p) => p.id))).execute();
+        await setFlags(trx, dialect, padded(part.map((p) => p.id)), g.next.bits, g.next.keywords, modseq);
       }
       const list = decodeFlags(g.next.bits, g.next.keywords);
       for (const r of g.rows) updated.push({ uid: r.uid, modseq, flags: list.slice() });

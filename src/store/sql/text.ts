@@ -16,7 +16,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect, Sql } from './db.js';
 import { chunks, padded } from './db.js';
-import { prepared } from './prepared.js';
+import { prepared, preparedList } from './prepared.js';
 import type { DB } from './schema.js';
 
 /** One text, compiled once per table (prepared.ts): a group commit's few texts go one by one. */
@@ -54,13 +54,17 @@ export async function copyText(trx: Kysely<DB>, dialect: Dialect, pairs: Array<[
   }
 }
 
+const deleteFts = preparedList(0, (db, ids) => db.deleteFrom('message_fts').where('rowid', 'in', ids));
+const deletePending = preparedList(0, (db, ids) => db.deleteFrom('fts_pending').where('id', 'in', ids));
+const deletePgText = preparedList(0, (db, ids) => db.deleteFrom('message_text').where('message_id', 'in', ids));
+
 export async function deleteText(trx: Kysely<DB>, dialect: Dialect, ids: number[]): Promise<void> {
   for (const chunk of chunks(ids, 512)) {
     const part = padded(chunk);
     if (dialect === 'sqlite') {
-      await trx.deleteFrom('message_fts').where('rowid', 'in', part).execute();
-      await trx.deleteFrom('fts_pending').where('id', 'in', part).execute();
-    } else await trx.deleteFrom('message_text').where('message_id', 'in', part).execute();
+      await deleteFts(trx, dialect, part);
+      await deletePending(trx, dialect, part);
+    } else await deletePgText(trx, dialect, part);
   }
 }
 

@@ -9,7 +9,8 @@ import { sql, type Kysely } from 'kysely';
 import type { MailboxView, MessageFlags } from '../types.js';
 import { SEEN } from './flags.js';
 import { toMessageFlags } from './rows.js';
-import type { Sql } from './db.js';
+import type { Dialect, Sql } from './db.js';
+import { prepared } from './prepared.js';
 import type { DB } from './schema.js';
 
 export async function selectView(s: Sql, mailboxId: number): Promise<MailboxView> {
@@ -25,10 +26,13 @@ export async function selectView(s: Sql, mailboxId: number): Promise<MailboxView
   return { uids, keywords: [...keywords.values()], firstUnseen: unseen ? Number(unseen.uid) : 0 };
 }
 
-/** Flag rows with from ≤ uid ≤ to, ascending, at most `limit`. */
-export async function flagsPage(db: Kysely<DB>, mailboxId: number, from: number, to: number, limit: number): Promise<MessageFlags[]> {
-  const rows = await db.selectFrom('messages').select(['uid', 'modseq', 'flags', 'keywords']).where('mailbox_id', '=', mailboxId)
-    .where('uid', '>=', from).where('uid', '<=', Math.min(to, Number.MAX_SAFE_INTEGER)).orderBy('uid').limit(limit).execute();
+const page = prepared(4, (db, mailboxId: number, from: number, to: number, limit: number) => db.selectFrom('messages')
+  .select(['uid', 'modseq', 'flags', 'keywords']).where('mailbox_id', '=', mailboxId)
+  .where('uid', '>=', from).where('uid', '<=', to).orderBy('uid').limit(limit));
+
+/** Flag rows with from ≤ uid ≤ to, ascending, at most `limit` (compiled once: FETCH FLAGS). */
+export async function flagsPage(db: Kysely<DB>, dialect: Dialect, mailboxId: number, from: number, to: number, limit: number): Promise<MessageFlags[]> {
+  const rows = await page(db, dialect, mailboxId, from, Math.min(to, Number.MAX_SAFE_INTEGER), limit);
   const out = new Array<MessageFlags>(rows.length);
   for (let i = 0; i < rows.length; i++) out[i] = toMessageFlags(rows[i]);
   return out;
