@@ -23,10 +23,15 @@ export async function startServerChild(users = 100): Promise<ServerChild> {
     child.once('exit', (code) => reject(new Error(`bench IMAP server exited (${code})`)));
   });
   const { port, pid } = JSON.parse(line) as { port: number; pid: number };
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) console.error(`bench IMAP server exited early (${signal ?? `code ${code}`})`);
+  });
   return {
     port, pid,
     stop: () => new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
+      stopping = true;
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
       child.once('exit', () => resolve());
       child.stdin.end();
       setTimeout(() => child.kill('SIGKILL'), 30_000).unref();

@@ -32,8 +32,6 @@ const server = await startImapServer({
   host: '127.0.0.1', port: 0, implicitTls: false, hostname: 'bench', tls: await testTls(), store, bus, log: silentLogger,
   allowPlaintextOnLoopback: true,
 });
-console.log(JSON.stringify({ port: server.address.port, pid: process.pid }));
-
 let stopping = false;
 async function stop(): Promise<void> {
   if (stopping) return;
@@ -51,3 +49,6 @@ process.on('SIGTERM', () => void stop());
 // The idle-memory bench reads RSS after a full collection, so it sees what sessions retain
 // rather than when the collector last ran (needs node --expose-gc).
 process.on('SIGUSR2', () => (globalThis as { gc?: () => void }).gc?.());
+// Last: the parent may signal as soon as it reads this line (a SIGUSR2 before the handler
+// above would end the process — it did, on a machine at load 20).
+console.log(JSON.stringify({ port: server.address.port, pid: process.pid }));
