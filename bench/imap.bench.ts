@@ -14,8 +14,10 @@ import net from 'node:net';
 import { hashPassword } from '../src/auth/password.js';
 import { silentLogger } from '../src/lib/log.js';
 import { ChangeBus } from '../src/mail/changes.js';
+import { storedMetadata } from '../src/mail/stored-metadata.js';
 import { parseMessage } from '../src/mime/parse.js';
 import { searchTextOf } from '../src/mime/search-text.js';
+import { summaryOf } from '../src/mime/summary.js';
 import { startImapServer } from '../src/server/imap/index.js';
 import { openStore } from '../src/store/open.js';
 import type { NewMessage } from '../src/store/types.js';
@@ -112,7 +114,7 @@ async function bigMailbox(): Promise<void> {
     for (let i = 0; i < DISTINCT; i++) {
       const raw = message(i);
       const parsed = parseMessage(raw);
-      templates.push({ blobId: await store.blobs.put(raw), size: raw.length, metadata: JSON.stringify(parsed), searchText: searchTextOf(parsed) });
+      templates.push({ blobId: await store.blobs.put(raw), size: raw.length, metadata: storedMetadata(parsed), summary: summaryOf(parsed), searchText: searchTextOf(parsed) });
     }
     for (let i = 0; i < COUNT; i += BATCH) {
       await store.mail.append(Array.from({ length: BATCH }, (_, k) => ({
