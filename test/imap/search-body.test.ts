@@ -22,6 +22,11 @@ test('SEARCH BODY: a string in the subject and the body matches, in the subject 
   expectLines(await c.send('SEARCH TEXT kiwi'), [/^\* SEARCH 1 2 3 4$/, /^t\d+ OK/]);
   expectLines(await c.send('SEARCH NOT BODY kiwi'), [/^\* SEARCH 2$/, /^t\d+ OK/]);
   expectLines(await c.send('SEARCH OR BODY harvest BODY news'), [/^\* SEARCH 1$/, /^t\d+ OK/]);
+  // larger than the blob cache keeps: parsed from its blob in pieces
+  await s.deliver(`From: a@example.test\r\nSubject: big kiwi\r\n\r\nkiwi first\r\n${'filler line of a large message\r\n'.repeat(50_000)}`);
+  await s.deliver(`From: a@example.test\r\nSubject: big kiwi too\r\n\r\n${'filler line of a large message\r\n'.repeat(50_000)}`);
+  await c.ok('NOOP');
+  expectLines(await c.send('SEARCH BODY kiwi'), [/^\* SEARCH 1 3 4 5$/, /^t\d+ OK/]);
   const rows = await s.store.mail.getMessages((await s.store.mail.getMailbox((await s.store.directory.getAccount('alice@example.test'))!.id, 'INBOX'))!.id, [[1, 1]]);
   assert.equal((JSON.parse(rows[0].metadata) as { text: string }).text, '', 'the row keeps no body text');
 }));

@@ -10,8 +10,8 @@ import type { ParsedMessage } from '../../../mime/types.js';
 import type { SearchKey } from '../../../protocol/imap/parse/search.js';
 import type { MessageFlags, MessageRow, MessageSummary } from '../../../store/types.js';
 import { SelectedMailbox } from '../selected.js';
+import { bodyTextOf } from './body-text.js';
 import type { Ctx } from '../types.js';
-import { parseMessage } from '../../../mime/parse.js';
 import { matches, needsBodyText, needsFlags, needsMeta, needsSummary, requiredUids, subjectStrings, textStrings, type Candidate, type SearchEnv } from './evaluate.js';
 
 const BATCH = 500;
@@ -71,7 +71,7 @@ export async function runSearch(ctx: Ctx, sel: SelectedMailbox, key: SearchKey):
       const flags = flagsOf(u);
       if ((withMeta && !row) || (withSummary && !sum) || !flags) continue;
       const meta = row ? (JSON.parse(row.metadata) as ParsedMessage) : null;
-      if (row && meta && needsBodyText(key, meta, u, env)) meta.text = parseMessage(await ctx.env.store.blobs.get(row.blobId)).text;
+      if (row && meta && needsBodyText(key, meta, u, env)) meta.text = await bodyTextOf(ctx.env.store.blobs, row);
       const c: Candidate = { seq: k + 1, flags, sum, meta };
       if (key.kind === 'all' || matches(key, c, env)) found.push({ uid: u, seq: k + 1, modseq: flags.modseq });
     }
