@@ -47,7 +47,8 @@ type Reply = { moved: number; took: number } | { error: string };
 
 export class TextWorker {
   private worker: Worker | null = null;
-  private waiting: ((r: Reply) => void) | null = null;
+  /** Callers waiting for replies, oldest first: the worker answers in order. */
+  private readonly waiting: Array<(r: Reply) => void> = [];
   private failed = false;
 
   constructor(private readonly path: string, private readonly db: Kysely<DB>, private readonly wrote: () => void) {}
@@ -73,7 +74,7 @@ export class TextWorker {
   private ask(limit: number): Promise<Reply> {
     const w = this.start();
     return new Promise<Reply>((resolve) => {
-      this.waiting = resolve;
+      this.waiting.push(resolve);
       w.postMessage(limit);
     });
   }
@@ -93,10 +94,10 @@ export class TextWorker {
     return worker;
   }
 
+  /** The reply to the oldest question; a failure answers every one still waiting. */
   private answer(r: Reply): void {
-    const w = this.waiting;
-    this.waiting = null;
-    w?.(r);
+    if ('error' in r) for (const w of this.waiting.splice(0)) w(r);
+    else this.waiting.shift()?.(r);
   }
 
   private fail(): void {
