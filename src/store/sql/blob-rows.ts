@@ -6,7 +6,7 @@
  */
 import { sql, type Kysely } from 'kysely';
 import { chunks, type Dialect } from './db.js';
-import { prepared } from './prepared.js';
+import { ONE_BY_ONE, prepared } from './prepared.js';
 import type { DB } from './schema.js';
 
 /** Blobs up to this size go into the table with their message rows (types.ts
@@ -19,15 +19,10 @@ export const INLINE_BLOB_LIMIT = 128 * 1024;
 const upsertOne = prepared(4, (db, id: string, data: Buffer, size: number, now: number) => db.insertInto('blobs').values({ id, data, size, created_at: now })
   .onConflict((oc) => oc.column('id').doUpdateSet({ created_at: now })));
 
-/** Blobs up to which each is upserted by the compiled statement. */
-const ONE_BY_ONE = 16;
-
 /** Inserts blobs, each id once (a multi-row upsert may touch a row only once on PostgreSQL). */
 export async function insertBlobs(db: Kysely<DB>, dialect: Dialect, blobs: Iterable<{ id: string; data: Uint8Array }>, now = Date.now()): Promise<void> {
   const unique = new Map<string, Buffer>();
   for (const b of blobs) unique.set(b.id, Buffer.from(b.data.buffer, b.data.byteOffset, b.data.byteLength));
-  // a group commit's few blobs one by one through the compiled statement; many in multi-row
-  // statements (one text per row count would defeat the statement cache)
   if (unique.size <= ONE_BY_ONE) {
     for (const [id, data] of unique) await upsertOne(db, dialect, id, data, data.length, now);
     return;

@@ -13,7 +13,7 @@ import { chunks, padded, type Dialect } from './db.js';
 import { encodeFlags } from './flags.js';
 import { uidFilter } from './ranges.js';
 import type { DB, MessagesTable } from './schema.js';
-import { prepared, preparedList, preparedRanges } from './prepared.js';
+import { ONE_BY_ONE, prepared, preparedList, preparedRanges } from './prepared.js';
 import { pickSummary, summaryColumns } from './summary.js';
 import { copyText, deleteText, insertText } from './text.js';
 
@@ -123,9 +123,6 @@ const insertOne = prepared(19, (db, mailboxId: number, uid: number, modseq: numb
     sort_display_to: sortDisplayTo, sent_date: sentDate, sent_day: sentDay, message_id: messageId,
   }).returning('id'));
 
-/** Rows up to which each is inserted by the compiled statement; more go in multi-row inserts. */
-const ONE_BY_ONE = 16;
-
 /** Inserts rows; returns their ids in input order. */
 async function insertMessages(trx: Kysely<DB>, dialect: Dialect, rows: Insert[]): Promise<number[]> {
   if (rows.length <= ONE_BY_ONE) {
@@ -181,7 +178,6 @@ export async function copyInto(trx: Kysely<DB>, dialect: Dialect, fromId: number
   };
 }
 
-/** Deletes rows and leaves tombstones with one new MODSEQ; returns the UIDs ascending. */
 const deleteMessages = preparedList(0, (db, ids) => db.deleteFrom('messages').where('id', 'in', ids));
 
 /** One tombstone statement per row count up to 8 (an EXPUNGE mostly removes a few). */
@@ -194,6 +190,7 @@ async function insertTombstones(trx: Kysely<DB>, dialect: Dialect, mailboxId: nu
   else await trx.insertInto('expunged').values(uids.map((uid) => ({ mailbox_id: mailboxId, uid, modseq }))).execute();
 }
 
+/** Deletes rows and leaves tombstones with one new MODSEQ; returns the UIDs ascending. */
 export async function expungeRows(trx: Kysely<DB>, dialect: Dialect, mailboxId: number, rows: SourceRow[]): Promise<number[]> {
   if (rows.length === 0) return [];
   const { modseq } = await bumpModseq(trx, dialect, mailboxId);

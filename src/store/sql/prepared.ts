@@ -16,6 +16,11 @@ import type { Dialect } from './db.js';
 import type { UidFilter } from './ranges.js';
 import type { DB } from './schema.js';
 
+/** Rows up to which a write inserts them one by one through its compiled single-row
+ *  statement (a group commit's few); more go in multi-row statements, as one compiled text
+ *  per row count would defeat the statement cache. */
+export const ONE_BY_ONE = 16;
+
 const SLOT = Symbol('prepared argument');
 interface Slot { [SLOT]: number }
 

@@ -16,7 +16,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Dialect, Sql } from './db.js';
 import { chunks, padded } from './db.js';
-import { prepared, preparedList } from './prepared.js';
+import { ONE_BY_ONE, prepared, preparedList } from './prepared.js';
 import type { DB } from './schema.js';
 
 /** One text, compiled once per table (prepared.ts): a group commit's few texts go one by one. */
@@ -24,7 +24,7 @@ const pendingOne = prepared(2, (db, id: number, body: string) => db.insertInto('
 const textOne = prepared(2, (db, id: number, body: string) => db.insertInto('message_text').values({ message_id: id, body }));
 
 export async function insertText(trx: Kysely<DB>, dialect: Dialect, rows: Array<{ id: number; body: string }>): Promise<void> {
-  if (rows.length <= 16) {
+  if (rows.length <= ONE_BY_ONE) {
     const one = dialect === 'sqlite' ? pendingOne : textOne;
     for (const r of rows) await one(trx, dialect, r.id, r.body);
     return;

@@ -1,7 +1,7 @@
 /**
  * The rows a FETCH renders: each message's row without its metadata, and the metadata
  * from the cache (metadata.ts), read from the store only for the messages the cache lacks
- * (one more statement for those, none when all are cached: the JSON is ~8 KB a message).
+ * (one more statement for those, none when all are cached).
  * A message expunged between the two reads is left out, as one expunged before the first
  * (RFC 2180 §4.1.2: FETCH of a message expunged by another session may be skipped).
  */
