@@ -26,6 +26,25 @@ test('more connections from one address than allowed → 421 4.7.0', async () =>
   await s.close();
 });
 
+test('after QUIT the session gives up its connection slot at once, even while the client keeps its side open', async () => {
+  const s = await startTestServer({ mode: 'mx', maxConnectionsPerIp: 1 });
+  // a client that reads 221 and the server's FIN but does not close its own side
+  const a = net.connect({ port: s.port, host: '127.0.0.1', allowHalfOpen: true });
+  let heard = '';
+  a.on('data', (d: Buffer) => (heard += d.toString('latin1')));
+  const ended = new Promise((r) => a.once('end', r));
+  while (!heard.includes('220')) await new Promise((r) => setTimeout(r, 10));
+  a.write('QUIT\r\n');
+  await ended;
+  assert.match(heard, /\r\n221 2\.0\.0 /);
+  await new Promise((r) => setTimeout(r, 100));
+  const b = await SmtpClient.connect(s.port);
+  await b.expect('220'); // not 421: the first session's slot is free
+  b.close();
+  a.destroy();
+  await s.close();
+});
+
 test('a silent client is cut off with 421 4.4.2 (command and data timeouts)', async () => {
   const s = await startTestServer({ mode: 'mx', timeouts: { command: 300, data: 300 } });
   const c = await SmtpClient.connect(s.port);
