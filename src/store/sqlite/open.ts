@@ -29,7 +29,7 @@ import { SqlUrlAuthKeys } from '../sql/urlauth.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
 import { TieredBlobStore } from './blobs.js';
-import { Checkpointer } from './checkpointer.js';
+import { Checkpointer, type CheckpointLimits } from './checkpointer.js';
 import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
 import { TextWorker } from './text-worker.js';
@@ -49,8 +49,8 @@ async function connect(path: string, wal: WalSync, checkpoints: Checkpointer): P
   // sql/text.ts: a pending text is matched with JavaScript's case folding (needle lower-cased)
   raw.function(CONTAINS_FN, { deterministic: true }, (hay: unknown, needle: unknown) =>
     (typeof hay === 'string' && typeof needle === 'string' && hay.toLowerCase().includes(needle) ? 1 : 0));
-  checkpoints.attach(raw);
   const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal, checkpoints) });
+  checkpoints.attach(raw, (fn) => db.connection().execute(() => fn()));
   try {
     await migrate(db, 'sqlite');
   } catch (err) {
@@ -89,11 +89,11 @@ function pluckInts(o: Opened): (q: CompiledQuery) => Promise<number[]> {
   });
 }
 
-async function acquire(key: string): Promise<Opened & { texts: TextWorker }> {
+async function acquire(key: string, limits?: Partial<CheckpointLimits>): Promise<Opened & { texts: TextWorker }> {
   let sh = open.get(key);
   if (!sh) {
     const wal = new WalSync(key);
-    const checkpoints = new Checkpointer(key);
+    const checkpoints = new Checkpointer(key, limits);
     const db = connect(key, wal, checkpoints);
     const texts = db.then((o) => new TextWorker(key, o.db, () => checkpoints.wrote()));
     texts.catch(() => {}); // the failure is db's, reported by acquire
@@ -120,12 +120,14 @@ async function releaseDb(key: string): Promise<void> {
   await sh.wal.close();
 }
 
-export async function openSqliteStore(opts: { path: string; dataDir: string }): Promise<Store> {
+/** `checkpoints` overrides the WAL limits (checkpointer.ts) when this opens the file's shared
+ *  connection; tests use it to reach them with little data. */
+export async function openSqliteStore(opts: { path: string; dataDir: string; checkpoints?: Partial<CheckpointLimits> }): Promise<Store> {
   const path = resolve(opts.path);
   mkdirSync(dirname(path), { recursive: true });
   if (!existsSync(path)) closeSync(openSync(path, 'a'));
   const key = realpathSync(path);
-  const opened = await acquire(key);
+  const opened = await acquire(key, opts.checkpoints);
   const { db, cache } = opened;
   const s = makeSql(db, 'sqlite', pluckInts(opened));
   let closed = false;
