@@ -24,6 +24,7 @@
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
+import { WorkerCalls } from './worker-calls.js';
 
 /** Write commits before the worker starts. */
 const STARTUP_WRITES = 100;
@@ -43,13 +44,13 @@ const db = new Database(workerData.path);
 db.pragma('synchronous = NORMAL');
 parentPort.on('message', (m) => {
   if (m === 'close') { db.close(); parentPort.close(); return; }
-  try { const [r] = db.pragma('wal_checkpoint(PASSIVE)'); parentPort.postMessage({ log: r.log, copied: r.checkpointed }); }
+  try { const [r] = db.pragma('wal_checkpoint(PASSIVE)'); parentPort.postMessage({ log: r.log }); }
   catch (err) { parentPort.postMessage({ error: String(err) }); }
 });
 `;
 
-/** What a checkpoint reports: frames in the WAL, and how many of them are in the database file. */
-type Reply = { log: number; copied: number } | { error: string };
+/** What a checkpoint reports: the frames the WAL holds. */
+type Checkpointed = { log: number };
 
 /** Runs `fn` while no statement of this thread's connection can run (Kysely's connection mutex). */
 export type HoldConnection = <T>(fn: () => Promise<T>) => Promise<T>;
@@ -66,7 +67,7 @@ export class Checkpointer {
 
   private raw: Database.Database | null = null;
   private hold: HoldConnection | null = null;
-  private reply: ((r: Reply) => void) | null = null;
+  private calls: WorkerCalls<Checkpointed> | null = null;
   private readonly limits: CheckpointLimits;
 
   constructor(private readonly path: string, limits: Partial<CheckpointLimits> = {}) {
@@ -98,7 +99,7 @@ export class Checkpointer {
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER, { eval: true, workerData: { driver, path: this.path } });
     worker.unref();
-    worker.on('message', (m: Reply) => this.answer(m));
+    this.calls = new WorkerCalls<Checkpointed>(worker);
     worker.on('error', () => this.fail());
     this.worker = worker;
     this.raw.pragma('wal_autocheckpoint = 0');
@@ -122,23 +123,15 @@ export class Checkpointer {
     }
   }
 
-  private checkpoint(): Promise<{ log: number; copied: number }> {
-    return new Promise((resolve, reject) => {
-      const worker = this.worker;
-      if (!worker) return reject(new Error('checkpointer closed'));
-      this.reply = (r) => ('error' in r ? reject(new Error(r.error)) : resolve(r));
-      worker.postMessage('checkpoint');
-    });
-  }
-
-  private answer(r: Reply): void {
-    const reply = this.reply;
-    this.reply = null;
-    reply?.(r);
+  /** One PASSIVE checkpoint on the worker; throws when the worker failed or is gone. */
+  private async checkpoint(): Promise<Checkpointed> {
+    if (!this.worker || !this.calls) throw new Error('checkpointer closed');
+    const r = await this.calls.ask('checkpoint');
+    if ('error' in r) throw new Error(`checkpointer: ${r.error}`);
+    return r;
   }
 
   private fail(): void {
-    this.answer({ error: 'checkpointer failed' });
     if (this.failed) return;
     this.failed = true;
     this.running = false;

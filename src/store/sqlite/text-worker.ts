@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { IndexBatch } from '../sql/text-indexer.js';
 import type { DB } from '../sql/schema.js';
+import { WorkerCalls, type Failed } from './worker-calls.js';
 
 // Plain JavaScript evaluated in the worker (no TypeScript loader there).
 const WORKER = `
@@ -43,12 +44,11 @@ parentPort.on('message', (m) => {
 });
 `;
 
-type Reply = { moved: number; took: number } | { error: string };
+type Moved = { moved: number; took: number };
 
 export class TextWorker {
   private worker: Worker | null = null;
-  /** Callers waiting for replies, oldest first: the worker answers in order. */
-  private readonly waiting: Array<(r: Reply) => void> = [];
+  private calls: WorkerCalls<Moved> | null = null;
   private failed = false;
 
   constructor(private readonly path: string, private readonly db: Kysely<DB>, private readonly wrote: () => void) {}
@@ -71,33 +71,19 @@ export class TextWorker {
     return done;
   }
 
-  private ask(limit: number): Promise<Reply> {
-    const w = this.start();
-    return new Promise<Reply>((resolve) => {
-      this.waiting.push(resolve);
-      w.postMessage(limit);
-    });
+  private ask(limit: number): Promise<Moved | Failed> {
+    return this.start().ask(limit);
   }
 
-  private start(): Worker {
-    if (this.worker) return this.worker;
+  private start(): WorkerCalls<Moved> {
+    if (this.worker && this.calls) return this.calls;
     const driver = createRequire(import.meta.url).resolve('better-sqlite3');
     const worker = new Worker(WORKER, { eval: true, workerData: { driver, path: this.path } });
     worker.unref();
-    worker.on('message', (m: Reply) => this.answer(m));
-    worker.on('error', (err) => {
-      this.fail();
-      this.answer({ error: String(err) });
-    });
-    worker.on('exit', () => this.answer({ error: 'exited' }));
+    this.calls = new WorkerCalls<Moved>(worker);
+    worker.on('error', () => this.fail());
     this.worker = worker;
-    return worker;
-  }
-
-  /** The reply to the oldest question; a failure answers every one still waiting. */
-  private answer(r: Reply): void {
-    if ('error' in r) for (const w of this.waiting.splice(0)) w(r);
-    else this.waiting.shift()?.(r);
+    return this.calls;
   }
 
   private fail(): void {
