@@ -13,7 +13,7 @@
  */
 import type { CompiledQuery, Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import type { Dialect } from './db.js';
-import type { UidFilter } from './ranges.js';
+import { uidBetween, type UidFilter } from './ranges.js';
 import type { DB } from './schema.js';
 
 /** Rows up to which a write inserts them one by one through its compiled single-row
@@ -68,7 +68,7 @@ export function preparedRanges<A extends unknown[], R>(
     if (!run) {
       run = prepared(arity + 2 * n, (d: Kysely<DB>, ...all: unknown[]) => {
         const b = all.slice(arity) as number[];
-        const where: UidWhere = (eb) => eb.or(Array.from({ length: n }, (_, i) => eb.between('messages.uid', b[2 * i], b[2 * i + 1])));
+        const where = uidBetween(Array.from({ length: n }, (_, i): [number, number] => [b[2 * i], b[2 * i + 1]]));
         return build(d, where, ...(all.slice(0, arity) as unknown as A));
       });
       bySize.set(n, run);

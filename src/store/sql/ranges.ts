@@ -58,12 +58,13 @@ export function uidFilter(ranges: UidRanges): UidFilter {
   if (n.length === 0) return { where: () => sql<SqlBool>`1 = 0`, exact: true, keep: () => false, empty: true, terms: [] };
   if (n.length <= MAX_OR) {
     const terms = padded<[number, number]>(n, [0, 0]);
-    return {
-      where: (eb) => eb.or(terms.map(([a, b]) => eb.between('messages.uid', a, b))),
-      exact: true, keep: () => true, empty: false, terms,
-    };
+    return { where: uidBetween(terms), exact: true, keep: () => true, empty: false, terms };
   }
-  const lo = n[0][0];
-  const hi = n[n.length - 1][1];
-  return { where: (eb) => eb.between('messages.uid', lo, hi), exact: false, keep: (uid) => inRanges(uid, n), empty: false, terms: [[lo, hi]] };
+  const terms: Array<[number, number]> = [[n[0][0], n[n.length - 1][1]]];
+  return { where: uidBetween(terms), exact: false, keep: (uid) => inRanges(uid, n), empty: false, terms };
+}
+
+/** messages.uid within any of `terms` (an OR of BETWEENs; sql/prepared.ts passes placeholders). */
+export function uidBetween(terms: ReadonlyArray<readonly [number, number]>): (eb: ExpressionBuilder<DB, 'messages'>) => Expression<SqlBool> {
+  return (eb) => eb.or(terms.map(([a, b]) => eb.between('messages.uid', a, b)));
 }
