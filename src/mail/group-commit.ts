@@ -5,10 +5,10 @@
  * NewMessage.content) are durable. Two batches may be in flight: appends that arrive while
  * one commits wait for it a moment (overlapMs), and only if it has not ended by then does
  * the next batch start beside it, so a slow disk's fsync overlaps the next batch's work
- * while a fast one leaves bigger batches (less CPU per message on a busy loop). Their UIDs stay distinct and ordered per
- * transaction (the store allocates them inside each transaction). If a shared batch fails
- * (say one recipient is over quota), its items are retried one by one so a single bad item
- * never fails its neighbours.
+ * while a fast one leaves bigger batches (less CPU per message on a busy loop). Their UIDs
+ * stay distinct and ordered per transaction (the store allocates them inside each one).
+ * If a shared batch fails (say one recipient is over quota), its items are retried one by
+ * one so a single bad item never fails its neighbours.
  */
 import type { MailStore, NewMessage } from '../store/types.js';
 

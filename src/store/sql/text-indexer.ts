@@ -9,7 +9,8 @@
  * wait at most that long behind one; while the loop is saturated by other work the indexer
  * backs off. Once a store has indexed OFFLOAD_AFTER texts, batches run where the store
  * offers to run them off the loop (SQLite: a worker thread, sqlite/text-worker.ts); the
- * loop then only waits for the statements of its sessions. A search never waits for it: it also scans what is still pending (text.ts).
+ * loop then only waits for the statements of its sessions. A search never waits for it:
+ * it also scans what is still pending (text.ts).
  * Indexing is bookkeeping, never data: after a crash the text is still pending and is
  * indexed after the restart.
  */
