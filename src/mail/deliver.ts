@@ -10,9 +10,8 @@ import type { Store, Mailbox, NewMessage } from '../store/types.js';
 import type { ChangeBus } from './changes.js';
 import { GroupCommitter } from './group-commit.js';
 import { parseMessage } from '../mime/parse.js';
-import { searchTextOf } from '../mime/search-text.js';
-import { summaryOf } from '../mime/summary.js';
-import { storedMetadata } from './stored-metadata.js';
+import { parsePool } from './parse-pool.js';
+import { parsedFields } from './parsed-fields.js';
 
 export interface DeliveryContext {
   store: Store;
@@ -43,24 +42,18 @@ function committerFor(store: Store): GroupCommitter {
 
 /**
  * Parses the message and names its blob: the part of a delivery that does not touch
- * mailboxes. A blob the store takes inline (up to BlobStore.inlineLimit, nearly all mail)
- * travels with the message and is written in the rows' transaction, so blob and rows share
- * one commit with the other deliveries of the group; a larger one is put() first.
+ * mailboxes, done on the parse worker when it can take it (parse-pool.ts). A blob the store
+ * takes inline (up to BlobStore.inlineLimit, nearly all mail) travels with the message and
+ * is written in the rows' transaction, so blob and rows share one commit with the other
+ * deliveries of the group; a larger one is put() first.
  */
 export async function prepareMessage(store: Store, raw: Buffer, internalDate = Date.now()): Promise<Omit<NewMessage, 'flags'>> {
-  const parsed = parseMessage(raw);
   const inline = raw.length <= (store.blobs.inlineLimit ?? 0);
+  const [offloaded, stored] = await Promise.all([parsePool.parse(raw, inline), inline ? null : store.blobs.put(raw)]);
+  const { metadata, searchText, summary } = offloaded ?? parsedFields(parseMessage(raw));
   // types.ts BlobId: the SHA-256 of the bytes, lower-case hex
-  const blobId = inline ? createHash('sha256').update(raw).digest('hex') : await store.blobs.put(raw);
-  return {
-    blobId,
-    size: raw.length,
-    internalDate,
-    metadata: storedMetadata(parsed),
-    searchText: searchTextOf(parsed),
-    summary: summaryOf(parsed),
-    ...(inline ? { content: raw } : {}),
-  };
+  const blobId = stored ?? offloaded?.blobId ?? createHash('sha256').update(raw).digest('hex');
+  return { blobId, size: raw.length, internalDate, metadata, searchText, summary, ...(inline ? { content: raw } : {}) };
 }
 
 /**
@@ -84,7 +77,7 @@ export async function deliverPrepared(
   prepared: Omit<NewMessage, 'flags'>,
   targets: DeliveryTarget[],
 ): Promise<Delivered[]> {
-  const boxes: Array<{ box: Mailbox; flags: string[] }> = [];
+  const boxes: Array<{ box: { id: number; accountId: number }; flags: string[] }> = [];
   const seen = new Set<number>();
   for (const t of targets) {
     const box = await resolveMailbox(ctx.store, t);
@@ -117,12 +110,25 @@ export async function appendMessage(
   return { uid: placed.uid, modseq: placed.modseq };
 }
 
-async function resolveMailbox(store: Store, t: DeliveryTarget): Promise<Mailbox> {
+/** INBOX ids per store and account, at most INBOX_MEMO of them. A known id stays right: the
+ *  INBOX row is never renamed (RENAME INBOX moves its messages, RFC 3501 §6.3.5), never
+ *  deleted while its account lives, and ids are not reused, so an account made anew has a
+ *  new id and a gone account's entry is never asked for again. */
+const inboxes = new WeakMap<Store, Map<number, number>>();
+const INBOX_MEMO = 10_000;
+
+async function resolveMailbox(store: Store, t: DeliveryTarget): Promise<{ id: number; accountId: number }> {
   if (t.mailbox && t.mailbox.toUpperCase() !== 'INBOX') {
     const named = await store.mail.getMailbox(t.accountId, t.mailbox);
     if (named) return named;
   }
+  let memo = inboxes.get(store);
+  if (!memo) inboxes.set(store, (memo = new Map()));
+  const known = memo.get(t.accountId);
+  if (known !== undefined) return { id: known, accountId: t.accountId };
   const inbox = await store.mail.getMailbox(t.accountId, 'INBOX');
   if (!inbox) throw new Error(`account ${t.accountId} has no INBOX`);
+  if (memo.size >= INBOX_MEMO) memo.clear();
+  memo.set(t.accountId, inbox.id);
   return inbox;
 }

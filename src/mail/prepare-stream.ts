@@ -6,9 +6,7 @@
  */
 import type { BlobId, BlobStore, NewMessage, Store } from '../store/types.js';
 import { MimeParser } from '../mime/parse.js';
-import { searchTextOf } from '../mime/search-text.js';
-import { summaryOf } from '../mime/summary.js';
-import { storedMetadata } from './stored-metadata.js';
+import { parsedFields } from './parsed-fields.js';
 
 export async function prepareStream(
   store: Store,
@@ -18,7 +16,7 @@ export async function prepareStream(
   const parser = new MimeParser();
   const { blobId, size } = await writeStream(store.blobs, pieces, (p) => parser.write(p));
   const parsed = parser.end();
-  return { blobId, size, internalDate, metadata: storedMetadata(parsed), searchText: searchTextOf(parsed), summary: summaryOf(parsed) };
+  return { blobId, size, internalDate, ...parsedFields(parsed) };
 }
 
 /** Stores the pieces as one blob; `each` sees every piece before it is written. */

@@ -98,3 +98,21 @@ test('the summary prepareMessage hands the store is the one its stored metadata 
     assert.deepEqual(prepared.summary, summaryOfJson(prepared.metadata));
   });
 });
+
+test('after RENAME INBOX, and for an account made anew under the same address, mail still lands in INBOX', async () => {
+  await withStore(async (store, bus) => {
+    const alice = await store.directory.addAccount({ address: 'alice@example.test', passwordHash: 'x' });
+    await deliver({ store, bus }, raw(1), [{ accountId: alice.id }]);
+    // RFC 3501 §6.3.5: the messages move to the new name, INBOX stays and stays the target
+    await store.mail.renameMailbox(alice.id, 'INBOX', 'Old');
+    await deliver({ store, bus }, raw(2), [{ accountId: alice.id }]);
+    const subjects = async (accountId: number, name: string) => (await store.mail.getMessages((await store.mail.getMailbox(accountId, name))!.id, [[1, Infinity]]))
+      .map((r) => JSON.parse(r.metadata).subject as string);
+    assert.deepEqual(await subjects(alice.id, 'Old'), ['hello 1']);
+    assert.deepEqual(await subjects(alice.id, 'INBOX'), ['hello 2']);
+    await store.directory.removeAccount('alice@example.test');
+    const again = await store.directory.addAccount({ address: 'alice@example.test', passwordHash: 'x' });
+    await deliver({ store, bus }, raw(3), [{ accountId: again.id }]);
+    assert.deepEqual(await subjects(again.id, 'INBOX'), ['hello 3']);
+  });
+});

@@ -24,7 +24,7 @@
 import type Database from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
-import { WorkerCalls } from './worker-calls.js';
+import { WorkerCalls } from '../../lib/worker-calls.js';
 
 /** Write commits before the worker starts. */
 const STARTUP_WRITES = 100;

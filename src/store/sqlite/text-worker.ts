@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { IndexBatch } from '../sql/text-indexer.js';
 import type { DB } from '../sql/schema.js';
-import { WorkerCalls, type Failed } from './worker-calls.js';
+import { WorkerCalls, type Failed } from '../../lib/worker-calls.js';
 
 // Plain JavaScript evaluated in the worker (no TypeScript loader there).
 const WORKER = `

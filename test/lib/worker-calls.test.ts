@@ -1,5 +1,5 @@
 /**
- * WorkerCalls (src/store/sqlite/worker-calls.ts), how the text worker and the checkpointer
+ * WorkerCalls (src/lib/worker-calls.ts), how the text worker and the checkpointer
  * talk to their threads: replies reach callers in order, and a worker that dies answers
  * every caller still waiting instead of leaving it waiting forever (the checkpointer waits
  * while it holds the store's one connection, so a hang there would stop every session).
@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
-import { WorkerCalls } from '../../src/store/sqlite/worker-calls.js';
+import { WorkerCalls } from '../../src/lib/worker-calls.js';
 
 // echoes numbers; 'fail' answers with an error, 'exit' ends the thread without a reply
 const WORKER = `
