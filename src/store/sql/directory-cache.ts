@@ -5,8 +5,8 @@
  * opened on it, and never stale:
  *  - writes through SqlDirectory clear it (before and after the write);
  *  - writes by another connection (the CLI in another process) are seen through `version`:
- *    SQLite's PRAGMA data_version changes whenever another connection has committed
- *    (https://www.sqlite.org/pragma.html#pragma_data_version), and then everything goes;
+ *    SQLite's meta('directory_version'), which triggers move with every write to a
+ *    directory table (migrations.ts), and then everything goes;
  *  - a read that was in flight while either happened is not kept (the generation moved).
  * Without such a version probe (PostgreSQL, where other nodes write) nothing is cached.
  */

@@ -113,8 +113,22 @@ const V2_SUBSCRIPTIONS: Step[] = [
       ON CONFLICT (account_id, name) DO NOTHING` },
 ];
 
+/** The tables SQLite's directory cache memoizes (sql/directory-cache.ts). */
+const DIRECTORY_TABLES = ['domains', 'accounts', 'aliases', 'forwards', 'lists', 'list_members'];
 
-const MIGRATIONS: Step[][] = [V1, V2_SMTP_STREAM, V2_IMAP_PERF, V2_SMTP_PERF, V2_URLAUTH, V2_SUBSCRIPTIONS];
+/** SQLite: meta('directory_version') moves with every write to a directory table, by any
+ *  connection and through any code (the CLI, a script's raw SQL), so the directory cache
+ *  knows when to forget without forgetting at each commit of mail (sqlite/open.ts). */
+const V2_DIRECTORY_VERSION: Step[] = [
+  { sql: `INSERT INTO meta (key, value) VALUES ('directory_version', 0) ON CONFLICT (key) DO NOTHING`, only: 'sqlite' },
+  ...DIRECTORY_TABLES.flatMap((table) => (['INSERT', 'UPDATE', 'DELETE'] as const).map((op): Step => ({
+    sql: `CREATE TRIGGER IF NOT EXISTS ${table}_${op.toLowerCase()}_directory_version AFTER ${op} ON ${table}
+      BEGIN UPDATE meta SET value = value + 1 WHERE key = 'directory_version'; END`,
+    only: 'sqlite',
+  }))),
+];
+
+const MIGRATIONS: Step[][] = [V1, V2_SMTP_STREAM, V2_IMAP_PERF, V2_SMTP_PERF, V2_URLAUTH, V2_SUBSCRIPTIONS, V2_DIRECTORY_VERSION];
 
 /** Fills the summary columns of every existing message, in batches by id. */
 async function fillSummaries(trx: Kysely<DB>): Promise<void> {

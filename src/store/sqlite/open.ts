@@ -59,13 +59,16 @@ async function connect(path: string, wal: WalSync, checkpoints: Checkpointer): P
     await wal.close();
     throw err;
   }
-  // one directory cache per connection: data_version moves when another connection commits.
-  // The probe runs beside Kysely's connection queue: while a streamed query holds the
-  // connection, better-sqlite3 refuses it, and NaN (never equal) means "no memo this time".
-  const dataVersion = raw.prepare('PRAGMA data_version').pluck();
+  // one directory cache per connection, kept while meta('directory_version') stands still:
+  // every write to a directory table moves it, whoever makes it (migrations.ts). (PRAGMA
+  // data_version would move with every commit of another connection: the text worker's,
+  // the delivery worker's.) The probe runs beside Kysely's connection queue: while a
+  // streamed query holds the connection, better-sqlite3 refuses it, and NaN (never equal)
+  // means "no memo this time".
+  const directoryVersion = raw.prepare(`SELECT value FROM meta WHERE key = 'directory_version'`).pluck();
   const probe = (): number => {
     try {
-      return dataVersion.get() as number;
+      return directoryVersion.get() as number;
     } catch {
       return NaN;
     }
