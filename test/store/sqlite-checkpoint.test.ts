@@ -59,8 +59,10 @@ test('SQLite: after a hundred-odd commits, a write reaches the database file sho
 test('SQLite: under writes that never pause, the WAL file stays bounded (it is started over, not grown)', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'posthorn-ckpt-'));
   const path = join(dir, 'posthorn.db');
-  // a restart after 256 frames (1 MiB) and a 1 MiB size limit, so a few MiB of mail shows it
-  const store = await openSqliteStore({ path, dataDir: dir, checkpoints: { restartFrames: 256, sizeLimit: 1024 * 1024 } });
+  // a restart after 256 frames (1 MiB) and a 1 MiB size limit, so a few MiB of mail shows
+  // it; the delay before a checkpoint shrunk likewise (10 ms, not 100): at full speed these
+  // deliveries write more than 1 MiB of WAL in 100 ms
+  const store = await openSqliteStore({ path, dataDir: dir, checkpoints: { restartFrames: 256, sizeLimit: 1024 * 1024, delayMs: 10 } });
   const bus = new ChangeBus(store.events);
   try {
     await store.directory.addDomain('ckpt.test');

@@ -55,7 +55,7 @@ type Checkpointed = { log: number };
 /** Runs `fn` while no statement of this thread's connection can run (Kysely's connection mutex). */
 export type HoldConnection = <T>(fn: () => Promise<T>) => Promise<T>;
 
-export interface CheckpointLimits { restartFrames: number; sizeLimit: number }
+export interface CheckpointLimits { restartFrames: number; sizeLimit: number; delayMs: number }
 
 export class Checkpointer {
   private writes = 0;
@@ -71,7 +71,7 @@ export class Checkpointer {
   private readonly limits: CheckpointLimits;
 
   constructor(private readonly path: string, limits: Partial<CheckpointLimits> = {}) {
-    this.limits = { restartFrames: RESTART_FRAMES, sizeLimit: SIZE_LIMIT, ...limits };
+    this.limits = { restartFrames: RESTART_FRAMES, sizeLimit: SIZE_LIMIT, delayMs: DELAY_MS, ...limits };
   }
 
   /** The main connection, whose automatic checkpoint this takes over, and how to hold it. */
@@ -89,7 +89,7 @@ export class Checkpointer {
     }
     if (this.running) this.again = true;
     else if (!this.timer) {
-      this.timer = setTimeout(() => this.run(), DELAY_MS);
+      this.timer = setTimeout(() => this.run(), this.limits.delayMs);
       this.timer.unref();
     }
   }
