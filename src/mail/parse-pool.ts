@@ -6,10 +6,10 @@
  * event loop goes on with the sockets and the SQL.
  *
  * The event loop still parses a message itself (parse() answers null) while the worker is
- * starting, when WAITING_MAX messages or WAITING_BYTES already wait for it (memory stays
- * bounded, and both threads stay busy), after the worker failed, and when the worker could not parse it (the
- * caller's own parse then throws what the worker saw). What is stored is the same either
- * way: both call parsedFields().
+ * starting; when WAITING_MAX messages or WAITING_BYTES already wait for it (memory stays
+ * bounded, and both threads stay busy); after the worker failed; and when the worker could
+ * not parse it (the caller's own parse then throws what the worker saw). What is stored is
+ * the same either way: both call parsedFields().
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../lib/start-worker.js';
