@@ -4,13 +4,15 @@
  * fsynced), and p50/p99 latency of the final 250. The server runs in its own process
  * (test/smtp/support/child-server.ts). Two loads, each run against Posthorn and then
  * against Postfix on 127.0.0.1:10025 (see /work/shared/anchors) in the same run, so the
- * ratio holds on a busy machine: a built-in client that keeps 20 sessions open and times
- * each final 250, and Postfix's smtp-source (`-s 20 -l 5000`, a connection per message,
- * no latency figures), when installed. Postfix lines are skipped when it does not answer.
+ * ratio holds on a busy machine: a built-in client that keeps 20 sessions open, pipelines
+ * and times each final 250; and, when installed, Postfix's smtp-source (`-s 20 -l 5000`, a
+ * connection per message, no latency figures), then the same with `-d` (sessions kept
+ * open, no pipelining). Postfix lines are skipped when it does not answer.
  * SMTP_BENCH_MESSAGES sets the count per load (default 10000). Beside each Posthorn rate
  * the server process's CPU time per message (/proc/PID/stat: user + system) is printed — the
  * figure to compare before/after a change on a shared machine. SMTP_BENCH_ONLY=persistent
- * or =source runs one load; SMTP_BENCH_PROF=DIR writes the server's --cpu-prof into DIR.
+ * runs the built-in client's load only, =source the two smtp-source loads;
+ * SMTP_BENCH_PROF=DIR writes the server's --cpu-prof into DIR.
  * Each load runs SMTP_BENCH_ROUNDS times (default 3) per server, Posthorn and Postfix taking
  * turns, and the summary compares the medians: Postfix's rate here moves by 2× within a
  * day with the disk and the machine's load, and one round of each was too few to tell.
@@ -46,9 +48,12 @@ async function startChild(dataDir: string): Promise<{ child: ChildProcess; port:
   return { child, port };
 }
 
-function smtpSource(port: number, rcpt: string, count: number): Result | null {
+/** smtp-source against `port`; `keep` (-d) sends every message of a session over one
+ *  connection instead of a connection per message. */
+function smtpSource(port: number, rcpt: string, count: number, keep = false): Result | null {
   const t0 = process.hrtime.bigint();
-  const r = spawnSync('smtp-source', ['-4', '-s', String(SESSIONS), '-l', String(SIZE), '-m', String(count), '-f', 'bench@far.test', '-t', rcpt, '-M', 'bench.test', `127.0.0.1:${port}`], { encoding: 'utf8', timeout: 600_000 });
+  const args = ['-4', ...(keep ? ['-d'] : []), '-s', String(SESSIONS), '-l', String(SIZE), '-m', String(count), '-f', 'bench@far.test', '-t', rcpt, '-M', 'bench.test', `127.0.0.1:${port}`];
+  const r = spawnSync('smtp-source', args, { encoding: 'utf8', timeout: 600_000 });
   const secs = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) {
     console.error(`smtp-source failed: ${(r.stderr ?? '').split('\n').slice(-3).join(' ')}`);
@@ -206,6 +211,10 @@ export async function run(): Promise<void> {
       } else {
         const load = `smtp-source -s ${SESSIONS} -l ${SIZE}, a connection per message`;
         rows.push(await alternate(load, () => measured(pid, MESSAGES, () => smtpSource(port, 'alice@example.test', MESSAGES)), postfix ? () => smtpSource(10025, 'user1@test', MESSAGES) : null));
+        // the same client with its sessions kept open (it does not pipeline, as the built-in
+        // client above does): the persistent load with a client that is neither server's own
+        const kept = `smtp-source -d -s ${SESSIONS} -l ${SIZE}, persistent sessions`;
+        rows.push(await alternate(kept, () => measured(pid, MESSAGES, () => smtpSource(port, 'alice@example.test', MESSAGES, true)), postfix ? () => smtpSource(10025, 'user1@test', MESSAGES, true) : null));
       }
     }
     summary(rows);
