@@ -1,9 +1,9 @@
 /**
  * Questions to a worker thread that answers each one in order (one postMessage, one reply
- * message), as the text worker, the checkpointer and the parse pool do. Callers wait in a queue, oldest
- * first. An error reply, the worker's 'error' event or its exit answers every caller still
- * waiting with { error }, so none waits forever on a worker that is gone — a caller may be
- * holding the store's one connection while it waits.
+ * message), as the text worker, the checkpointer and the parse pool do. Callers wait in a
+ * queue, oldest first. An error reply, the worker's 'error' event or its exit answers every
+ * caller still waiting with { error }, so none waits forever on a worker that is gone — a
+ * caller may be holding the store's one connection while it waits.
  */
 import type { Transferable, Worker } from 'node:worker_threads';
 

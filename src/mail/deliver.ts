@@ -77,7 +77,7 @@ export async function deliverPrepared(
   prepared: Omit<NewMessage, 'flags'>,
   targets: DeliveryTarget[],
 ): Promise<Delivered[]> {
-  const boxes: Array<{ box: { id: number; accountId: number }; flags: string[] }> = [];
+  const boxes: Array<{ box: Pick<Mailbox, 'id' | 'accountId'>; flags: string[] }> = [];
   const seen = new Set<number>();
   for (const t of targets) {
     const box = await resolveMailbox(ctx.store, t);
@@ -117,7 +117,7 @@ export async function appendMessage(
 const inboxes = new WeakMap<Store, Map<number, number>>();
 const INBOX_MEMO = 10_000;
 
-async function resolveMailbox(store: Store, t: DeliveryTarget): Promise<{ id: number; accountId: number }> {
+async function resolveMailbox(store: Store, t: DeliveryTarget): Promise<Pick<Mailbox, 'id' | 'accountId'>> {
   if (t.mailbox && t.mailbox.toUpperCase() !== 'INBOX') {
     const named = await store.mail.getMailbox(t.accountId, t.mailbox);
     if (named) return named;

@@ -61,10 +61,10 @@ async function connect(path: string, wal: WalSync, checkpoints: Checkpointer): P
   }
   // one directory cache per connection, kept while meta('directory_version') stands still:
   // every write to a directory table moves it, whoever makes it (migrations.ts). (PRAGMA
-  // data_version would move with every commit of another connection: the text worker's,
-  // the delivery worker's.) The probe runs beside Kysely's connection queue: while a
-  // streamed query holds the connection, better-sqlite3 refuses it, and NaN (never equal)
-  // means "no memo this time".
+  // data_version moves with every commit of another connection, each of the text worker's
+  // batches too.) The probe runs beside Kysely's connection queue: while a streamed query
+  // holds the connection, better-sqlite3 refuses it, and NaN (never equal) means "no memo
+  // this time".
   const directoryVersion = raw.prepare(`SELECT value FROM meta WHERE key = 'directory_version'`).pluck();
   const probe = (): number => {
     try {
