@@ -5,13 +5,11 @@
  * transaction, shared with concurrent deliveries by group commit. When a function here
  * resolves, everything is durable (ARCHITECTURE.md "Durability"); then the change bus is told.
  */
-import { createHash } from 'node:crypto';
 import type { Store, Mailbox, NewMessage } from '../store/types.js';
 import type { ChangeBus } from './changes.js';
 import { GroupCommitter } from './group-commit.js';
-import { parseMessage } from '../mime/parse.js';
 import { parsePool } from './parse-pool.js';
-import { parsedFields } from './parsed-fields.js';
+import { fieldsOfMessage } from './parsed-fields.js';
 
 export interface DeliveryContext {
   store: Store;
@@ -49,10 +47,11 @@ function committerFor(store: Store): GroupCommitter {
  */
 export async function prepareMessage(store: Store, raw: Buffer, internalDate = Date.now()): Promise<Omit<NewMessage, 'flags'>> {
   const inline = raw.length <= (store.blobs.inlineLimit ?? 0);
+  // an inline blob is named with the parse; a larger one by put(), meanwhile
   const [offloaded, stored] = await Promise.all([parsePool.parse(raw, inline), inline ? null : store.blobs.put(raw)]);
-  const { metadata, searchText, summary } = offloaded ?? parsedFields(parseMessage(raw));
-  // types.ts BlobId: the SHA-256 of the bytes, lower-case hex
-  const blobId = stored ?? offloaded?.blobId ?? createHash('sha256').update(raw).digest('hex');
+  const { blobId: named, metadata, searchText, summary } = offloaded ?? fieldsOfMessage(raw, inline);
+  const blobId = stored ?? named;
+  if (blobId === null) throw new Error('prepareMessage: an inline message was not named');
   return { blobId, size: raw.length, internalDate, metadata, searchText, summary, ...(inline ? { content: raw } : {}) };
 }
 

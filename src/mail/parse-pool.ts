@@ -9,23 +9,23 @@
  * starting; when WAITING_MAX messages or WAITING_BYTES already wait for it (memory stays
  * bounded, and both threads stay busy); after the worker failed; and when the worker could
  * not parse it (the caller's own parse then throws what the worker saw). What is stored is
- * the same either way: both call parsedFields().
+ * the same either way: both call parsed-fields.ts fieldsOfMessage().
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../lib/start-worker.js';
 import { WorkerCalls } from '../lib/worker-calls.js';
-import type { ParseReply, ParsedFields } from './parsed-fields.js';
+import type { ParseReply, fieldsOfMessage } from './parsed-fields.js';
 
 const WAITING_MAX = 32;
 /** Bytes of waiting messages at most (each is copied for the worker). */
 const WAITING_BYTES = 32 * 1024 * 1024;
 
-type Parsed = ParsedFields & { blobId: string | null };
+type Parsed = ReturnType<typeof fieldsOfMessage>;
 
 class ParsePool {
   private calls: WorkerCalls<ParseReply> | null = null;
+  /** Set while the worker starts and runs; `calls` once it has loaded. */
   private worker: Worker | null = null;
-  private starting = false;
   private failed = false;
   private bytes = 0;
 
@@ -55,8 +55,7 @@ class ParsePool {
   }
 
   private ready(): WorkerCalls<ParseReply> | null {
-    if (this.calls || this.failed || this.starting) return this.calls;
-    this.starting = true;
+    if (this.calls || this.failed || this.worker) return this.calls;
     let worker: Worker;
     try {
       worker = startWorker(new URL('./parse-worker.js', import.meta.url));
@@ -70,7 +69,6 @@ class ParsePool {
     worker.once('exit', () => this.fail());
     worker.once('message', () => {
       // the first message says the worker has loaded; questions go to it from then on
-      this.starting = false;
       if (!this.failed) this.calls = new WorkerCalls<ParseReply>(worker);
       // again: a 'message' listener added to a worker refs its port
       worker.unref();
@@ -80,7 +78,6 @@ class ParsePool {
 
   private fail(): void {
     this.failed = true;
-    this.starting = false;
     this.calls = null;
     const w = this.worker;
     this.worker = null;
