@@ -6,23 +6,10 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { posthorn, serve, tempData, Talk } from './support.js';
+import { mxSend, posthorn, serve, tempData } from './support.js';
 
 async function rcpt(port: number, address: string): Promise<string> {
-  const mx = await Talk.open(port);
-  try {
-    await mx.until(/^220 /);
-    mx.send('EHLO remote.test\r\n');
-    await mx.until(/^250 /);
-    mx.send('MAIL FROM:<bob@remote.test>\r\n');
-    await mx.until(/^250 /);
-    mx.send(`RCPT TO:<${address}>\r\n`);
-    const reply = await mx.until(/^\d{3} /m);
-    mx.send('QUIT\r\n');
-    return reply;
-  } finally {
-    mx.close();
-  }
+  return (await mxSend(port, address)).rcpt;
 }
 
 test('a user, alias and domain added or removed by the CLI while the server runs count at the next RCPT', async () => {

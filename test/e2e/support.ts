@@ -116,3 +116,30 @@ export class Talk {
     this.sock.destroy();
   }
 }
+
+/** One conversation on the MX port from bob@remote.test: EHLO, MAIL, RCPT TO `to`; when the
+ *  RCPT got 250 and `message` is given (header and body, without the final dot), DATA with it.
+ *  Returns the RCPT reply and the reply to the message's end (null when none was sent). */
+export async function mxSend(port: number, to: string, message?: string): Promise<{ rcpt: string; data: string | null }> {
+  const mx = await Talk.open(port);
+  try {
+    await mx.until(/^220 /);
+    mx.send('EHLO remote.test\r\n');
+    await mx.until(/^250 /);
+    mx.send('MAIL FROM:<bob@remote.test>\r\n');
+    await mx.until(/^250 /);
+    mx.send(`RCPT TO:<${to}>\r\n`);
+    const rcpt = await mx.until(/^\d{3} /m);
+    let data: string | null = null;
+    if (message !== undefined && /^250 /m.test(rcpt)) {
+      mx.send('DATA\r\n');
+      await mx.until(/^354 /);
+      mx.send(`${message}.\r\n`);
+      data = await mx.until(/^\d{3} /m);
+    }
+    mx.send('QUIT\r\n');
+    return { rcpt, data };
+  } finally {
+    mx.close();
+  }
+}

@@ -39,6 +39,15 @@ test('a directory change committed by another connection is seen at the next rea
     assert.deepEqual(await d.lookup('bob@example.test'), { kind: 'forward', to: 'b@remote.test' }, 'a forward added elsewhere');
     cli.prepare('DELETE FROM forwards').run();
     assert.equal(await d.lookup('bob@example.test'), null, 'a forward removed elsewhere');
+    // every directory table is watched (migrations.ts triggers), aliases and members too
+    cli.prepare(`INSERT INTO aliases (source_key, source, domain, target_key, target)
+      VALUES ('bob@example.test', 'bob@example.test', 'example.test', 'alice@example.test', 'alice@example.test')`).run();
+    assert.deepEqual(await d.lookup('bob@example.test'), { kind: 'alias', targets: ['alice@example.test'] }, 'an alias added elsewhere');
+    await d.createList({ address: 'team@example.test', owner: 'alice@example.test', posting: 'anyone' });
+    for (let i = 0; i < 2; i++) assert.deepEqual((await d.lookup('team@example.test'))?.kind, 'list');
+    cli.prepare(`INSERT INTO list_members (list_key, member_key, member) VALUES ('team@example.test', 'x@remote.test', 'x@remote.test')`).run();
+    const team = await d.lookup('team@example.test');
+    assert.deepEqual(team?.kind === 'list' ? team.list.members : null, ['x@remote.test'], 'a list member added elsewhere');
   } finally {
     cli.close();
     await store.close();
