@@ -14,7 +14,7 @@ import net from 'node:net';
 import { hashPassword } from '../src/auth/password.js';
 import { silentLogger } from '../src/lib/log.js';
 import { ChangeBus } from '../src/mail/changes.js';
-import { storedMetadata } from '../src/mail/stored-metadata.js';
+import { storedMetadata } from '../src/mime/stored-metadata.js';
 import { parseMessage } from '../src/mime/parse.js';
 import { searchTextOf } from '../src/mime/search-text.js';
 import { summaryOf } from '../src/mime/summary.js';

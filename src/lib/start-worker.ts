@@ -6,13 +6,13 @@
  * and requires the .ts file instead.
  */
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { Worker, type WorkerOptions } from 'node:worker_threads';
 
-export function startWorker(module: URL): Worker {
+export function startWorker(module: URL, options: Pick<WorkerOptions, 'workerData'> = {}): Worker {
   // --input-type is for the parent's own -e code: a worker given it would refuse its file,
   // and run the CommonJS below as a module
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--input-type'));
-  if (!import.meta.url.endsWith('.ts')) return new Worker(module, { execArgv });
+  if (!import.meta.url.endsWith('.ts')) return new Worker(module, { ...options, execArgv });
   const source = fileURLToPath(module).replace(/\.js$/, '.ts');
-  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { eval: true, execArgv });
+  return new Worker(`require('tsx/cjs'); require(${JSON.stringify(source)});`, { ...options, eval: true, execArgv });
 }

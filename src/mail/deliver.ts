@@ -9,7 +9,7 @@ import type { Store, Mailbox, NewMessage } from '../store/types.js';
 import type { ChangeBus } from './changes.js';
 import { GroupCommitter } from './group-commit.js';
 import { parsePool } from './parse-pool.js';
-import { fieldsOfMessage } from './parsed-fields.js';
+import { fieldsOfMessage } from '../mime/stored-fields.js';
 
 export interface DeliveryContext {
   store: Store;
@@ -66,7 +66,12 @@ export async function deliver(
   targets: DeliveryTarget[],
   opts: { internalDate?: number } = {},
 ): Promise<Delivered[]> {
-  return deliverPrepared(ctx, await prepareMessage(ctx.store, raw, opts.internalDate), targets);
+  const internalDate = opts.internalDate ?? Date.now();
+  const boxes = await mailboxesOf(ctx.store, targets);
+  // the store's own way of parsing and writing in one step, where it has one (SQLite)
+  const placed = await ctx.store.mail.appendRaw?.(raw, boxes.map(({ box, flags }) => ({ mailboxId: box.id, flags })), internalDate)
+    ?? await appendPrepared(ctx.store, await prepareMessage(ctx.store, raw, internalDate), boxes);
+  return published(ctx, boxes, placed);
 }
 
 /** deliver() for a message already stored and parsed (prepareMessage, or prepareStream for
@@ -76,17 +81,32 @@ export async function deliverPrepared(
   prepared: Omit<NewMessage, 'flags'>,
   targets: DeliveryTarget[],
 ): Promise<Delivered[]> {
-  const boxes: Array<{ box: Pick<Mailbox, 'id' | 'accountId'>; flags: string[] }> = [];
+  const boxes = await mailboxesOf(ctx.store, targets);
+  return published(ctx, boxes, await appendPrepared(ctx.store, prepared, boxes));
+}
+
+type Target = { box: Pick<Mailbox, 'id' | 'accountId'>; flags: string[] };
+type Placed = Array<{ mailboxId: number; uid: number; modseq: number }>;
+
+/** The targets' mailboxes, each once. */
+async function mailboxesOf(store: Store, targets: DeliveryTarget[]): Promise<Target[]> {
+  const boxes: Target[] = [];
   const seen = new Set<number>();
   for (const t of targets) {
-    const box = await resolveMailbox(ctx.store, t);
+    const box = await resolveMailbox(store, t);
     if (seen.has(box.id)) continue;
     seen.add(box.id);
     boxes.push({ box, flags: t.flags ?? [] });
   }
-  const placed = await committerFor(ctx.store).append(
-    boxes.map(({ box, flags }) => ({ mailboxId: box.id, message: { ...prepared, flags } })),
-  );
+  return boxes;
+}
+
+function appendPrepared(store: Store, prepared: Omit<NewMessage, 'flags'>, boxes: Target[]): Promise<Placed> {
+  return committerFor(store).append(boxes.map(({ box, flags }) => ({ mailboxId: box.id, message: { ...prepared, flags } })));
+}
+
+/** Tells the change bus (after the commit) and says where each copy went. */
+async function published(ctx: DeliveryContext, boxes: Target[], placed: Placed): Promise<Delivered[]> {
   const out = placed.map((p, i) => ({ accountId: boxes[i].box.accountId, ...p }));
   for (const d of out) {
     await ctx.bus.publish({ type: 'append', accountId: d.accountId, mailboxId: d.mailboxId, uid: d.uid, modseq: d.modseq });
@@ -103,10 +123,15 @@ export async function appendMessage(
 ): Promise<{ uid: number; modseq: number }> {
   const box = await ctx.store.mail.getMailboxById(mailboxId);
   if (!box) throw new Error(`mailbox ${mailboxId} does not exist`);
-  const prepared = await prepareMessage(ctx.store, raw, opts.internalDate);
-  const [placed] = await committerFor(ctx.store).append([{ mailboxId, message: { ...prepared, flags: opts.flags ?? [] } }]);
-  await ctx.bus.publish({ type: 'append', accountId: box.accountId, mailboxId, uid: placed.uid, modseq: placed.modseq });
-  return { uid: placed.uid, modseq: placed.modseq };
+  const [d] = await published(ctx, [{ box, flags: opts.flags ?? [] }], await placeOne(ctx.store, mailboxId, raw, opts.flags ?? [], opts.internalDate ?? Date.now()));
+  return { uid: d.uid, modseq: d.modseq };
+}
+
+async function placeOne(store: Store, mailboxId: number, raw: Buffer, flags: string[], internalDate: number): Promise<Placed> {
+  const placed = await store.mail.appendRaw?.(raw, [{ mailboxId, flags }], internalDate);
+  if (placed) return placed;
+  const prepared = await prepareMessage(store, raw, internalDate);
+  return committerFor(store).append([{ mailboxId, message: { ...prepared, flags } }]);
 }
 
 /** INBOX ids per store and account, at most INBOX_MEMO of them. A known id stays right: the

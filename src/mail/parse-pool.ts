@@ -9,12 +9,13 @@
  * starting; when WAITING_MAX messages or WAITING_BYTES already wait for it (memory stays
  * bounded, and both threads stay busy); after the worker failed; and when the worker could
  * not parse it (the caller's own parse then throws what the worker saw). What is stored is
- * the same either way: both call parsed-fields.ts fieldsOfMessage().
+ * the same either way: both call mime/stored-fields.ts fieldsOfMessage().
  */
 import type { Worker } from 'node:worker_threads';
 import { startWorker } from '../lib/start-worker.js';
 import { WorkerCalls } from '../lib/worker-calls.js';
-import type { ParseReply, fieldsOfMessage } from './parsed-fields.js';
+import type { fieldsOfMessage } from '../mime/stored-fields.js';
+import type { ParseReply } from './parse-worker.js';
 
 const WAITING_MAX = 32;
 /** Bytes of waiting messages at most (each is copied for the worker). */

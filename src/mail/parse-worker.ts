@@ -3,7 +3,17 @@
  * a delivery stores beside the bytes (prepareMessage in deliver.ts), in the order asked.
  */
 import { parentPort } from 'node:worker_threads';
-import { fieldsOfMessage, type ParseAsk, type ParseReply } from './parsed-fields.js';
+import { fieldsOfMessage } from '../mime/stored-fields.js';
+
+/** A message for the parse worker: its bytes, and whether to name its blob. */
+export interface ParseAsk {
+  raw: Uint8Array;
+  hash: boolean;
+}
+
+/** A parse that threw is answered as unparsed (the caller parses again and sees the error
+ *  itself); an `error` reply would end every question waiting (lib/worker-calls.ts). */
+export type ParseReply = ReturnType<typeof fieldsOfMessage> | { unparsed: string };
 
 const port = parentPort;
 if (!port) throw new Error('parse-worker.ts runs as a worker thread');

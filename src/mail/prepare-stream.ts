@@ -6,7 +6,7 @@
  */
 import type { BlobId, BlobStore, NewMessage, Store } from '../store/types.js';
 import { MimeParser } from '../mime/parse.js';
-import { parsedFields } from './parsed-fields.js';
+import { parsedFields } from '../mime/stored-fields.js';
 
 export async function prepareStream(
   store: Store,

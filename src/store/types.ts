@@ -141,7 +141,7 @@ export interface NewMessage {
   size: number;
   internalDate: number;
   flags: Flag[];
-  /** JSON of mime/types ParsedMessage (as mail/stored-metadata.ts writes it). */
+  /** JSON of mime/types ParsedMessage (as mime/stored-metadata.ts writes it). */
   metadata: string;
   /** Text for the full-text index: decoded header fields and text parts. */
   searchText: string;
@@ -203,6 +203,11 @@ export interface MailStore {
    *  recipient delivery and batched appends. Returns the assigned UIDs in item order.
    *  UserError 'quota' (nothing stored) if an account would go over its quota. */
   append(items: Array<{ mailboxId: number; message: NewMessage }>): Promise<Array<{ mailboxId: number; uid: number; modseq: number }>>;
+  /** Where a backend has it (SQLite: a writer thread): parses `raw` itself and appends it to
+   *  every target, blob and rows in one durable transaction — what mail/deliver.ts's
+   *  prepareMessage and append() together store. Resolves null when it cannot take this
+   *  message now (the caller then goes that way); throws as append() does. */
+  appendRaw?(raw: Uint8Array, targets: Array<{ mailboxId: number; flags: Flag[] }>, internalDate: number): Promise<Array<{ mailboxId: number; uid: number; modseq: number }> | null>;
   /** Copies messages to another mailbox (same account or not): new UIDs, same blob.
    *  Returns [sourceUid, destinationUid] pairs in source UID order. */
   copy(fromMailboxId: number, uids: UidRanges, toMailboxId: number): Promise<Array<[number, number]>>;

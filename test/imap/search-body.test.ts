@@ -1,7 +1,7 @@
 /**
  * SEARCH BODY over real sockets, on SQLite and PostgreSQL: the full-text index holds header
  * fields and body text together, and message rows no longer keep the body text
- * (mail/stored-metadata.ts), so a string found in a header field as well is checked against
+ * (mime/stored-metadata.ts), so a string found in a header field as well is checked against
  * the body parsed from the message itself. RFC 3501 §6.4.4: BODY matches "the body of the
  * message", TEXT "the header or body".
  */

@@ -10,7 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parsePool } from '../../src/mail/parse-pool.js';
-import { parsedFields } from '../../src/mail/parsed-fields.js';
+import { parsedFields } from '../../src/mime/stored-fields.js';
 import { parseMessage } from '../../src/mime/parse.js';
 
 const FIXTURES = new URL('../fixtures/mime/', import.meta.url).pathname;

@@ -6,6 +6,7 @@ import type {
   ChangesSince, Flag, FlagMode, MailStore, Mailbox, MailboxStatus, MailboxView, MessageFlags, MessageHead, MessageRow, MessageSummary, NewMessage, SortField,
   SpecialUse, StoreFlagsResult, UidRanges,
 } from '../types.js';
+import { INLINE_BLOB_LIMIT } from './blob-rows.js';
 import type { Sql } from './db.js';
 import * as mb from './mailboxes.js';
 import * as msg from './messages.js';
@@ -22,10 +23,21 @@ import * as view from './view.js';
 
 export class SqlMailStore implements MailStore {
   private readonly indexer: TextIndexer;
+  readonly appendRaw?: MailStore['appendRaw'];
 
-  /** `offload`: where text-index batches can run off the event loop (SQLite's worker). */
-  constructor(private readonly s: Sql, offload?: () => IndexBatch | null) {
+  /** `offload`: where text-index batches can run off the event loop (SQLite's worker);
+   *  `writer`: where appendRaw parses and writes (SQLite's message writer, for messages
+   *  whose blob the database keeps inline). */
+  constructor(private readonly s: Sql, offload?: () => IndexBatch | null, writer?: NonNullable<MailStore['appendRaw']>) {
     this.indexer = new TextIndexer(s, offload);
+    if (writer) {
+      this.appendRaw = async (raw, targets, internalDate) => {
+        if (raw.length > INLINE_BLOB_LIMIT || targets.length === 0) return null;
+        const placed = await writer(raw, targets, internalDate);
+        if (placed) this.indexer.poke(placed.length);
+        return placed;
+      };
+    }
   }
 
   /** Stops the background text indexer (the store is closing). */

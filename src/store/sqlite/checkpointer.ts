@@ -17,8 +17,8 @@
  * the WAL over only when a write begins with every frame already copied, and under steady
  * load a commit always lands while the checkpoint runs (1.3 GB after a minute of imaptest's
  * 50 clients). So once the WAL holds RESTART_FRAMES, the next checkpoint runs while this
- * thread holds Kysely's one connection (`hold`): no write of ours lands meanwhile (the text
- * worker also writes only under it), it copies the little the last one left, and our next
+ * thread holds Kysely's one connection and the write gate (`hold`): no write of ours lands
+ * meanwhile (the text worker also writes only under it, the message writer only with the gate), it copies the little the last one left, and our next
  * write starts the WAL over, cut back to SIZE_LIMIT if a burst made the file larger.
  */
 import type Database from 'better-sqlite3';
@@ -52,7 +52,8 @@ parentPort.on('message', (m) => {
 /** What a checkpoint reports: the frames the WAL holds. */
 type Checkpointed = { log: number };
 
-/** Runs `fn` while no statement of this thread's connection can run (Kysely's connection mutex). */
+/** Runs `fn` while no other write of this process can run: it holds Kysely's connection
+ *  mutex and the write gate (write-gate.ts), as open.ts makes it. */
 export type HoldConnection = <T>(fn: () => Promise<T>) => Promise<T>;
 
 export interface CheckpointLimits { restartFrames: number; sizeLimit: number; delayMs: number }

@@ -1,7 +1,10 @@
 /**
- * Kysely's SQLite dialect with three changes: transactions begin IMMEDIATE (the write lock
+ * Kysely's SQLite dialect with four changes: transactions begin IMMEDIATE (the write lock
  * is taken up front, so a read-then-write transaction never fails to upgrade while
- * another process writes; busy_timeout waits instead); prepared statements are cached
+ * another process writes; busy_timeout waits instead); every write (a transaction, an
+ * autocommitted statement) first takes the process's write gate, so it never meets the
+ * message writer thread's lock in a busy wait that would stop the event loop
+ * (write-gate.ts); prepared statements are cached
  * (Kysely prepares every query anew otherwise); and a write is durable before its caller
  * resumes: after a COMMIT or an autocommitted write the connection is released to the next
  * query at once, and the caller waits for the WAL's fdatasync off the event loop
@@ -14,10 +17,12 @@ import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, typ
 import type { Checkpointer } from './checkpointer.js';
 import { sqlStats } from './sql-stats.js';
 import type { WalSync } from './wal-sync.js';
+import type { WriteGate } from './write-gate.js';
 
 const CACHE_LIMIT = 500;
+const BEGIN = 'BEGIN IMMEDIATE';
 
-function cachedDatabase(db: Database.Database): SqliteDatabase {
+export function cachedDatabase(db: Database.Database): SqliteDatabase {
   const cache = new Map<string, SqliteStatement>();
   // The dialect asks for the statement it just ran (is it read-only?): no second lookup.
   let lastText = '';
@@ -42,7 +47,12 @@ function cachedDatabase(db: Database.Database): SqliteDatabase {
 export class ImmediateSqliteDialect extends SqliteDialect {
   private readonly cached: SqliteDatabase;
 
-  constructor(private readonly raw: Database.Database, private readonly wal: WalSync, private readonly checkpoints: Checkpointer) {
+  constructor(
+    private readonly raw: Database.Database,
+    private readonly wal: WalSync,
+    private readonly checkpoints: Checkpointer,
+    private readonly gate: WriteGate,
+  ) {
     const cached = cachedDatabase(raw);
     super({ database: cached });
     this.cached = cached;
@@ -50,8 +60,32 @@ export class ImmediateSqliteDialect extends SqliteDialect {
 
   override createDriver(): Driver {
     const driver = super.createDriver();
+    const gate = this.gate;
     driver.beginTransaction = async (conn: DatabaseConnection) => {
-      await conn.executeQuery(CompiledQuery.raw('BEGIN IMMEDIATE'));
+      await gate.lock();
+      try {
+        await conn.executeQuery(CompiledQuery.raw(BEGIN));
+      } catch (err) {
+        gate.unlock();
+        throw err;
+      }
+    };
+    const commit = driver.commitTransaction.bind(driver);
+    const rollback = driver.rollbackTransaction.bind(driver);
+    driver.commitTransaction = async (conn: DatabaseConnection) => {
+      try {
+        await commit(conn);
+      } finally {
+        // a COMMIT that failed leaves the transaction open: Kysely rolls it back next
+        if (!this.raw.inTransaction) gate.unlock();
+      }
+    };
+    driver.rollbackTransaction = async (conn: DatabaseConnection) => {
+      try {
+        await rollback(conn);
+      } finally {
+        gate.unlock();
+      }
     };
     // Between acquire and release the one connection serves one caller, so a write seen
     // in that window is that caller's: it waits for the sync after giving the connection up.
@@ -63,10 +97,18 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     const wrap = (conn: DatabaseConnection): DatabaseConnection => ({
       executeQuery: async <R>(q: CompiledQuery): Promise<QueryResult<R>> => {
         const inTx = this.raw.inTransaction;
-        const started = sqlStats ? process.hrtime.bigint() : 0n;
-        const r = await conn.executeQuery<R>(q);
-        sqlStats?.record(q.sql, Number(process.hrtime.bigint() - started));
         const wrote = !(this.cached.prepare(q.sql) as unknown as Database.Statement).readonly;
+        // (BEGIN IMMEDIATE counts as a write; beginTransaction took the gate for it)
+        const gated = wrote && !inTx && q.sql !== BEGIN;
+        if (gated) await gate.lock();
+        let r: QueryResult<R>;
+        try {
+          const started = sqlStats ? process.hrtime.bigint() : 0n;
+          r = await conn.executeQuery<R>(q);
+          sqlStats?.record(q.sql, Number(process.hrtime.bigint() - started));
+        } finally {
+          if (gated) gate.unlock();
+        }
         if (this.raw.inTransaction) txWrote ||= wrote;
         else {
           // a transaction that wrote ended (SQLite calls COMMIT "read-only": test the

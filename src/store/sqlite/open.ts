@@ -5,9 +5,11 @@
  * Migrations run on open. Stores opened on the same file in one process share one
  * connection (reference-counted): better-sqlite3 is synchronous, so a second connection
  * waiting on busy_timeout would block the event loop while the first one's transaction
- * needs it to finish — a deadlock. Kysely serializes use of the shared connection. (The
- * checkpointer's worker has a connection of its own, but it only ever runs PASSIVE
- * checkpoints, which never wait: checkpointer.ts.)
+ * needs it to finish — a deadlock. Kysely serializes use of the shared connection. Worker
+ * threads have connections of their own: the checkpointer's runs PASSIVE checkpoints, which
+ * never wait (checkpointer.ts); the text worker's and the message writer's write, each
+ * only while holding the write gate the event loop's writes take too (write-gate.ts,
+ * text-worker.ts, writer.ts).
  */
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, realpathSync } from 'node:fs';
@@ -29,17 +31,19 @@ import { SqlUrlAuthKeys } from '../sql/urlauth.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
 import { TieredBlobStore } from './blobs.js';
-import { Checkpointer, type CheckpointLimits } from './checkpointer.js';
+import { Checkpointer, type CheckpointLimits, type HoldConnection } from './checkpointer.js';
 import { ImmediateSqliteDialect } from './dialect.js';
 import { localEvents, localLocks } from './local.js';
 import { TextWorker } from './text-worker.js';
 import { WalSync } from './wal-sync.js';
+import { WriteGate } from './write-gate.js';
+import { MessageWriter } from './writer.js';
 
-interface Opened { db: Kysely<DB>; raw: Database.Database; cache: DirectoryCache }
-interface Shared { db: Promise<Opened>; wal: WalSync; checkpoints: Checkpointer; texts: Promise<TextWorker>; refs: number }
+interface Opened { db: Kysely<DB>; raw: Database.Database; cache: DirectoryCache; hold: HoldConnection }
+interface Shared { db: Promise<Opened>; wal: WalSync; checkpoints: Checkpointer; texts: Promise<TextWorker>; writer: MessageWriter; refs: number }
 const open = new Map<string, Shared>();
 
-async function connect(path: string, wal: WalSync, checkpoints: Checkpointer): Promise<Opened> {
+async function connect(path: string, wal: WalSync, checkpoints: Checkpointer, gate: WriteGate): Promise<Opened> {
   const raw = new Database(path);
   raw.pragma('busy_timeout = 10000'); // first: the pragmas below may wait for another process
   raw.pragma('journal_mode = WAL');
@@ -49,8 +53,18 @@ async function connect(path: string, wal: WalSync, checkpoints: Checkpointer): P
   // sql/text.ts: a pending text is matched with JavaScript's case folding (needle lower-cased)
   raw.function(CONTAINS_FN, { deterministic: true }, (hay: unknown, needle: unknown) =>
     (typeof hay === 'string' && typeof needle === 'string' && hay.toLowerCase().includes(needle) ? 1 : 0));
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal, checkpoints) });
-  checkpoints.attach(raw, (fn) => db.connection().execute(() => fn()));
+  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal, checkpoints, gate) });
+  // what a worker's write that no other write may meet runs under (the text worker's
+  // batches, the checkpointer's restart): Kysely's one connection, and the write gate
+  const hold: HoldConnection = (fn) => db.connection().execute(async () => {
+    await gate.lock();
+    try {
+      return await fn();
+    } finally {
+      gate.unlock();
+    }
+  });
+  checkpoints.attach(raw, hold);
   try {
     await migrate(db, 'sqlite');
   } catch (err) {
@@ -73,7 +87,7 @@ async function connect(path: string, wal: WalSync, checkpoints: Checkpointer): P
       return NaN;
     }
   };
-  return { db, raw, cache: new DirectoryCache(probe) };
+  return { db, raw, cache: new DirectoryCache(probe), hold };
 }
 
 /** Sql.ints over better-sqlite3's pluck mode. The statement runs while holding Kysely's one
@@ -92,20 +106,22 @@ function pluckInts(o: Opened): (q: CompiledQuery) => Promise<number[]> {
   });
 }
 
-async function acquire(key: string, limits?: Partial<CheckpointLimits>): Promise<Opened & { texts: TextWorker }> {
+async function acquire(key: string, limits?: Partial<CheckpointLimits>): Promise<Opened & { texts: TextWorker; writer: MessageWriter }> {
   let sh = open.get(key);
   if (!sh) {
     const wal = new WalSync(key);
     const checkpoints = new Checkpointer(key, limits);
-    const db = connect(key, wal, checkpoints);
-    const texts = db.then((o) => new TextWorker(key, o.db, () => checkpoints.wrote()));
+    const gate = new WriteGate();
+    const db = connect(key, wal, checkpoints, gate);
+    const texts = db.then((o) => new TextWorker(key, o.hold, () => checkpoints.wrote()));
     texts.catch(() => {}); // the failure is db's, reported by acquire
-    sh = { db, wal, checkpoints, texts, refs: 0 };
+    const writer = new MessageWriter(key, gate, () => checkpoints.wrote());
+    sh = { db, wal, checkpoints, texts, writer, refs: 0 };
     open.set(key, sh);
   }
   sh.refs++;
   try {
-    return { ...(await sh.db), texts: await sh.texts };
+    return { ...(await sh.db), texts: await sh.texts, writer: sh.writer };
   } catch (err) {
     if (--sh.refs === 0) open.delete(key);
     throw err;
@@ -117,6 +133,7 @@ async function releaseDb(key: string): Promise<void> {
   if (!sh || --sh.refs > 0) return;
   open.delete(key);
   const { db } = await sh.db;
+  await sh.writer.close();
   await (await sh.texts).close();
   await sh.checkpoints.close();
   await db.destroy();
@@ -135,7 +152,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string; che
   const s = makeSql(db, 'sqlite', pluckInts(opened));
   let closed = false;
   const events = localEvents(key);
-  const mail = new SqlMailStore(s, () => opened.texts.batch);
+  const mail = new SqlMailStore(s, () => opened.texts.batch, (raw, targets, internalDate) => opened.writer.append(raw, targets, internalDate));
   return {
     kind: 'sqlite',
     blobs: new CachedBlobStore(new TieredBlobStore(

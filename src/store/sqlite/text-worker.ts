@@ -6,19 +6,18 @@
  * transaction: read the oldest pending texts, insert them into message_fts, delete them
  * from fts_pending), so the index is built on the machine's other core.
  *
- * The batch runs while this thread holds Kysely's one connection (connection().execute):
- * no statement of ours can then meet the worker's write lock, whose busy wait would block
- * the event loop. Sessions that need no SQL in the meantime go on. Indexing is
+ * The batch runs while this thread holds Kysely's one connection and the write gate
+ * (`hold`, open.ts): no statement of ours, nor the message writer's (writer.ts), can then
+ * meet the worker's write lock, whose busy wait would block the event loop. Sessions that need no SQL in the meantime go on. Indexing is
  * bookkeeping, never data: the worker's commit is not fsynced by itself (synchronous=NORMAL;
  * the next fsynced commit of the WAL covers it), and after a crash a text that was not
  * moved is still pending. If the worker fails, the indexer goes back to indexing on the
  * event loop (text-indexer.ts).
  */
-import type { Kysely } from 'kysely';
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { IndexBatch } from '../sql/text-indexer.js';
-import type { DB } from '../sql/schema.js';
+import type { HoldConnection } from './checkpointer.js';
 import { WorkerCalls, type Failed } from '../../lib/worker-calls.js';
 
 // Plain JavaScript evaluated in the worker (no TypeScript loader there).
@@ -51,7 +50,7 @@ export class TextWorker {
   private calls: WorkerCalls<Moved> | null = null;
   private failed = false;
 
-  constructor(private readonly path: string, private readonly db: Kysely<DB>, private readonly wrote: () => void) {}
+  constructor(private readonly path: string, private readonly hold: HoldConnection, private readonly wrote: () => void) {}
 
   /** The batch runner for TextIndexer, or null once the worker has failed. */
   get batch(): IndexBatch | null {
@@ -59,7 +58,7 @@ export class TextWorker {
   }
 
   private async run(limit: number): Promise<{ moved: number; took: number }> {
-    const done = await this.db.connection().execute(async () => {
+    const done = await this.hold(async () => {
       const reply = await this.ask(limit);
       if ('error' in reply) {
         this.fail();

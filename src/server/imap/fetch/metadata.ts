@@ -2,7 +2,7 @@
  * Parsed message metadata for FETCH, kept for recently fetched messages: clients fetch the
  * same messages again and again (ENVELOPE, BODYSTRUCTURE, sections by stored offsets), and
  * reading and parsing the stored JSON (up to ~8 KB a message in rows written before
- * mail/stored-metadata.ts dropped the body text) was the largest cost of rendering a FETCH
+ * mime/stored-metadata.ts dropped the body text) was the largest cost of rendering a FETCH
  * response. Only what FETCH uses is kept (envelope,
  * part tree, size, body offset: a sixth of the JSON), so the cache holds several times the
  * messages it held whole, and a FETCH whose messages are all cached reads no metadata at

@@ -1,7 +1,7 @@
 /**
  * The body text of a stored message, for SEARCH BODY where the full-text index cannot tell
  * a body hit from a header hit (evaluate.ts needsBodyText): message rows keep no body text
- * (mail/stored-metadata.ts), so the message is parsed again — from its blob in pieces, so
+ * (mime/stored-metadata.ts), so the message is parsed again — from its blob in pieces, so
  * a 50 MB message costs one piece of memory at a time, not its whole size; a message the
  * blob cache keeps (BlobStore.cachedUpTo) is read whole, from the cache when it is there.
  */

@@ -111,7 +111,7 @@ function inHeaders(meta: ParsedMessage, value: string): boolean {
 }
 
 /** True when evaluating a BODY key of `key` for this index hit needs the message's body
- *  text, which its stored metadata lacks (mail/stored-metadata.ts): a header field contains
+ *  text, which its stored metadata lacks (mime/stored-metadata.ts): a header field contains
  *  the string too, so the index hit alone does not tell. */
 export function needsBodyText(key: SearchKey, meta: ParsedMessage, uid: number, env: SearchEnv): boolean {
   return meta.text === '' && anyKey(key, (k) => k.kind === 'body' && (env.textHits.get(k.value)?.has(uid) ?? false) && inHeaders(meta, k.value));

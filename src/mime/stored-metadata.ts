@@ -7,7 +7,7 @@
  * for the few messages where that is needed (server/imap/search/body-text.ts). Rows written
  * before this change keep their text; readers treat '' as "not stored".
  */
-import type { ParsedMessage } from '../mime/types.js';
+import type { ParsedMessage } from './types.js';
 
 export function storedMetadata(parsed: ParsedMessage): string {
   return JSON.stringify({ ...parsed, text: '' });
