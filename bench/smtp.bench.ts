@@ -16,6 +16,9 @@
  * Each load runs SMTP_BENCH_ROUNDS times (default 3) per server, Posthorn and Postfix taking
  * turns, and the summary compares the medians: Postfix's rate here moves by 2× within a
  * day with the disk and the machine's load, and one round of each was too few to tell.
+ * Before each round the bench waits for the machine to fall quiet (quiet()), so neither
+ * server's after-work (Posthorn's text indexing, Postfix's local delivery) runs in the
+ * other's round.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -28,6 +31,10 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SESSIONS = 20;
 const SIZE = 5000;
 const MESSAGES = Number(process.env.SMTP_BENCH_MESSAGES ?? 10000);
+/** Before each round the machine must be this idle (share of all CPUs busy over 0.5 s)… */
+const QUIET_BUSY = 0.15;
+/** …waiting at most this long for it. */
+const QUIET_MAX_MS = 120_000;
 /** Rounds per load and server; the summary takes each one's median. */
 const ROUNDS = Math.max(1, Number(process.env.SMTP_BENCH_ROUNDS ?? 3));
 
@@ -174,15 +181,47 @@ function summary(rows: Row[]): void {
   }
 }
 
+/** The share of all CPUs' time that was busy over the next `ms` (/proc/stat); null off Linux. */
+async function busyShare(ms: number): Promise<number | null> {
+  const read = (): number[] | null => {
+    try {
+      return readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    } catch {
+      return null;
+    }
+  };
+  const a = read();
+  await new Promise((r) => setTimeout(r, ms));
+  const b = read();
+  if (!a || !b) return null;
+  const d = b.map((v, i) => v - a[i]);
+  const total = d.reduce((x, y) => x + y, 0);
+  return total === 0 ? 0 : 1 - (d[3] + d[4]) / total; // idle + iowait
+}
+
+/** Waits (up to QUIET_MAX_MS) until the machine is nearly idle: each server goes on working
+ *  after a round — Posthorn indexes the burst's texts once deliveries pause, Postfix's queue
+ *  manager delivers what it accepted — and that work must not land in the other's round. */
+async function quiet(): Promise<void> {
+  const t0 = performance.now();
+  while (performance.now() - t0 < QUIET_MAX_MS) {
+    const busy = await busyShare(500);
+    if (busy === null || busy < QUIET_BUSY) return;
+  }
+  console.log(`  (the machine stayed busy for ${QUIET_MAX_MS / 1000} s; measuring anyway)`);
+}
+
 /** Rounds of one load, Posthorn and Postfix taking turns, so that a change in the machine's
  *  load during the run (other processes, Postfix's own queue delivery) weighs on both. */
 async function alternate(load: string, ours: () => Promise<Result | null>, theirs: (() => Result | null | Promise<Result | null>) | null): Promise<Row> {
   const mine: Array<Result | null> = [];
   const other: Array<Result | null> = [];
   for (let i = 0; i < ROUNDS; i++) {
+    await quiet();
     mine.push(await ours());
     line('posthorn', load, mine[i]);
     if (!theirs) continue;
+    await quiet();
     other.push(await theirs());
     line('postfix', load, other[i]);
   }

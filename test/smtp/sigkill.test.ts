@@ -57,8 +57,11 @@ for (const kind of ['sqlite', 'postgres'] as const) {
     try {
       const first = await startChild(rs.dataDir, rs.url);
       const acked = new Set<string>();
+      const started = Date.now();
       const senders = Array.from({ length: 5 }, (_, i) => sender(first.port, i, acked));
-      while (acked.size < 15) await new Promise((r) => setTimeout(r, 10));
+      // past 1.5 s SQLite's message writer thread has loaded and writes the messages, so
+      // the kill meets it (store/sqlite/writer.ts); before, the event loop's group commit
+      while (acked.size < 15 || Date.now() - started < 1500) await new Promise((r) => setTimeout(r, 10));
       first.child.kill('SIGKILL');
       await Promise.all(senders);
       await new Promise((r) => first.child.exitCode !== null || first.child.signalCode !== null ? r(null) : first.child.once('exit', r));
