@@ -38,7 +38,12 @@ const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedDatabas
 type Item = { mailboxId: number; message: NewMessage };
 type Placed = Array<{ mailboxId: number; uid: number; modseq: number }>;
 
-let waiting: WriterAsk[] = [];
+/** Messages and bytes per transaction at most, as mail/group-commit.ts: they bound how long
+ *  the write gate, and so every write of the event loop, waits for one batch. */
+const MAX_BATCH = 256;
+const MAX_BYTES = 8 * 1024 * 1024;
+
+const waiting: WriterAsk[] = [];
 let scheduled = false;
 let closing = false;
 let walFd: number | null = null;
@@ -59,8 +64,7 @@ async function run(): Promise<void> {
     if (msg === 'close') closing = true;
     else waiting.push(msg);
   }
-  const asks = waiting;
-  waiting = [];
+  const asks = nextBatch();
   if (asks.length > 0) port!.postMessage(await write(asks).catch((err) => asks.map(() => failed(err))));
   scheduled = false;
   if (waiting.length > 0) {
@@ -71,6 +75,14 @@ async function run(): Promise<void> {
     await db.destroy();
     port!.close();
   }
+}
+
+/** The oldest waiting messages, as many as one transaction takes (at least one). */
+function nextBatch(): WriterAsk[] {
+  let n = 0;
+  let bytes = 0;
+  while (n < waiting.length && n < MAX_BATCH && (n === 0 || bytes + waiting[n].raw.byteLength <= MAX_BYTES)) bytes += waiting[n++].raw.byteLength;
+  return waiting.splice(0, n);
 }
 
 /** One reply per ask, in order. */
