@@ -7,7 +7,7 @@
  */
 import type { Store, Mailbox, NewMessage } from '../store/types.js';
 import type { ChangeBus } from './changes.js';
-import { GroupCommitter } from './group-commit.js';
+import { GroupCommitter } from '../lib/group-commit.js';
 import { parsePool } from './parse-pool.js';
 import { fieldsOfMessage } from '../mime/stored-fields.js';
 
@@ -30,11 +30,14 @@ export interface Delivered {
   modseq: number;
 }
 
-const committers = new WeakMap<Store, GroupCommitter>();
+type Item = { mailboxId: number; message: NewMessage };
+type Placed = Array<{ mailboxId: number; uid: number; modseq: number }>;
 
-function committerFor(store: Store): GroupCommitter {
+const committers = new WeakMap<Store, GroupCommitter<Item, Placed[number]>>();
+
+function committerFor(store: Store): GroupCommitter<Item, Placed[number]> {
   let c = committers.get(store);
-  if (!c) committers.set(store, (c = new GroupCommitter(store.mail)));
+  if (!c) committers.set(store, (c = new GroupCommitter((items) => store.mail.append(items), (it) => it.message.content?.length ?? 0)));
   return c;
 }
 
@@ -66,12 +69,8 @@ export async function deliver(
   targets: DeliveryTarget[],
   opts: { internalDate?: number } = {},
 ): Promise<Delivered[]> {
-  const internalDate = opts.internalDate ?? Date.now();
   const boxes = await mailboxesOf(ctx.store, targets);
-  // the store's own way of parsing and writing in one step, where it has one (SQLite)
-  const placed = await ctx.store.mail.appendRaw?.(raw, boxes.map(({ box, flags }) => ({ mailboxId: box.id, flags })), internalDate)
-    ?? await appendPrepared(ctx.store, await prepareMessage(ctx.store, raw, internalDate), boxes);
-  return published(ctx, boxes, placed);
+  return published(ctx, boxes, await place(ctx.store, raw, boxes, opts.internalDate ?? Date.now()));
 }
 
 /** deliver() for a message already stored and parsed (prepareMessage, or prepareStream for
@@ -86,7 +85,6 @@ export async function deliverPrepared(
 }
 
 type Target = { box: Pick<Mailbox, 'id' | 'accountId'>; flags: string[] };
-type Placed = Array<{ mailboxId: number; uid: number; modseq: number }>;
 
 /** The targets' mailboxes, each once. */
 async function mailboxesOf(store: Store, targets: DeliveryTarget[]): Promise<Target[]> {
@@ -99,6 +97,13 @@ async function mailboxesOf(store: Store, targets: DeliveryTarget[]): Promise<Tar
     boxes.push({ box, flags: t.flags ?? [] });
   }
   return boxes;
+}
+
+/** Stores `raw` in every box: the store's own way of parsing and writing in one step where
+ *  it has one (SQLite's message writer) and can take it, else parsed here and group-committed. */
+async function place(store: Store, raw: Buffer, boxes: Target[], internalDate: number): Promise<Placed> {
+  return await store.mail.appendRaw?.(raw, boxes.map(({ box, flags }) => ({ mailboxId: box.id, flags })), internalDate)
+    ?? appendPrepared(store, await prepareMessage(store, raw, internalDate), boxes);
 }
 
 function appendPrepared(store: Store, prepared: Omit<NewMessage, 'flags'>, boxes: Target[]): Promise<Placed> {
@@ -123,15 +128,9 @@ export async function appendMessage(
 ): Promise<{ uid: number; modseq: number }> {
   const box = await ctx.store.mail.getMailboxById(mailboxId);
   if (!box) throw new Error(`mailbox ${mailboxId} does not exist`);
-  const [d] = await published(ctx, [{ box, flags: opts.flags ?? [] }], await placeOne(ctx.store, mailboxId, raw, opts.flags ?? [], opts.internalDate ?? Date.now()));
+  const boxes = [{ box, flags: opts.flags ?? [] }];
+  const [d] = await published(ctx, boxes, await place(ctx.store, raw, boxes, opts.internalDate ?? Date.now()));
   return { uid: d.uid, modseq: d.modseq };
-}
-
-async function placeOne(store: Store, mailboxId: number, raw: Buffer, flags: string[], internalDate: number): Promise<Placed> {
-  const placed = await store.mail.appendRaw?.(raw, [{ mailboxId, flags }], internalDate);
-  if (placed) return placed;
-  const prepared = await prepareMessage(store, raw, internalDate);
-  return committerFor(store).append([{ mailboxId, message: { ...prepared, flags } }]);
 }
 
 /** INBOX ids per store and account, at most INBOX_MEMO of them. A known id stays right: the

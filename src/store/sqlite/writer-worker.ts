@@ -1,29 +1,28 @@
 /**
- * The worker thread of writer.ts: parses each message it is sent and appends it to its
- * mailboxes with its own connection, then makes the commit durable, and answers each
- * question in the order asked. Messages that arrive while one batch is written go together
- * into the next transaction (a group commit, as mail/group-commit.ts does on the event
- * loop); when the shared transaction fails (say one account is over quota) each message is
- * tried in a transaction of its own, so one bad message never fails its neighbours.
+ * The worker thread of writer.ts: parses each message as it arrives and appends it to its
+ * mailboxes with its own connection, through the group commit the event loop's deliveries
+ * use too (lib/group-commit.ts): messages that arrive while a transaction commits go
+ * together into the next one, and when a shared transaction fails (say one account is over
+ * quota) each message gets a transaction of its own. Each answer carries its question's id.
  *
- * Durability: the connection runs synchronous=NORMAL and, once COMMIT has written the
- * frames and the write gate is free again, this thread fdatasyncs the WAL before it answers
- * — what synchronous=FULL does at commit (wal-sync.ts explains why that covers the frames),
- * without holding the write lock through the disk's wait.
+ * Durability: the connection runs synchronous=NORMAL, and a message is answered once the
+ * WAL's fdatasync that began after its COMMIT has ended (wal-sync.ts, as on the event loop:
+ * what synchronous=FULL does at commit, without holding the write lock through the disk's
+ * wait). While the disk syncs one batch, the next is parsed and written.
  */
 import Database from 'better-sqlite3';
-import { closeSync, fdatasyncSync, fsyncSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { UserError } from '../../lib/errors.js';
+import { GroupCommitter } from '../../lib/group-commit.js';
 import { fieldsOfMessage } from '../../mime/stored-fields.js';
 import { appendItems } from '../sql/messages.js';
 import type { DB } from '../sql/schema.js';
 import type { NewMessage } from '../types.js';
 import { cachedDatabase } from './dialect.js';
+import { WalSync } from './wal-sync.js';
 import { WriteGate } from './write-gate.js';
-import type { WriterAsk, WriterReply, WriterSetup } from './writer.js';
+import type { Placed, WriterAsk, WriterReply, WriterSetup } from './writer.js';
 
 const port = parentPort;
 if (!port) throw new Error('writer-worker.ts runs as a worker thread');
@@ -34,105 +33,61 @@ raw.pragma('busy_timeout = 10000'); // another process's writer (the CLI): this 
 raw.pragma('synchronous = NORMAL');
 // statements prepared once, as on the event loop's connection
 const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: cachedDatabase(raw) }) });
+const wal = new WalSync(setup.path);
 
 type Item = { mailboxId: number; message: NewMessage };
-type Placed = Array<{ mailboxId: number; uid: number; modseq: number }>;
 
-/** Messages and bytes per transaction at most, as mail/group-commit.ts: they bound how long
- *  the write gate, and so every write of the event loop, waits for one batch. */
-const MAX_BATCH = 256;
-const MAX_BYTES = 8 * 1024 * 1024;
+const committer = new GroupCommitter<Item, Placed>(async (items) => {
+  const placed = await transaction(items);
+  await wal.sync();
+  return placed;
+}, (it) => it.message.content?.length ?? 0);
 
-const waiting: WriterAsk[] = [];
-let scheduled = false;
+/** Answers not yet posted: one postMessage carries all that are ready in one turn. */
+let ready: Array<{ id: number; reply: WriterReply }> = [];
+let open = 0;
 let closing = false;
-let walFd: number | null = null;
+let closed = false;
 
 port.on('message', (m: WriterAsk | 'close') => {
   if (m === 'close') closing = true;
-  else waiting.push(m);
-  if (!scheduled) {
-    scheduled = true;
-    setImmediate(() => void run());
-  }
+  else void answer(m);
+  if (closing && open === 0) void close();
 });
 
-async function run(): Promise<void> {
-  // whatever else is already queued on the port joins this batch
-  for (let m = receiveMessageOnPort(port!); m; m = receiveMessageOnPort(port!)) {
-    const msg = m.message as WriterAsk | 'close';
-    if (msg === 'close') closing = true;
-    else waiting.push(msg);
-  }
-  const asks = nextBatch();
-  if (asks.length > 0) port!.postMessage(await write(asks).catch((err) => asks.map(() => failed(err))));
-  scheduled = false;
-  if (waiting.length > 0) {
-    scheduled = true;
-    setImmediate(() => void run());
-  } else if (closing) {
-    if (walFd !== null) closeSync(walFd);
-    await db.destroy();
-    port!.close();
-  }
-}
-
-/** The oldest waiting messages, as many as one transaction takes (at least one). */
-function nextBatch(): WriterAsk[] {
-  let n = 0;
-  let bytes = 0;
-  while (n < waiting.length && n < MAX_BATCH && (n === 0 || bytes + waiting[n].raw.byteLength <= MAX_BYTES)) bytes += waiting[n++].raw.byteLength;
-  return waiting.splice(0, n);
-}
-
-/** One reply per ask, in order. */
-async function write(asks: WriterAsk[]): Promise<WriterReply[]> {
-  const replies: Array<WriterReply | null> = asks.map(() => null);
-  const items: Item[][] = asks.map((ask, i) => {
-    try {
-      return itemsOf(ask);
-    } catch (err) {
-      replies[i] = { unparsed: String(err) };
-      return [];
-    }
-  });
-  const todo = asks.map((_, i) => i).filter((i) => replies[i] === null);
-  if (todo.length === 0) return replies as WriterReply[];
-  gate.lockBlocking();
+async function answer(ask: WriterAsk): Promise<void> {
+  open++;
+  let reply: WriterReply;
   try {
-    try {
-      const placed = await transaction(todo.flatMap((i) => items[i]));
-      let at = 0;
-      for (const i of todo) {
-        replies[i] = { placed: placed.slice(at, at + items[i].length) };
-        at += items[i].length;
-      }
-    } catch {
-      for (const i of todo) {
-        try {
-          replies[i] = { placed: await transaction(items[i]) };
-        } catch (err) {
-          replies[i] = failed(err);
-        }
-      }
-    }
-  } finally {
-    gate.unlock();
+    const items = itemsOf(ask);
+    reply = { placed: await committer.append(items) };
+  } catch (err) {
+    reply = err instanceof UserError ? { refused: err.message, reason: err.reason }
+      : err instanceof Unparsed ? { unparsed: err.message }
+      : { failed: String(err) };
   }
-  if (replies.some((r) => r !== null && 'placed' in r)) {
-    try {
-      syncWal();
-    } catch (err) {
-      // committed, but not known to be on disk: nobody is told it is stored
-      for (let i = 0; i < replies.length; i++) if (replies[i] && 'placed' in replies[i]!) replies[i] = failed(err);
-    }
-  }
-  return replies as WriterReply[];
+  open--;
+  if (ready.push({ id: ask.id, reply }) === 1) setImmediate(post);
+  if (closing && open === 0) void close();
 }
+
+function post(): void {
+  if (ready.length === 0) return;
+  const out = ready;
+  ready = [];
+  port!.postMessage(out);
+}
+
+class Unparsed extends Error {}
 
 function itemsOf(ask: WriterAsk): Item[] {
   const bytes = Buffer.from(ask.raw.buffer, ask.raw.byteOffset, ask.raw.byteLength);
-  const f = fieldsOfMessage(bytes, true);
+  let f: ReturnType<typeof fieldsOfMessage>;
+  try {
+    f = fieldsOfMessage(bytes, true);
+  } catch (err) {
+    throw new Unparsed(String(err));
+  }
   const message = {
     blobId: f.blobId!, size: bytes.length, internalDate: ask.internalDate, metadata: f.metadata, searchText: f.searchText,
     summary: f.summary, content: bytes,
@@ -140,48 +95,35 @@ function itemsOf(ask: WriterAsk): Item[] {
   return ask.targets.map((t) => ({ mailboxId: t.mailboxId, message: { ...message, flags: t.flags } }));
 }
 
-async function transaction(items: Item[]): Promise<Placed> {
+/** One IMMEDIATE transaction under the write gate. The gate is taken inside Kysely's
+ *  connection, so a second transaction of this thread waits for the first without blocking. */
+function transaction(items: Item[]): Promise<Placed[]> {
   return db.connection().execute(async (c) => {
-    await sql`BEGIN IMMEDIATE`.execute(c);
+    gate.lockBlocking();
     try {
-      const placed = await appendItems(c, 'sqlite', items);
-      await sql`COMMIT`.execute(c);
-      return placed;
-    } catch (err) {
-      if (raw.inTransaction) await sql`ROLLBACK`.execute(c);
-      throw err;
+      await sql`BEGIN IMMEDIATE`.execute(c);
+      try {
+        const placed = await appendItems(c, 'sqlite', items);
+        await sql`COMMIT`.execute(c);
+        return placed;
+      } catch (err) {
+        if (raw.inTransaction) await sql`ROLLBACK`.execute(c);
+        throw err;
+      }
+    } finally {
+      gate.unlock();
     }
   });
 }
 
-/** fdatasync of the WAL: every frame written before it began is on disk when it returns. */
-function syncWal(): void {
-  if (walFd === null) {
-    try {
-      walFd = openSync(`${setup.path}-wal`, 'r');
-    } catch (err) {
-      if ((err as { code?: string }).code !== 'ENOENT') throw err;
-      syncFile(setup.path); // no WAL: the commit is in the database file itself
-      return;
-    }
-    fdatasyncSync(walFd);
-    syncFile(dirname(setup.path)); // the WAL's own name may still be new
-    return;
-  }
-  fdatasyncSync(walFd);
-}
-
-function syncFile(path: string): void {
-  const fd = openSync(path, 'r');
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-function failed(err: unknown): WriterReply {
-  return err instanceof UserError ? { refused: err.message, reason: err.reason } : { failed: String(err) };
+/** After 'close', once every message sent before it is answered. */
+async function close(): Promise<void> {
+  if (closed) return;
+  closed = true;
+  post();
+  await wal.close();
+  await db.destroy();
+  port!.close();
 }
 
 // loaded: writer.ts sends messages from now on
