@@ -1,13 +1,22 @@
 /**
  * The write gate (src/store/sqlite/write-gate.ts) between the event loop and the message
- * writer thread: the event loop waits for it without blocking, gets it as soon as the
- * thread lets go, and is not starved by a thread that takes it again and again; a gate
- * held by a thread that died opens again.
+ * writer thread: the event loop's connection writes only while it holds the gate (reads go
+ * on); the event loop waits for it without blocking, gets it as soon as the thread lets go,
+ * and is not starved by a thread that takes it again and again; a gate held by a thread
+ * that died opens again.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import Database from 'better-sqlite3';
+import { Kysely } from 'kysely';
+import { Checkpointer } from '../../src/store/sqlite/checkpointer.js';
+import { ImmediateSqliteDialect } from '../../src/store/sqlite/dialect.js';
+import { WalSync } from '../../src/store/sqlite/wal-sync.js';
 import { WriteGate } from '../../src/store/sqlite/write-gate.js';
 
 const GATE = fileURLToPath(new URL('../../src/store/sqlite/write-gate.ts', import.meta.url));
@@ -84,4 +93,40 @@ test('a gate held by a thread that died opens again', async () => {
   await locked;
   assert.equal(got, true);
   gate.unlock();
+});
+
+test("the event loop's connection writes — a transaction, an autocommitted statement — only while it holds the gate", async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'posthorn-gate-'));
+  const path = join(dir, 'g.db');
+  const raw = new Database(path);
+  raw.pragma('journal_mode = WAL');
+  const gate = new WriteGate();
+  const wal = new WalSync(path);
+  const db = new Kysely<{ t: { x: number } }>({ dialect: new ImmediateSqliteDialect(raw, wal, new Checkpointer(path), gate) });
+  const other = new Database(path, { readonly: true });
+  const rows = () => (other.prepare('SELECT count(*) AS n FROM t').get() as { n: number }).n;
+  try {
+    await db.schema.createTable('t').addColumn('x', 'integer').execute();
+    gate.lockBlocking(); // as the writer thread holds it mid-batch
+    let done = 0;
+    const writes = [
+      db.insertInto('t').values({ x: 1 }).execute().then(() => done++),
+      db.transaction().execute((trx) => trx.insertInto('t').values({ x: 2 }).execute()).then(() => done++),
+    ];
+    await new Promise((r) => setTimeout(r, 100));
+    assert.equal(done, 0, 'no write went past the gate');
+    assert.equal(rows(), 0);
+    gate.unlock();
+    await Promise.all(writes);
+    assert.equal(rows(), 2);
+    // and a read needs no gate
+    gate.lockBlocking();
+    assert.equal((await db.selectFrom('t').selectAll().execute()).length, 2);
+    gate.unlock();
+  } finally {
+    other.close();
+    await db.destroy();
+    await wal.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
