@@ -7,7 +7,7 @@
  */
 import type { Store, Mailbox, NewMessage } from '../store/types.js';
 import type { ChangeBus } from './changes.js';
-import { GroupCommitter } from '../lib/group-commit.js';
+import { GroupCommitter } from './group-commit.js';
 import { parsePool } from './parse-pool.js';
 import { fieldsOfMessage } from '../mime/stored-fields.js';
 
@@ -30,14 +30,11 @@ export interface Delivered {
   modseq: number;
 }
 
-type Item = { mailboxId: number; message: NewMessage };
-type Placed = Array<{ mailboxId: number; uid: number; modseq: number }>;
+const committers = new WeakMap<Store, GroupCommitter>();
 
-const committers = new WeakMap<Store, GroupCommitter<Item, Placed[number]>>();
-
-function committerFor(store: Store): GroupCommitter<Item, Placed[number]> {
+function committerFor(store: Store): GroupCommitter {
   let c = committers.get(store);
-  if (!c) committers.set(store, (c = new GroupCommitter((items) => store.mail.append(items), (it) => it.message.content?.length ?? 0)));
+  if (!c) committers.set(store, (c = new GroupCommitter(store.mail)));
   return c;
 }
 
@@ -85,6 +82,7 @@ export async function deliverPrepared(
 }
 
 type Target = { box: Pick<Mailbox, 'id' | 'accountId'>; flags: string[] };
+type Placed = Array<{ mailboxId: number; uid: number; modseq: number }>;
 
 /** The targets' mailboxes, each once. */
 async function mailboxesOf(store: Store, targets: DeliveryTarget[]): Promise<Target[]> {

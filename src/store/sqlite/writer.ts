@@ -34,7 +34,6 @@ export interface WriterTarget {
 }
 
 export interface WriterAsk {
-  id: number;
   raw: Uint8Array;
   internalDate: number;
   targets: WriterTarget[];
@@ -42,8 +41,7 @@ export interface WriterAsk {
 
 export type Placed = { mailboxId: number; uid: number; modseq: number };
 
-/** What the worker answers an ask; it posts the answers ready in one turn together, each
- *  with its ask's id (a batch retried message by message may finish after a later one). */
+/** The worker answers each batch with one reply per ask, in order. */
 export type WriterReply =
   | { placed: Placed[] }
   | { refused: string; reason: UserError['reason'] }
@@ -56,8 +54,7 @@ export class MessageWriter {
   private failed = false;
   private closing = false;
   private bytes = 0;
-  private nextId = 0;
-  private readonly waiting = new Map<number, (r: WriterReply) => void>();
+  private readonly waiting: Array<(r: WriterReply) => void> = [];
 
   constructor(private readonly path: string, private readonly gate: WriteGate, private readonly wrote: () => void) {}
 
@@ -69,19 +66,19 @@ export class MessageWriter {
     if (!w || this.bytes + raw.length > WAITING_BYTES) return null;
     // one copy, moved to the worker (a Buffer may view a larger shared pool)
     const copy = new Uint8Array(raw);
-    const ask: WriterAsk = { id: this.nextId++, raw: copy, internalDate, targets };
+    const ask: WriterAsk = { raw: copy, internalDate, targets };
     this.bytes += raw.length;
     // referenced while a question waits, so a one-shot command gets its answer
     w.ref();
     let reply: WriterReply;
     try {
       reply = await new Promise<WriterReply>((resolve) => {
-        this.waiting.set(ask.id, resolve);
+        this.waiting.push(resolve);
         w.postMessage(ask, [copy.buffer]);
       });
     } finally {
       this.bytes -= raw.length;
-      if (this.waiting.size === 0 && !this.closing) this.worker?.unref();
+      if (this.waiting.length === 0 && !this.closing) this.worker?.unref();
     }
     if ('placed' in reply) {
       this.wrote();
@@ -106,17 +103,12 @@ export class MessageWriter {
     }
     this.worker = worker;
     worker.unref();
-    worker.on('message', (m: Array<{ id: number; reply: WriterReply }> | 'ready') => {
+    worker.on('message', (m: WriterReply[] | 'ready') => {
       if (m === 'ready') this.ready = true;
-      else {
-        for (const { id, reply } of m) {
-          this.waiting.get(id)?.(reply);
-          this.waiting.delete(id);
-        }
-      }
+      else for (const r of m) this.waiting.shift()?.(r);
       // a 'message' listener refs the worker's port: idle, it must not keep the process up
       // (closing, it must, until it has exited)
-      if (this.waiting.size === 0 && !this.closing) worker.unref();
+      if (this.waiting.length === 0 && !this.closing) worker.unref();
     });
     worker.on('error', (err) => this.fail(String(err)));
     worker.once('exit', () => this.fail('the worker exited'));
@@ -129,8 +121,7 @@ export class MessageWriter {
     this.worker = null;
     // a transaction the thread was in is gone with it; its gate must not stay shut
     this.gate.releaseWriter();
-    for (const resolve of this.waiting.values()) resolve({ failed: why });
-    this.waiting.clear();
+    for (const resolve of this.waiting.splice(0)) resolve({ failed: why });
     void w?.terminate();
   }
 

@@ -1,5 +1,5 @@
 /**
- * Group commit (src/lib/group-commit.ts) against a store whose transactions the test ends
+ * Group commit (src/mail/group-commit.ts) against a store whose transactions the test ends
  * by hand: appends that arrive while a transaction is in flight share the next one; a slow
  * transaction gets a second one beside it after a moment (never a third); each caller gets
  * its own UIDs; and one bad item does not fail the others of its batch.
@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { GroupCommitter } from '../../src/lib/group-commit.js';
+import { GroupCommitter } from '../../src/mail/group-commit.js';
 import type { MailStore, NewMessage } from '../../src/store/types.js';
 
 type Item = { mailboxId: number; message: NewMessage };
@@ -42,14 +42,11 @@ function handStore() {
 
 const item = (size: number): Item[] => [{ mailboxId: 1, message: { blobId: 'x', size, internalDate: 0, flags: [], metadata: '{}', searchText: '' } }];
 
-/** What the committer counts toward maxBytes: the inline blob, as mail/deliver.ts does. */
-const size = (it: Item) => it.message.content?.length ?? 0;
-
 const turn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 test('appends arriving while a transaction is in flight wait for it and share the next one', async () => {
   const h = handStore();
-  const gc = new GroupCommitter((items: Item[]) => h.store.append(items), size, { overlapMs: 10_000 });
+  const gc = new GroupCommitter(h.store, { overlapMs: 10_000 });
   const first = gc.append(item(1));
   await turn();
   assert.deepEqual(h.calls, [1]);
@@ -71,7 +68,7 @@ test('appends arriving while a transaction is in flight wait for it and share th
 
 test('a slow transaction gets one more beside it after a moment, never two more', async () => {
   const h = handStore();
-  const gc = new GroupCommitter((items: Item[]) => h.store.append(items), size, { overlapMs: 5 });
+  const gc = new GroupCommitter(h.store, { overlapMs: 5 });
   const all = [gc.append(item(1))];
   await turn();
   all.push(gc.append(item(2)));
@@ -90,7 +87,7 @@ test('a slow transaction gets one more beside it after a moment, never two more'
 
 test('one item that spoils a shared transaction fails alone', async () => {
   const h = handStore();
-  const gc = new GroupCommitter((items: Item[]) => h.store.append(items), size);
+  const gc = new GroupCommitter(h.store);
   const first = gc.append(item(1));
   await turn();
   h.failFor(66);

@@ -1,9 +1,8 @@
 /**
  * Group commit: appends that arrive while a commit is in flight wait and go together into
  * the next transaction, so N concurrent deliveries cost one fsync instead of N. Each caller
- * still gets its own result, and only once `commit` says its items are durable. The event
- * loop's deliveries commit through the store's MailStore.append (mail/deliver.ts), SQLite's
- * message writer through its own connection (store/sqlite/writer-worker.ts). Two batches may be in flight: appends that arrive while
+ * still gets its own result, and only once its rows (and the blobs that travel with them,
+ * NewMessage.content) are durable. Two batches may be in flight: appends that arrive while
  * one commits wait for it a moment (overlapMs), and only if it has not ended by then does
  * the next batch start beside it, so a slow disk's fsync overlaps the next batch's work
  * while a fast one leaves bigger batches (less CPU per message on a busy loop). Their UIDs
@@ -11,21 +10,22 @@
  * If a shared batch fails (say one recipient is over quota), its items are retried one by
  * one so a single bad item never fails its neighbours.
  */
-/** Commits `items` in one transaction, all or none; resolves with one result per item, in
- *  order, once they are durable. */
-export type CommitBatch<T, R> = (items: T[]) => Promise<R[]>;
+import type { MailStore, NewMessage } from '../store/types.js';
 
-interface Pending<T, R> {
-  items: T[];
+type Item = { mailboxId: number; message: NewMessage };
+type Placed = { mailboxId: number; uid: number; modseq: number };
+
+interface Pending {
+  items: Item[];
   bytes: number;
-  resolve: (results: R[]) => void;
+  resolve: (placed: Placed[]) => void;
   reject: (err: unknown) => void;
 }
 
 export interface GroupCommitLimits {
   /** Messages per transaction (bounds transaction size and latency). */
   maxBatch: number;
-  /** Bytes per transaction (as `sizeOf` counts them: the inline blobs). */
+  /** Inline blob bytes per transaction. */
   maxBytes: number;
   /** Transactions committing at once. */
   maxInFlight: number;
@@ -35,25 +35,21 @@ export interface GroupCommitLimits {
 
 const DEFAULTS: GroupCommitLimits = { maxBatch: 256, maxBytes: 8 * 1024 * 1024, maxInFlight: 2, overlapMs: 2 };
 
-export class GroupCommitter<T, R> {
-  private queue: Array<Pending<T, R>> = [];
+export class GroupCommitter {
+  private queue: Pending[] = [];
   private draining = false;
   private inFlight = 0;
   private slotFreed: (() => void) | null = null;
   private overlapping = false;
   private readonly limits: GroupCommitLimits;
 
-  constructor(
-    private readonly commitBatch: CommitBatch<T, R>,
-    private readonly sizeOf: (item: T) => number,
-    limits: Partial<GroupCommitLimits> = {},
-  ) {
+  constructor(private readonly mail: MailStore, limits: Partial<GroupCommitLimits> = {}) {
     this.limits = { ...DEFAULTS, ...limits };
   }
 
   /** Appends `items` atomically (all or none) and resolves once they are durable. */
-  append(items: T[]): Promise<R[]> {
-    const bytes = items.reduce((n, it) => n + this.sizeOf(it), 0);
+  append(items: Item[]): Promise<Placed[]> {
+    const bytes = items.reduce((n, it) => n + (it.message.content?.length ?? 0), 0);
     return new Promise((resolve, reject) => {
       this.queue.push({ items, bytes, resolve, reject });
       if (!this.draining) void this.drain();
@@ -101,8 +97,8 @@ export class GroupCommitter<T, R> {
   }
 
   /** The next batch: at least one caller, then as many as the limits allow, in order. */
-  private take(): Array<Pending<T, R>> {
-    const batch: Array<Pending<T, R>> = [];
+  private take(): Pending[] {
+    const batch: Pending[] = [];
     let count = 0;
     let bytes = 0;
     while (this.queue.length > 0) {
@@ -116,17 +112,17 @@ export class GroupCommitter<T, R> {
     return batch;
   }
 
-  private async commit(batch: Array<Pending<T, R>>): Promise<void> {
+  private async commit(batch: Pending[]): Promise<void> {
     if (batch.length === 1) {
-      await settle(batch[0], () => this.commitBatch(batch[0].items));
+      await settle(batch[0], () => this.mail.append(batch[0].items));
       return;
     }
-    let placed: R[];
+    let placed: Placed[];
     try {
-      placed = await this.commitBatch(batch.flatMap((p) => p.items));
+      placed = await this.mail.append(batch.flatMap((p) => p.items));
     } catch {
       // One item spoiled the shared transaction: give every caller its own.
-      for (const p of batch) await settle(p, () => this.commitBatch(p.items));
+      for (const p of batch) await settle(p, () => this.mail.append(p.items));
       return;
     }
     let at = 0;
@@ -137,7 +133,7 @@ export class GroupCommitter<T, R> {
   }
 }
 
-async function settle<T, R>(p: Pending<T, R>, run: () => Promise<R[]>): Promise<void> {
+async function settle(p: Pending, run: () => Promise<Placed[]>): Promise<void> {
   try {
     p.resolve(await run());
   } catch (err) {
