@@ -127,7 +127,13 @@ export async function appendMessage(
   const box = await ctx.store.mail.getMailboxById(mailboxId);
   if (!box) throw new Error(`mailbox ${mailboxId} does not exist`);
   const boxes = [{ box, flags: opts.flags ?? [] }];
-  const [d] = await published(ctx, boxes, await place(ctx.store, raw, boxes, opts.internalDate ?? Date.now()));
+  // Not the store's own writer (place()): on SQLite that is a second connection, and each of
+  // its commits empties the page cache of the connection every IMAP session reads through
+  // (a WAL reader that finds the log changed by another connection resets its cache). Under
+  // imaptest's 50 clients, APPEND through the writer cost 10% of the commands per second
+  // (3 alternating pairs: 5,375–5,964 against 6,309–6,782) and 0.03 ms CPU per command.
+  const prepared = await prepareMessage(ctx.store, raw, opts.internalDate ?? Date.now());
+  const [d] = await published(ctx, boxes, await appendPrepared(ctx.store, prepared, boxes));
   return { uid: d.uid, modseq: d.modseq };
 }
 

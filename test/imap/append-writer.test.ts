@@ -1,6 +1,7 @@
 /**
- * IMAP APPEND on SQLite once its message writer thread has started (src/store/sqlite/
- * writer.ts): the message goes in with its flags and INTERNALDATE, the bytes come back
+ * IMAP APPEND on SQLite while its message writer thread runs (src/store/sqlite/writer.ts:
+ * deliveries go through it, APPEND does not, mail/deliver.ts appendMessage(), so the two
+ * connections write side by side): the message goes in with its flags and INTERNALDATE, the bytes come back
  * exactly, APPENDUID is right, a session in IDLE on the mailbox hears EXISTS, and an APPEND
  * past the quota is NO [OVERQUOTA] with nothing stored — over the wire.
  */
@@ -10,7 +11,7 @@ import { expectLines, startTestServer } from './support/harness.js';
 
 const MSG = 'From: a@example.test\r\nSubject: through the writer\r\n\r\nbody \u00e9\r\n';
 
-test('APPEND through the message writer: flags, date, exact bytes, APPENDUID, IDLE hears it, OVERQUOTA', async (t) => {
+test('APPEND while the message writer runs: flags, date, exact bytes, APPENDUID, IDLE hears it, OVERQUOTA', async (t) => {
   const s = await startTestServer();
   try {
     if (s.store.kind !== 'sqlite' || !s.store.mail.appendRaw) return t.skip('the message writer is SQLite’s');

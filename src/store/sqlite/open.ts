@@ -39,6 +39,9 @@ import { WalSync } from './wal-sync.js';
 import { WriteGate } from './write-gate.js';
 import { MessageWriter } from './writer.js';
 
+/** The event loop connection's page cache (KiB). */
+const PAGE_CACHE_KIB = 64 * 1024;
+
 interface Opened { db: Kysely<DB>; raw: Database.Database; cache: DirectoryCache; hold: HoldConnection }
 interface Shared { db: Promise<Opened>; wal: WalSync; checkpoints: Checkpointer; texts: Promise<TextWorker>; writer: MessageWriter; refs: number }
 const open = new Map<string, Shared>();
@@ -50,6 +53,11 @@ async function connect(path: string, wal: WalSync, checkpoints: Checkpointer, ga
   // NORMAL: a commit does not fsync on the event loop; the dialect waits for the WAL's
   // fdatasync on the thread pool before the writer resumes (wal-sync.ts) — as durable as FULL
   raw.pragma('synchronous = NORMAL');
+  // SQLite's page cache is 2 MiB by default: imaptest's 50 clients, over a 56 MB file, then
+  // read most pages through pread() again (7.5% more CPU per command, 7–11% fewer commands
+  // per second than with 64 MiB). Pages are cached only once read, so an idle server does
+  // not grow. (mmap_size measured slower here.)
+  raw.pragma(`cache_size = -${PAGE_CACHE_KIB}`);
   // sql/text.ts: a pending text is matched with JavaScript's case folding (needle lower-cased)
   raw.function(CONTAINS_FN, { deterministic: true }, (hay: unknown, needle: unknown) =>
     (typeof hay === 'string' && typeof needle === 'string' && hay.toLowerCase().includes(needle) ? 1 : 0));
