@@ -34,6 +34,23 @@ test('new mail and flag changes reach the other session at NOOP', () => twoSessi
   assert.equal((await b.send('NOOP')).length, 1);
 }));
 
+test('a change that no event announced is still shown after this session\'s own STORE and EXPUNGE', () => twoSessions(3, async (t, a) => {
+  // A writer whose events do not reach this server (another process on the same file, as
+  // the CLI): only the mailbox's MODSEQ tells of its change.
+  await t.store.mail.storeFlags(t.inboxId, [[1, 1]], 'add', ['\\Flagged']);
+  const stored = await a.send('STORE 2 +FLAGS (\\Seen)');
+  const noop = await a.send('NOOP');
+  const flagged = [...stored, ...noop].filter((l) => /^\* 1 FETCH \(.*\\Flagged/.test(l));
+  assert.equal(flagged.length, 1, [...stored, ...noop].join('\n'));
+  // the session's own changes are shown once, by the commands that made them
+  expectLines(await a.send('STORE 3 +FLAGS (\\Deleted)'), [/^\* 3 FETCH \(FLAGS \((?:\\Recent )?\\Deleted\)\)$/, /^t\d+ OK/]);
+  expectLines(await a.send('EXPUNGE'), [/^\* 3 EXPUNGE$/, /^t\d+ OK/]);
+  expectLines(await a.send('NOOP'), [/^t\d+ OK/]);
+  await t.store.mail.storeFlags(t.inboxId, [[2, 2]], 'add', ['\\Answered']);
+  await t.store.mail.storeFlags(t.inboxId, [[1, 1]], 'add', ['\\Deleted']);
+  expectLines(await a.send('EXPUNGE'), [/^\* 1 EXPUNGE$/, /^\* 1 FETCH \(UID 2 FLAGS \((?:\\Recent )?\\Seen \\Answered\)\)$/, /^t\d+ OK/]);
+}));
+
 test('no EXPUNGE during FETCH, STORE or SEARCH; sent at NOOP with the right numbers', () => twoSessions(4, async (_t, a, b) => {
   await a.ok('STORE 2,3 +FLAGS.SILENT (\\Deleted)');
   expectLines(await a.send('EXPUNGE'), [/^\* 2 EXPUNGE$/, /^\* 2 EXPUNGE$/, /OK/]);

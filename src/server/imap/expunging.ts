@@ -21,10 +21,11 @@ export async function reportExpunged(ctx: Ctx, sel: SelectedMailbox, uids: numbe
 
 /** Publishes a change of the selected mailbox with its MODSEQ: `modseq` when the caller
  *  knows it (a flag change's, from the rows it changed), else the mailbox's HIGHESTMODSEQ
- *  read after the change. */
+ *  read after the change. Every caller has shown the change to its client already. */
 export async function publish(ctx: Ctx, sel: SelectedMailbox, type: 'expunge' | 'flags', uids: number[], modseq?: number): Promise<void> {
   if (uids.length === 0) return;
   const seq = modseq ?? (await ctx.env.store.mail.getMailboxById(sel.id))?.highestModseq ?? 0;
+  sel.absorbOwn(seq, uids);
   await ctx.env.bus.publish({ type, accountId: sel.mailbox.accountId, mailboxId: sel.id, uids, modseq: seq });
 }
 

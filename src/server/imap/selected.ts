@@ -77,7 +77,9 @@ export class SelectedMailbox {
     sel.opened = { keywords: view.keywords, firstUnseen: view.firstUnseen };
     const max = sel.uids[sel.uids.length - 1] ?? 0;
     if (max > 0) sel.recent.addAbove(await tracker.claim(mailbox.id, max, readOnly), max);
-    sel.unwatch = bus.watchMailbox(mailbox.id, () => {
+    sel.unwatch = bus.watchMailbox(mailbox.id, (event) => {
+      // a change the client already knows of: this session's own, taken in by absorbOwn()
+      if (event.type !== 'mailbox' && event.modseq > 0 && event.modseq <= sel.knownModseq) return;
       sel.dirty = true;
       onChange();
     });
@@ -156,6 +158,20 @@ export class SelectedMailbox {
   /** Records flags this session itself changed (it reports them in its own responses). */
   update(rows: MessageFlags[]): void {
     for (const r of rows) if (this.seqOf(r.uid) > 0) this.own.set(r.uid, r);
+  }
+
+  /**
+   * This session's own change of the mailbox, already shown to its client (STORE's and
+   * FETCH's FLAGS, EXPUNGE's and MOVE's EXPUNGE or VANISHED), took one new MODSEQ: when it is
+   * the one right after what the client was last brought up to date with, no other change
+   * came between, and the client is now up to date with it. Its own change bus event is then
+   * none of sync()'s business: sync would read the mailbox and its changes only to find the
+   * session's own (two statements after every STORE and EXPUNGE).
+   */
+  absorbOwn(modseq: number, uids: number[]): void {
+    if (this.dirty || modseq !== this.knownModseq + 1) return;
+    this.knownModseq = modseq;
+    for (const u of uids) this.own.delete(u);
   }
 
   /** Drops UIDs this session expunged and already reported. */
