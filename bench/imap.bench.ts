@@ -153,6 +153,10 @@ async function bigMailbox(): Promise<void> {
     report('SEARCH TEXT "y" (all indexed)', await c.cmd('SEARCH TEXT "y"'));
     report('SORT (DATE) UTF-8 ALL', await c.cmd('SORT (DATE) UTF-8 ALL'));
     report('NOOP (no changes)', await c.cmd('NOOP'));
+    // what every session on the mailbox pays after any change to it: its next command reads
+    // the changes since the MODSEQ it knows
+    await store.mail.storeFlags(inbox.id, [[COUNT / 2, COUNT / 2]], 'add', ['\\Flagged']);
+    report('NOOP after another session\'s STORE (one change)', await c.cmd('NOOP'));
     report('FETCH 1:100 (ENVELOPE BODYSTRUCTURE)', await c.cmd('FETCH 1:100 (ENVELOPE BODYSTRUCTURE)'));
     socket.destroy();
     await server.close();

@@ -168,8 +168,9 @@ export interface StoreFlagsResult {
 }
 
 export interface ChangesSince {
+  /** Messages changed or added after the given MODSEQ, by ascending UID. */
   changed: MessageFlags[];
-  /** UIDs expunged after the given MODSEQ (from tombstones). */
+  /** UIDs expunged after the given MODSEQ (from tombstones), ascending. */
   expunged: number[];
 }
 

@@ -70,13 +70,15 @@ export async function getMessagesBySeq(db: Kysely<DB>, mailboxId: number, from: 
 }
 
 // RFC 7162 §3.1.2: every command of a session whose mailbox changed polls this: the changed
-// rows and the tombstones in one statement (one snapshot), told apart by `gone`.
+// rows and the tombstones in one statement (one snapshot), told apart by `gone`. Not ordered
+// in SQL: with ORDER BY uid, SQLite merges the two halves in UID order and so walks the whole
+// mailbox's (mailbox_id, uid) index to find the few rows above the MODSEQ (170 µs at 6,000
+// messages, growing with the mailbox); without it, each half is a range of its MODSEQ index.
 const changes = prepared(2, (db, mailboxId: number, modseq: number) => db.selectFrom('messages')
   .select(['uid', 'modseq', 'flags', 'keywords', sql<number>`0`.as('gone')])
   .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq)
   .unionAll(db.selectFrom('expunged').select(['uid', 'modseq', sql<number>`0`.as('flags'), sql<string>`''`.as('keywords'), sql<number>`1`.as('gone')])
-    .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq))
-  .orderBy('uid'));
+    .where('mailbox_id', '=', mailboxId).where('modseq', '>', modseq)));
 
 export async function changesSince(db: Kysely<DB>, dialect: Dialect, mailboxId: number, modseq: number): Promise<ChangesSince> {
   const changed: MessageFlags[] = [];
@@ -85,5 +87,7 @@ export async function changesSince(db: Kysely<DB>, dialect: Dialect, mailboxId: 
     if (Number(r.gone) === 1) expunged.push(Number(r.uid));
     else changed.push(toMessageFlags(r));
   }
+  changed.sort((a, b) => a.uid - b.uid);
+  expunged.sort((a, b) => a - b);
   return { changed, expunged };
 }

@@ -3,6 +3,7 @@
  *  blob, quota, full-text substring search. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { Store } from '../../../src/store/types.js';
 import type { Ctx } from '../conformance.js';
 import { appendN, freshAccount, inbox, newMessage, reason, sleep } from './helpers.js';
 
@@ -88,12 +89,25 @@ export function messageCases(ctx: Ctx): void {
     assert.deepEqual(ch.expunged, []);
   });
 
+  test('changesSince: changed messages and expunged UIDs by ascending UID, whatever order they changed in', async () => {
+    const s = ctx.store();
+    const { ib, mark } = await filledInbox(s, 6);
+    await s.mail.storeFlags(ib, [[5, 5]], 'add', ['\\Seen']);
+    await s.mail.storeFlags(ib, [[4, 4]], 'add', ['\\Deleted']);
+    await s.mail.expunge(ib);
+    await s.mail.storeFlags(ib, [[1, 1]], 'add', ['\\Flagged']);
+    await s.mail.storeFlags(ib, [[2, 2]], 'add', ['\\Deleted']);
+    await s.mail.expunge(ib);
+    assert.deepEqual(await appendN(s, ib, 1), [7]);
+    await s.mail.storeFlags(ib, [[3, 3]], 'add', ['\\Answered']);
+    const ch = await s.mail.changesSince(ib, mark);
+    assert.deepEqual(ch.changed.map((c) => c.uid), [1, 3, 5, 7]);
+    assert.deepEqual(ch.expunged, [2, 4]);
+  });
+
   test('expunge leaves tombstones; removeMessages; UIDs never reused', async () => {
     const s = ctx.store();
-    const acc = await freshAccount(s);
-    const ib = await inbox(s, acc);
-    await appendN(s, ib, 5);
-    const mark = (await s.mail.getMailboxById(ib))!.highestModseq;
+    const { ib, mark } = await filledInbox(s, 5);
     await s.mail.storeFlags(ib, [[2, 4]], 'add', ['\\Deleted']);
     assert.deepEqual(await s.mail.expunge(ib, [[1, 3]]), [2, 3]);
     assert.deepEqual(await s.mail.expunge(ib), [4]);
@@ -188,4 +202,11 @@ export function messageCases(ctx: Ctx): void {
     await s.mail.deleteMailbox(acc.id, 'Other');
     assert.deepEqual(await s.mail.searchText(ib, 'three'), [3]);
   });
+}
+
+/** A fresh account's INBOX holding `n` messages, and its HIGHESTMODSEQ then. */
+async function filledInbox(s: Store, n: number): Promise<{ ib: number; mark: number }> {
+  const ib = await inbox(s, await freshAccount(s));
+  await appendN(s, ib, n);
+  return { ib, mark: (await s.mail.getMailboxById(ib))!.highestModseq };
 }
