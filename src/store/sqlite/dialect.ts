@@ -34,7 +34,7 @@ export function cachedDatabase(db: Database.Database): SqliteDatabase {
       let stmt = cache.get(text);
       if (!stmt) {
         if (cache.size >= CACHE_LIMIT) cache.clear();
-        stmt = db.prepare(text) as unknown as SqliteStatement;
+        stmt = withRowBuilder(db.prepare(text));
         cache.set(text, stmt);
       }
       lastText = text;
@@ -42,6 +42,33 @@ export function cachedDatabase(db: Database.Database): SqliteDatabase {
       return stmt;
     },
   };
+}
+
+/**
+ * A statement whose rows are read as arrays and made into objects here. better-sqlite3 makes
+ * each row object through V8's API, a property at a time, and that was most of a read's
+ * cost: 35 rows of FETCH's message heads took 66–78 µs as objects, 38 µs as arrays built into
+ * objects by one object literal per statement (which also gives every row one shape).
+ */
+function withRowBuilder(stmt: Database.Statement): SqliteStatement {
+  if (!stmt.reader) return stmt as unknown as SqliteStatement;
+  const names = stmt.columns().map((c) => c.name);
+  // `__proto__` in a literal would set the prototype, not a property: such a statement
+  // keeps better-sqlite3's own objects.
+  if (names.includes('__proto__')) return stmt as unknown as SqliteStatement;
+  // column names are quoted by JSON.stringify, so the literal holds nothing but them
+  const build = new Function('r', `return { ${names.map((n, i) => `${JSON.stringify(n)}: r[${i}]`).join(', ')} };`) as (row: unknown[]) => unknown;
+  stmt.raw(true);
+  const wrapped: SqliteStatement & { readonly readonly: boolean } = {
+    reader: true,
+    readonly: stmt.readonly,
+    all: (parameters) => (stmt.all(parameters) as unknown[][]).map(build),
+    run: (parameters) => stmt.run(parameters),
+    *iterate(parameters) {
+      for (const row of stmt.iterate(parameters) as IterableIterator<unknown[]>) yield build(row);
+    },
+  };
+  return wrapped;
 }
 
 export class ImmediateSqliteDialect extends SqliteDialect {
