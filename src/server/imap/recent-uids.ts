@@ -10,16 +10,28 @@ export class RecentUids {
 
   constructor(private readonly uids: () => readonly number[]) {}
 
-  /** Marks the UIDs above `after` up to `upTo` recent. */
+  /** Marks the UIDs above `after` up to `upTo` recent. `after` is never below what was
+   *  marked before (a session claims only new messages), so the intervals stay ascending. */
   addAbove(after: number, upTo: number): void {
     if (upTo <= after) return;
     const last = this.ranges[this.ranges.length - 1];
     if (last && last[1] >= after) last[1] = Math.max(last[1], upTo);
     else this.ranges.push([after, upTo]);
+    this.prune();
   }
 
+  /** By binary search: a session on a busy mailbox collects an interval per claim, and FETCH
+   *  asks this for every message it shows. */
   has(uid: number): boolean {
-    for (const [lo, hi] of this.ranges) if (uid > lo && uid <= hi) return true;
+    let lo = 0;
+    let hi = this.ranges.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const [a, b] = this.ranges[mid];
+      if (uid <= a) hi = mid - 1;
+      else if (uid > b) lo = mid + 1;
+      else return true;
+    }
     return false;
   }
 
@@ -29,6 +41,15 @@ export class RecentUids {
     let n = 0;
     for (const [lo, hi] of this.ranges) n += upperBound(uids, hi) - upperBound(uids, lo);
     return n;
+  }
+
+  /** Drops the intervals wholly below the session's lowest UID: those messages are expunged,
+   *  and UIDs are never given again (RFC 3501 §2.3.1.1). */
+  private prune(): void {
+    const first = this.uids()[0];
+    let drop = 0;
+    while (drop < this.ranges.length && (first === undefined || this.ranges[drop][1] < first)) drop++;
+    if (drop > 0) this.ranges.splice(0, drop);
   }
 }
 
