@@ -6,7 +6,8 @@
  * total, with the server's CPU time per command (Posthorn: its process, all threads, from
  * /proc) and the load average — on a shared machine throughput follows the CPU share the
  * server gets, CPU per command much less. Each server runs IMAPTEST_ROUNDS rounds (default
- * 3), taking turns, and the last line compares the medians. Skipped with a note when
+ * 3), taking turns, each round once the machine is quiet (quiet.ts), and the last line
+ * compares the medians. Skipped with a note when
  * `imaptest` is not on PATH.
  */
 import { spawn, spawnSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import net from 'node:net';
 import { startServerChild } from './imap-child.js';
+import { quiet } from './quiet.js';
 
 const CLIENTS = 50;
 const SECS = Number(process.env.IMAPTEST_SECS ?? 20);
@@ -95,6 +97,7 @@ export async function imaptestLoad(): Promise<void> {
   const server = await startServerChild();
   try {
     for (let i = 0; i < ROUNDS; i++) {
+      await quiet();
       const before = cpuMs(server.pid);
       const r = await imaptest(server.port, 'user%d@bench.test', source);
       const after = cpuMs(server.pid);
@@ -102,6 +105,7 @@ export async function imaptestLoad(): Promise<void> {
       print('Posthorn', r);
       ours.push(r);
       if (!dovecotUp) continue;
+      await quiet();
       const d = await imaptest(DOVECOT_PORT, 'user%d', source);
       print('Dovecot', d);
       theirs.push(d);

@@ -21,6 +21,7 @@
  * other's round.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { quiet } from './quiet.js';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,10 +32,6 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SESSIONS = 20;
 const SIZE = 5000;
 const MESSAGES = Number(process.env.SMTP_BENCH_MESSAGES ?? 10000);
-/** Before each round the machine must be this idle (share of all CPUs busy over 0.5 s)… */
-const QUIET_BUSY = 0.15;
-/** …waiting at most this long for it. */
-const QUIET_MAX_MS = 120_000;
 /** Rounds per load and server; the summary takes each one's median. */
 const ROUNDS = Math.max(1, Number(process.env.SMTP_BENCH_ROUNDS ?? 3));
 
@@ -179,36 +176,6 @@ function summary(rows: Row[]): void {
     const cpu = ours?.cpuPerMsg === undefined ? '' : `, ${ours.cpuPerMsg.toFixed(2)} ms CPU/msg`;
     console.log(`  ${load} (${rounds} rounds): posthorn ${o}${cpu} | postfix ${t} | posthorn/postfix ${x}`);
   }
-}
-
-/** The share of all CPUs' time that was busy over the next `ms` (/proc/stat); null off Linux. */
-async function busyShare(ms: number): Promise<number | null> {
-  const read = (): number[] | null => {
-    try {
-      return readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1, 9).map(Number);
-    } catch {
-      return null;
-    }
-  };
-  const a = read();
-  await new Promise((r) => setTimeout(r, ms));
-  const b = read();
-  if (!a || !b) return null;
-  const d = b.map((v, i) => v - a[i]);
-  const total = d.reduce((x, y) => x + y, 0);
-  return total === 0 ? 0 : 1 - (d[3] + d[4]) / total; // idle + iowait
-}
-
-/** Waits (up to QUIET_MAX_MS) until the machine is nearly idle: each server goes on working
- *  after a round — Posthorn indexes the burst's texts once deliveries pause, Postfix's queue
- *  manager delivers what it accepted — and that work must not land in the other's round. */
-async function quiet(): Promise<void> {
-  const t0 = performance.now();
-  while (performance.now() - t0 < QUIET_MAX_MS) {
-    const busy = await busyShare(500);
-    if (busy === null || busy < QUIET_BUSY) return;
-  }
-  console.log(`  (the machine stayed busy for ${QUIET_MAX_MS / 1000} s; measuring anyway)`);
 }
 
 /** Rounds of one load, Posthorn and Postfix taking turns, so that a change in the machine's
