@@ -20,9 +20,11 @@ export interface Sql {
   ints(q: CompiledQuery): Promise<number[]>;
 }
 
-export function makeSql(db: Kysely<DB>, dialect: Dialect, ints?: (q: CompiledQuery) => Promise<number[]>): Sql {
+export function makeSql(
+  db: Kysely<DB>, dialect: Dialect, ints?: (q: CompiledQuery) => Promise<number[]>, tx?: Sql['tx'],
+): Sql {
   return {
-    db, dialect, tx: (fn) => db.transaction().execute(fn),
+    db, dialect, tx: tx ?? ((fn) => db.transaction().execute(fn)),
     ints: ints ?? (async (q) => (await db.executeQuery<Record<string, unknown>>(q)).rows.map((r) => Number(Object.values(r)[0]))),
   };
 }

@@ -9,7 +9,8 @@
  * threads have connections of their own: the checkpointer's runs PASSIVE checkpoints, which
  * never wait (checkpointer.ts); the text worker's and the message writer's write, each
  * only while holding the write gate the event loop's writes take too (write-gate.ts,
- * text-worker.ts, writer.ts).
+ * text-worker.ts, writer.ts). The transactions callers ask for in one turn of the event
+ * loop share one BEGIN…COMMIT, each in a savepoint of its own (batched-tx.ts).
  */
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, mkdirSync, openSync, realpathSync } from 'node:fs';
@@ -20,7 +21,7 @@ import { FsBlobStore } from '../blob-fs/index.js';
 import { SqlBlobStore } from '../blob-sql/index.js';
 import { referencedBlobs } from '../sql/blob-refs.js';
 import { INLINE_BLOB_LIMIT } from '../sql/blob-rows.js';
-import { makeSql } from '../sql/db.js';
+import { makeSql, type Sql } from '../sql/db.js';
 import { SqlDirectory } from '../sql/directory.js';
 import { DirectoryCache } from '../sql/directory-cache.js';
 import { SqlMailStore } from '../sql/mail-store.js';
@@ -30,6 +31,7 @@ import { CONTAINS_FN } from '../sql/text.js';
 import { SqlUrlAuthKeys } from '../sql/urlauth.js';
 import type { DB } from '../sql/schema.js';
 import type { Store } from '../types.js';
+import { batchedTx } from './batched-tx.js';
 import { TieredBlobStore } from './blobs.js';
 import { Checkpointer, type CheckpointLimits, type HoldConnection } from './checkpointer.js';
 import { ImmediateSqliteDialect } from './dialect.js';
@@ -42,7 +44,7 @@ import { MessageWriter } from './writer.js';
 /** The event loop connection's page cache (KiB). */
 const PAGE_CACHE_KIB = 64 * 1024;
 
-interface Opened { db: Kysely<DB>; raw: Database.Database; cache: DirectoryCache; hold: HoldConnection }
+interface Opened { db: Kysely<DB>; raw: Database.Database; cache: DirectoryCache; hold: HoldConnection; tx: Sql['tx'] }
 interface Shared { db: Promise<Opened>; wal: WalSync; checkpoints: Checkpointer; texts: Promise<TextWorker>; writer: MessageWriter; refs: number }
 const open = new Map<string, Shared>();
 
@@ -95,7 +97,7 @@ async function connect(path: string, wal: WalSync, checkpoints: Checkpointer, ga
       return NaN;
     }
   };
-  return { db, raw, cache: new DirectoryCache(probe), hold };
+  return { db, raw, cache: new DirectoryCache(probe), hold, tx: batchedTx(db, () => raw.inTransaction) };
 }
 
 /** Sql.ints over better-sqlite3's pluck mode. The statement runs while holding Kysely's one
@@ -157,7 +159,7 @@ export async function openSqliteStore(opts: { path: string; dataDir: string; che
   const key = realpathSync(path);
   const opened = await acquire(key, opts.checkpoints);
   const { db, cache } = opened;
-  const s = makeSql(db, 'sqlite', pluckInts(opened));
+  const s = makeSql(db, 'sqlite', pluckInts(opened), opened.tx);
   let closed = false;
   const events = localEvents(key);
   const mail = new SqlMailStore(s, () => opened.texts.batch, (raw, targets, internalDate) => opened.writer.append(raw, targets, internalDate));
