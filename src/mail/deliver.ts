@@ -120,12 +120,10 @@ async function published(ctx: DeliveryContext, boxes: Target[], placed: Placed):
 /** IMAP APPEND: one message into one mailbox, with flags and INTERNALDATE as given. */
 export async function appendMessage(
   ctx: DeliveryContext,
-  mailboxId: number,
+  box: Pick<Mailbox, 'id' | 'accountId'>,
   raw: Buffer,
   opts: { flags?: string[]; internalDate?: number } = {},
 ): Promise<{ uid: number; modseq: number }> {
-  const box = await ctx.store.mail.getMailboxById(mailboxId);
-  if (!box) throw new Error(`mailbox ${mailboxId} does not exist`);
   const boxes = [{ box, flags: opts.flags ?? [] }];
   // Not the store's own writer (place()): on SQLite that is a second connection, and each of
   // its commits empties the page cache of the connection every IMAP session reads through

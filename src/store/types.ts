@@ -100,6 +100,9 @@ export interface MailboxStatus {
   unseen: number;
   /** Always 0 from the store: \Recent is session state (server/imap computes it). */
   recent: number;
+  /** Messages above the mailbox's \Recent mark (claimRecent): no session has claimed them,
+   *  so they are what STATUS RECENT counts for a session without the mailbox selected. */
+  unclaimed: number;
   uidNext: number;
   uidValidity: number;
   highestModseq: number;

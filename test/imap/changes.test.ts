@@ -169,3 +169,25 @@ test('a keyword another session introduces is announced in FLAGS before it is sh
   const ownFlags = own.findIndex((l) => /^\* FLAGS .*\$Label8/.test(l));
   assert.ok(ownFlags >= 0 && ownFlags < own.findIndex((l) => /^\* 2 FETCH/.test(l)), own.join('\n'));
 }));
+
+test('STATUS RECENT counts what no session has claimed; the session that claimed them counts its own', async () => {
+  const t = await startTestServer();
+  try {
+    for (let i = 0; i < 3; i++) await t.deliver(MSG);
+    const a = await t.connect();
+    const b = await t.connect();
+    expectLines(await a.send('STATUS INBOX (MESSAGES RECENT)'), [/^\* STATUS "INBOX" \(MESSAGES 3 RECENT 3\)$/, /OK/]);
+    await b.ok('SELECT INBOX'); // claims all three (RFC 3501 §2.3.2)
+    expectLines(await a.send('STATUS INBOX (RECENT)'), [/^\* STATUS "INBOX" \(RECENT 0\)$/, /OK/]);
+    expectLines(await b.send('STATUS INBOX (RECENT)'), [/^\* STATUS "INBOX" \(RECENT 3\)$/, /OK/]);
+    await t.deliver(MSG);
+    expectLines(await a.send('STATUS INBOX (MESSAGES RECENT)'), [/^\* STATUS "INBOX" \(MESSAGES 4 RECENT 1\)$/, /OK/]);
+    await a.ok('EXAMINE INBOX'); // read-only: claims nothing
+    expectLines(await a.send('STATUS INBOX (RECENT)'), [/OK/]);
+    expectLines(await b.send('NOOP'), [/^\* 4 EXISTS$/, /^\* 4 RECENT$/, /OK/]);
+    await a.ok('UNSELECT');
+    expectLines(await a.send('STATUS INBOX (RECENT)'), [/^\* STATUS "INBOX" \(RECENT 0\)$/, /OK/]);
+  } finally {
+    await t.close();
+  }
+});

@@ -82,7 +82,7 @@ test('appendMessage keeps flags and INTERNALDATE and falls back to nothing else'
     const alice = await store.directory.addAccount({ address: 'alice@example.test', passwordHash: 'x' });
     const sent = (await store.mail.getMailbox(alice.id, 'Sent'))!;
     const when = Date.UTC(2020, 0, 2, 3, 4, 5);
-    const { uid } = await appendMessage({ store, bus }, sent.id, raw(7), { flags: ['\\Seen', 'Work'], internalDate: when });
+    const { uid } = await appendMessage({ store, bus }, sent, raw(7), { flags: ['\\Seen', 'Work'], internalDate: when });
     const [row] = await store.mail.getMessages(sent.id, [[uid, uid]]);
     assert.deepEqual([...row.flags].sort(), ['Work', '\\Seen'].sort());
     assert.equal(row.internalDate, when);

@@ -69,7 +69,7 @@ export async function statusResponse(ctx: Ctx, mail: MailStore, box: Mailbox, it
   const s = await mail.status(box.id);
   if (items.includes('RECENT')) {
     const sel = ctx.state.kind === 'selected' && ctx.state.mailbox.id === box.id ? ctx.state.mailbox : null;
-    s.recent = sel ? sel.recent.size : await ctx.env.recent.unclaimed(box.id, (await mail.listFlags(box.id)).map((m) => m.uid));
+    s.recent = sel ? sel.recent.size : s.unclaimed;
   }
   const values: Record<StatusItem, number> = {
     MESSAGES: s.messages, RECENT: s.recent, UIDNEXT: s.uidNext, UIDVALIDITY: s.uidValidity, UNSEEN: s.unseen,

@@ -3,7 +3,8 @@
  * the first to select its mailbox read-write after it arrived. The store keeps per mailbox
  * the highest UID some session has claimed (MailStore.claimRecent), so sessions on every
  * node of a PostgreSQL cluster share it and a restart does not make old mail recent again;
- * a session claims every UID above the mark.
+ * a session claims every UID above the mark. STATUS RECENT, for a session without the
+ * mailbox selected, counts the UIDs above it (MailboxStatus.unclaimed).
  */
 import type { MailStore } from '../../store/types.js';
 
@@ -14,11 +15,5 @@ export class RecentTracker {
    *  and returns the mark as it was (the session's recent UIDs are those above it). */
   async claim(mailboxId: number, maxUid: number, readOnly: boolean): Promise<number> {
     return this.mail.claimRecent(mailboxId, readOnly ? 0 : maxUid);
-  }
-
-  /** How many of `uids` no session has claimed yet (STATUS RECENT). */
-  async unclaimed(mailboxId: number, uids: number[]): Promise<number> {
-    const last = await this.mail.claimRecent(mailboxId, 0);
-    return uids.filter((u) => u > last).length;
   }
 }

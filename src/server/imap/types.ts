@@ -3,7 +3,7 @@
  * union: RFC 3501 §3 / RFC 9051 §3 states), what a command handler may use (Ctx), and the
  * command declaration every file in commands/ exports.
  */
-import type { Account, Store } from '../../store/types.js';
+import type { Account, Mailbox, Store } from '../../store/types.js';
 import type { ChangeBus } from '../../mail/changes.js';
 import type { AuthFailureTracker } from '../../mail/auth-failures.js';
 import type { Logger } from '../../lib/log.js';
@@ -17,7 +17,7 @@ import type { RecentTracker } from './recent.js';
 /** Stores one message in a mailbox: parse once, blob + metadata + search text, publish. */
 export type AppendFn = (
   ctx: { store: Store; bus: ChangeBus },
-  mailboxId: number,
+  mailbox: Pick<Mailbox, 'id' | 'accountId'>,
   raw: Buffer,
   opts?: { flags?: string[]; internalDate?: number },
 ) => Promise<{ uid: number; modseq: number }>;

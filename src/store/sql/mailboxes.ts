@@ -143,13 +143,14 @@ const statusRow = prepared(1, (db, id: number) => db.selectFrom('mailboxes as mb
     sql<number | null>`sum(CASE WHEN (m.flags & 8) <> 0 THEN 1 ELSE 0 END)`.as('deleted'),
     sql<number | null>`sum(m.size)`.as('size'),
     sql<number | null>`sum(CASE WHEN (m.flags & 8) <> 0 THEN m.size ELSE 0 END)`.as('deleted_size'),
+    sql<number | null>`sum(CASE WHEN m.uid > mb.recent_uid THEN 1 ELSE 0 END)`.as('unclaimed'),
   ]));
 
 export async function mailboxStatus(db: Kysely<DB>, dialect: Dialect, mailboxId: number): Promise<MailboxStatus> {
   const [row] = await statusRow(db, dialect, mailboxId);
   if (!row) throw new UserError(`no mailbox with id ${mailboxId}`, 'not-found');
   return {
-    messages: Number(row.n), unseen: Number(row.unseen ?? 0), recent: 0, deleted: Number(row.deleted ?? 0),
+    messages: Number(row.n), unseen: Number(row.unseen ?? 0), recent: 0, unclaimed: Number(row.unclaimed ?? 0), deleted: Number(row.deleted ?? 0),
     size: Number(row.size ?? 0), deletedSize: Number(row.deleted_size ?? 0),
     uidNext: Number(row.uidnext), uidValidity: Number(row.uidvalidity), highestModseq: Number(row.highestmodseq),
   };

@@ -94,7 +94,7 @@ export async function startTestServer(opts: { store?: Store; server?: Partial<Im
     async deliver(raw, o = {}) {
       const box = await store.mail.getMailbox(account.id, o.mailbox ?? 'INBOX');
       assert.ok(box, `mailbox ${o.mailbox}`);
-      const res = await appendMessage({ store, bus }, box.id, Buffer.from(raw.replace(/\r?\n/g, '\r\n')), { flags: o.flags, internalDate: o.internalDate });
+      const res = await appendMessage({ store, bus }, box, Buffer.from(raw.replace(/\r?\n/g, '\r\n')), { flags: o.flags, internalDate: o.internalDate });
       return res.uid;
     },
     async connect(o = {}) {

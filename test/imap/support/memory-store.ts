@@ -145,6 +145,7 @@ export function memoryStore(): Store {
       const b = box(id);
       return {
         messages: b.rows.length, unseen: b.rows.filter((r) => !hasFlag(r.flags, '\\Seen')).length, recent: 0,
+        unclaimed: b.rows.filter((r) => r.uid > (recentMarks.get(id) ?? 0)).length,
         uidNext: b.uidNext, uidValidity: b.uidValidity, highestModseq: b.highestModseq,
         size: b.rows.reduce((n, r) => n + r.size, 0), deleted: b.rows.filter((r) => hasFlag(r.flags, '\\Deleted')).length,
         deletedSize: b.rows.filter((r) => hasFlag(r.flags, '\\Deleted')).reduce((n, r) => n + r.size, 0),

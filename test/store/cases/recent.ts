@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Ctx } from '../conformance.js';
-import { freshAccount, inbox } from './helpers.js';
+import { appendN, freshAccount, inbox } from './helpers.js';
 
 export function recentCases(ctx: Ctx): void {
   test('claimRecent: the mark only rises, one claimer wins, every store instance sees it', async () => {
@@ -26,5 +26,20 @@ export function recentCases(ctx: Ctx): void {
     const claimed = upTo.flatMap((u, i) => Array.from({ length: Math.max(0, u - saw[i]) }, (_, k) => saw[i] + 1 + k));
     assert.deepEqual(claimed.sort((a, b) => a - b), Array.from({ length: 18 }, (_, k) => 10 + k));
     assert.equal(await s.mail.claimRecent(ib, 0), 27);
+  });
+
+  test('status counts the messages above the mark as unclaimed, and the mark as it stands', async () => {
+    const s = ctx.store();
+    const ib = await inbox(s, await freshAccount(s));
+    assert.equal((await s.mail.status(ib)).unclaimed, 0, 'an empty mailbox');
+    const uids = await appendN(s, ib, 5);
+    assert.equal((await s.mail.status(ib)).unclaimed, 5);
+    await s.mail.claimRecent(ib, uids[2]);
+    assert.equal((await s.mail.status(ib)).unclaimed, 2);
+    await s.mail.storeFlags(ib, [[uids[4], uids[4]]], 'add', ['\\Deleted']);
+    await s.mail.expunge(ib);
+    assert.equal((await s.mail.status(ib)).unclaimed, 1, 'an expunged message is no longer counted');
+    await s.mail.claimRecent(ib, uids[4]);
+    assert.equal((await s.mail.status(ib)).unclaimed, 0);
   });
 }

@@ -34,7 +34,7 @@ export const append = defineCommand({
     }));
     if (items.length === 1) {
       const [m] = items;
-      const res = await ctx.env.appendMessage({ store: ctx.env.store, bus: ctx.env.bus }, box.id, m.data, { flags: m.flags, internalDate: m.internalDate });
+      const res = await ctx.env.appendMessage({ store: ctx.env.store, bus: ctx.env.bus }, box, m.data, { flags: m.flags, internalDate: m.internalDate });
       return ok('APPEND completed', `APPENDUID ${box.uidValidity} ${res.uid}`);
     }
     // RFC 3502 §6.3.11: all the messages or none — one store transaction for the lot.
