@@ -19,7 +19,7 @@
  * as group commit does (mail/group-commit.ts); the functions given to tx() only use the
  * transaction they are handed, so running one again is running it anew.
  */
-import { sql, type Kysely } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 type TxFn<D, T> = (trx: Kysely<D>) => Promise<T>;
 
 interface Queued<D> {
@@ -27,6 +27,11 @@ interface Queued<D> {
   resolve: (value: unknown) => void;
   reject: (err: unknown) => void;
 }
+
+// compiled once: a query built per savepoint would cost more than the savepoint itself
+const SAVEPOINT = CompiledQuery.raw('SAVEPOINT batched');
+const RELEASE = CompiledQuery.raw('RELEASE batched');
+const ROLLBACK_TO = CompiledQuery.raw('ROLLBACK TO batched');
 
 /** Transactions per batch: bounds how long one batch holds the connection. */
 const MAX_BATCH = 64;
@@ -43,16 +48,16 @@ export function batchedTx<D>(db: Kysely<D>, inTransaction: () => boolean): <T>(f
     try {
       await db.transaction().execute(async (trx) => {
         for (const q of batch) {
-          await sql`SAVEPOINT batched`.execute(trx);
+          await trx.executeQuery(SAVEPOINT);
           try {
             const value = await q.fn(trx);
-            await sql`RELEASE batched`.execute(trx);
+            await trx.executeQuery(RELEASE);
             outcomes.push({ ok: true, value });
           } catch (err) {
             // SQLite rolled the whole transaction back by itself: the batch has failed
             if (!inTransaction()) throw err;
-            await sql`ROLLBACK TO batched`.execute(trx);
-            await sql`RELEASE batched`.execute(trx);
+            await trx.executeQuery(ROLLBACK_TO);
+            await trx.executeQuery(RELEASE);
             outcomes.push({ ok: false, err });
           }
         }
