@@ -4,11 +4,11 @@
  * with its default command mix, against Posthorn (in its own process) and, in the same run,
  * the Dovecot anchor on 127.0.0.1:10143. Prints commands per second per command type and in
  * total, with the server's CPU time per command (Posthorn: its process, all threads, from
- * /proc) and the load average — on a shared machine throughput follows the CPU share the
- * server gets, CPU per command much less. Each server runs IMAPTEST_ROUNDS rounds (default
- * 3), taking turns, each round once the machine is quiet (quiet.ts), and the last line
- * compares the medians. Skipped with a note when
- * `imaptest` is not on PATH.
+ * /proc, and its event loop's share: one thread, so what bounds its rate) and the load
+ * average — on a shared machine throughput follows the CPU share the server gets, CPU per
+ * command much less. Each server runs IMAPTEST_ROUNDS rounds (default 3), taking turns, each
+ * round once the machine is quiet (quiet.ts), and the last line compares the medians.
+ * Skipped with a note when `imaptest` is not on PATH.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
@@ -24,12 +24,14 @@ const ROUNDS = Math.max(1, Number(process.env.IMAPTEST_ROUNDS ?? 3));
 const ANCHORS = '/work/shared/anchors';
 const DOVECOT_PORT = 10143;
 
-interface Result { names: string[]; perSec: number[]; total: number; errors: number; cpuMsPerCmd?: number }
+interface Result { names: string[]; perSec: number[]; total: number; errors: number; cpuMsPerCmd?: number; loopMsPerCmd?: number }
 
-/** CPU time (user + system, all threads) a process has used so far, in ms; null off Linux. */
-function cpuMs(pid: number): number | null {
+/** CPU time (user + system) a process has used so far, in ms — all its threads, or with
+ *  `thread` that one (the process's own id is its main thread: the event loop); null off Linux. */
+function cpuMs(pid: number, thread?: number): number | null {
   try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1].split(' ');
+    const path = thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`;
+    const fields = readFileSync(path, 'latin1').split(') ')[1].split(' ');
     return (Number(fields[11]) + Number(fields[12])) * 10; // utime, stime in 1/100 s ticks
   } catch {
     return null;
@@ -74,7 +76,8 @@ async function imaptest(port: number, user: string, source: string): Promise<Res
 
 function print(label: string, r: Result): void {
   const each = r.names.map((n, i) => `${n}=${(r.perSec[i] ?? 0).toFixed(0)}`).join(' ');
-  const cpu = r.cpuMsPerCmd === undefined ? '' : ` server CPU ${r.cpuMsPerCmd.toFixed(2)} ms/cmd`;
+  const loop = r.loopMsPerCmd === undefined ? '' : ` (event loop ${r.loopMsPerCmd.toFixed(2)})`;
+  const cpu = r.cpuMsPerCmd === undefined ? '' : ` server CPU ${r.cpuMsPerCmd.toFixed(2)} ms/cmd${loop}`;
   console.log(`imaptest ${label} (${CLIENTS} clients, ${SECS} s): ${r.total.toFixed(0)} cmds/s [${each}] errors=${r.errors}${cpu} load ${loadavg()[0].toFixed(1)}`);
 }
 
@@ -99,9 +102,12 @@ export async function imaptestLoad(): Promise<void> {
     for (let i = 0; i < ROUNDS; i++) {
       await quiet();
       const before = cpuMs(server.pid);
+      const loopBefore = cpuMs(server.pid, server.pid);
       const r = await imaptest(server.port, 'user%d@bench.test', source);
       const after = cpuMs(server.pid);
+      const loopAfter = cpuMs(server.pid, server.pid);
       if (before !== null && after !== null && r.total > 0) r.cpuMsPerCmd = (after - before) / (r.total * SECS);
+      if (loopBefore !== null && loopAfter !== null && r.total > 0) r.loopMsPerCmd = (loopAfter - loopBefore) / (r.total * SECS);
       print('Posthorn', r);
       ours.push(r);
       if (!dovecotUp) continue;
