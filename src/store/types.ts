@@ -98,10 +98,9 @@ export interface Mailbox {
 export interface MailboxStatus {
   messages: number;
   unseen: number;
-  /** Always 0 from the store: \Recent is session state (server/imap computes it). */
-  recent: number;
   /** Messages above the mailbox's \Recent mark (claimRecent): no session has claimed them,
-   *  so they are what STATUS RECENT counts for a session without the mailbox selected. */
+   *  so they are what STATUS RECENT counts for a session without the mailbox selected (for
+   *  the session that has it selected, \Recent is its own state: server/imap). */
   unclaimed: number;
   uidNext: number;
   uidValidity: number;

@@ -67,12 +67,11 @@ export function hasChildren(names: Iterable<string>, name: string): boolean {
 /** STATUS items in request order (RFC 3501 §6.3.10, RFC 9051 §6.3.11, RFC 7162 §3.1.9, RFC 9208 §4.1.4). */
 export async function statusResponse(ctx: Ctx, mail: MailStore, box: Mailbox, items: StatusItem[]): Promise<Out> {
   const s = await mail.status(box.id);
-  if (items.includes('RECENT')) {
-    const sel = ctx.state.kind === 'selected' && ctx.state.mailbox.id === box.id ? ctx.state.mailbox : null;
-    s.recent = sel ? sel.recent.size : s.unclaimed;
-  }
+  // RFC 3501 §2.3.2: the session with the mailbox selected has its own \Recent set; for any
+  // other, the messages no session has claimed yet
+  const sel = ctx.state.kind === 'selected' && ctx.state.mailbox.id === box.id ? ctx.state.mailbox : null;
   const values: Record<StatusItem, number> = {
-    MESSAGES: s.messages, RECENT: s.recent, UIDNEXT: s.uidNext, UIDVALIDITY: s.uidValidity, UNSEEN: s.unseen,
+    MESSAGES: s.messages, RECENT: sel ? sel.recent.size : s.unclaimed, UIDNEXT: s.uidNext, UIDVALIDITY: s.uidValidity, UNSEEN: s.unseen,
     DELETED: s.deleted, SIZE: s.size, HIGHESTMODSEQ: s.highestModseq, APPENDLIMIT: ctx.env.appendLimit,
     // RFC 9208 §4.1.4: in units of 1024 octets, as the STORAGE resource (§5.1)
     'DELETED-STORAGE': Math.ceil(s.deletedSize / 1024),

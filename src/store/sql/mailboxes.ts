@@ -150,7 +150,7 @@ export async function mailboxStatus(db: Kysely<DB>, dialect: Dialect, mailboxId:
   const [row] = await statusRow(db, dialect, mailboxId);
   if (!row) throw new UserError(`no mailbox with id ${mailboxId}`, 'not-found');
   return {
-    messages: Number(row.n), unseen: Number(row.unseen ?? 0), recent: 0, unclaimed: Number(row.unclaimed ?? 0), deleted: Number(row.deleted ?? 0),
+    messages: Number(row.n), unseen: Number(row.unseen ?? 0), unclaimed: Number(row.unclaimed ?? 0), deleted: Number(row.deleted ?? 0),
     size: Number(row.size ?? 0), deletedSize: Number(row.deleted_size ?? 0),
     uidNext: Number(row.uidnext), uidValidity: Number(row.uidvalidity), highestModseq: Number(row.highestmodseq),
   };

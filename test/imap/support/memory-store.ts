@@ -144,7 +144,7 @@ export function memoryStore(): Store {
     async status(id): Promise<MailboxStatus> {
       const b = box(id);
       return {
-        messages: b.rows.length, unseen: b.rows.filter((r) => !hasFlag(r.flags, '\\Seen')).length, recent: 0,
+        messages: b.rows.length, unseen: b.rows.filter((r) => !hasFlag(r.flags, '\\Seen')).length,
         unclaimed: b.rows.filter((r) => r.uid > (recentMarks.get(id) ?? 0)).length,
         uidNext: b.uidNext, uidValidity: b.uidValidity, highestModseq: b.highestModseq,
         size: b.rows.reduce((n, r) => n + r.size, 0), deleted: b.rows.filter((r) => hasFlag(r.flags, '\\Deleted')).length,
