@@ -33,3 +33,13 @@ export class UserError extends Error {
     this.name = 'UserError';
   }
 }
+
+/** A write committed, but its fsync failed: what it wrote may or may not survive a crash. A
+ *  batch that fails so must not be retried item by item (mail/group-commit.ts,
+ *  store/sqlite/batched-tx.ts): everything in it is already written, and would be twice. */
+export class UnsyncedCommitError extends Error {
+  constructor(cause: unknown) {
+    super(`committed but not synced to disk: ${cause instanceof Error ? cause.message : String(cause)}`, { cause });
+    this.name = 'UnsyncedCommitError';
+  }
+}

@@ -8,8 +8,10 @@
  * while a fast one leaves bigger batches (less CPU per message on a busy loop). Their UIDs
  * stay distinct and ordered per transaction (the store allocates them inside each one).
  * If a shared batch fails (say one recipient is over quota), its items are retried one by
- * one so a single bad item never fails its neighbours.
+ * one so a single bad item never fails its neighbours — unless it committed and only its
+ * fsync failed (UnsyncedCommitError): then it is written already, and every caller gets the error.
  */
+import { UnsyncedCommitError } from '../lib/errors.js';
 import type { MailStore, NewMessage } from '../store/types.js';
 
 type Item = { mailboxId: number; message: NewMessage };
@@ -120,9 +122,11 @@ export class GroupCommitter {
     let placed: Placed[];
     try {
       placed = await this.mail.append(batch.flatMap((p) => p.items));
-    } catch {
+    } catch (err) {
+      // Committed, and only its fsync failed: written already, so not again.
+      if (err instanceof UnsyncedCommitError) for (const p of batch) p.reject(err);
       // One item spoiled the shared transaction: give every caller its own.
-      for (const p of batch) await settle(p, () => this.mail.append(p.items));
+      else for (const p of batch) await settle(p, () => this.mail.append(p.items));
       return;
     }
     let at = 0;

@@ -2,11 +2,13 @@
  * Group commit (src/mail/group-commit.ts) against a store whose transactions the test ends
  * by hand: appends that arrive while a transaction is in flight share the next one; a slow
  * transaction gets a second one beside it after a moment (never a third); each caller gets
- * its own UIDs; and one bad item does not fail the others of its batch.
+ * its own UIDs; one bad item does not fail the others of its batch; and a batch that
+ * committed but failed its fsync is not written again item by item.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { UnsyncedCommitError } from '../../src/lib/errors.js';
 import { GroupCommitter } from '../../src/mail/group-commit.js';
 import type { MailStore, NewMessage } from '../../src/store/types.js';
 
@@ -17,6 +19,7 @@ function handStore() {
   const open: Array<{ items: Item[]; done: () => void }> = [];
   let uid = 0;
   let failOn: number | null = null;
+  let unsynced = false;
   const calls: number[] = [];
   const store = {
     append(items: Item[]) {
@@ -25,6 +28,7 @@ function handStore() {
         open.push({
           items,
           done: () => {
+            if (unsynced) return reject(new UnsyncedCommitError(new Error('EIO')));
             if (failOn !== null && items.some((it) => it.message.size === failOn)) return reject(new Error('over quota'));
             resolve(items.map((it) => ({ mailboxId: it.mailboxId, uid: ++uid, modseq: uid })));
           },
@@ -35,6 +39,8 @@ function handStore() {
   return {
     store, calls, open,
     failFor(size: number) { failOn = size; },
+    /** Transactions now commit but their fsync fails. */
+    failSyncs() { unsynced = true; },
     /** Ends the oldest open transaction. */
     finish() { open.shift()?.done(); },
   };
@@ -105,4 +111,22 @@ test('one item that spoils a shared transaction fails alone', async () => {
   assert.equal((await good2)[0].mailboxId, 1);
   assert.equal(await bad, 'over quota');
   assert.deepEqual(h.calls, [1, 3, 1, 1, 1]);
+});
+
+test('a shared transaction that committed but failed its fsync is not retried item by item', async () => {
+  const h = handStore();
+  const gc = new GroupCommitter(h.store);
+  const first = gc.append(item(1));
+  await turn();
+  const batch = [gc.append(item(2)), gc.append(item(3)), gc.append(item(4))].map((p) => p.then(() => null, (e: unknown) => e));
+  h.finish();
+  await first;
+  await turn();
+  h.failSyncs();
+  for (let i = 0; i < 20; i++) {
+    if (h.open.length > 0) h.finish();
+    else await sleep(1);
+  }
+  for (const e of await Promise.all(batch)) assert.ok(e instanceof UnsyncedCommitError, String(e));
+  assert.deepEqual(h.calls, [1, 3], 'the batch of three ran once');
 });

@@ -3,7 +3,8 @@
  * the dialect the store uses: transactions asked for in one turn of the event loop share one
  * BEGIN…COMMIT; one that throws is undone alone (its savepoint) and its caller gets its
  * error while the others commit; a batch that SQLite itself ended is tried again one
- * transaction at a time; every caller sees its own result, and only once it is committed.
+ * transaction at a time, but one that committed and failed only its fsync is not (it would be
+ * written twice); every caller sees its own result, and only once it is committed.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -12,6 +13,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import Database from 'better-sqlite3';
 import { Kysely, sql } from 'kysely';
+import { UnsyncedCommitError } from '../../src/lib/errors.js';
 import { batchedTx } from '../../src/store/sqlite/batched-tx.js';
 import { Checkpointer } from '../../src/store/sqlite/checkpointer.js';
 import { ImmediateSqliteDialect } from '../../src/store/sqlite/dialect.js';
@@ -24,12 +26,16 @@ async function withDb(fn: (h: {
   tx: ReturnType<typeof batchedTx<T>>;
   begins: () => number;
   committed: () => string[];
-}) => Promise<void>): Promise<void> {
+}) => Promise<void>, opts: { syncFails?: () => boolean } = {}): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'posthorn-batched-'));
   const path = join(dir, 'b.db');
   const raw = new Database(path);
   raw.pragma('journal_mode = WAL');
-  const wal = new WalSync(path);
+  const real = new WalSync(path);
+  // a disk whose fdatasync fails when the test says so
+  const wal = opts.syncFails
+    ? ({ sync: () => (opts.syncFails!() ? Promise.reject(new Error('EIO: fdatasync')) : real.sync()), close: () => real.close() } as unknown as WalSync)
+    : real;
   let begins = 0;
   const db = new Kysely<T>({
     dialect: new ImmediateSqliteDialect(raw, wal, new Checkpointer(path), new WriteGate()),
@@ -116,4 +122,24 @@ test('a batch that SQLite ended is tried again one transaction at a time', async
     assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled']);
     assert.deepEqual(committed(), ['m', 'n']);
   });
+});
+
+test('a batch that committed but failed its fsync is not tried again: every caller gets the error', async () => {
+  let failing = false;
+  await withDb(async ({ tx, committed }) => {
+    failing = true;
+    const results = await Promise.allSettled([tx(insert('s')), tx(insert('t'))]);
+    // a transaction rolled back leaves nothing to sync: its caller gets its own error
+    const undone = await tx(async (trx) => {
+      await trx.insertInto('t').values({ k: 'u' }).execute();
+      throw new Error('refused');
+    }).then(() => null, (e: unknown) => e);
+    failing = false;
+    assert.match(String(undone), /refused/);
+    for (const r of results) {
+      assert.equal(r.status, 'rejected');
+      assert.ok((r as PromiseRejectedResult).reason instanceof UnsyncedCommitError, String((r as PromiseRejectedResult).reason));
+    }
+    assert.deepEqual(committed(), ['s', 't'], 'written once, as committed');
+  }, { syncFails: () => failing });
 });

@@ -17,9 +17,13 @@
  * durable. If SQLite ends the whole transaction (an I/O error, a full disk: SQLite rolls
  * back by itself) or the COMMIT fails, each transaction of the batch is tried again alone,
  * as group commit does (mail/group-commit.ts); the functions given to tx() only use the
- * transaction they are handed, so running one again is running it anew.
+ * transaction they are handed, so running one again is running it anew. But a batch that
+ * committed and whose fsync failed (UnsyncedCommitError) is written already: every caller
+ * gets that error, as a lone transaction's caller would, and nothing is written twice.
  */
 import { CompiledQuery, type Kysely } from 'kysely';
+import { UnsyncedCommitError } from '../../lib/errors.js';
+
 type TxFn<D, T> = (trx: Kysely<D>) => Promise<T>;
 
 interface Queued<D> {
@@ -62,8 +66,9 @@ export function batchedTx<D>(db: Kysely<D>, inTransaction: () => boolean): <T>(f
           }
         }
       });
-    } catch {
-      for (const q of batch) await alone(q);
+    } catch (err) {
+      if (err instanceof UnsyncedCommitError) for (const q of batch) q.reject(err);
+      else for (const q of batch) await alone(q);
       return;
     }
     batch.forEach((q, i) => {

@@ -15,6 +15,7 @@
 import type Database from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteStatement } from 'kysely';
 import type { Checkpointer } from './checkpointer.js';
+import { UnsyncedCommitError } from '../../lib/errors.js';
 import { sqlStats } from './sql-stats.js';
 import type { WalSync } from './wal-sync.js';
 import type { WriteGate } from './write-gate.js';
@@ -88,6 +89,11 @@ export class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver(): Driver {
     const driver = super.createDriver();
     const gate = this.gate;
+    // Between acquire and release the one connection serves one caller, so a write seen
+    // in that window is that caller's: it waits for the sync after giving the connection up.
+    let owed = false;
+    /** A statement of the open transaction wrote (BEGIN and COMMIT are "read-only"). */
+    let txWrote = false;
     driver.beginTransaction = async (conn: DatabaseConnection) => {
       await gate.lock();
       try {
@@ -110,15 +116,12 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     driver.rollbackTransaction = async (conn: DatabaseConnection) => {
       try {
         await rollback(conn);
+        // nothing of it stands, so nothing to sync (BEGIN IMMEDIATE counted as a write)
+        if (!this.raw.inTransaction) owed = false;
       } finally {
         gate.unlock();
       }
     };
-    // Between acquire and release the one connection serves one caller, so a write seen
-    // in that window is that caller's: it waits for the sync after giving the connection up.
-    let owed = false;
-    /** A statement of the open transaction wrote (BEGIN and COMMIT are "read-only"). */
-    let txWrote = false;
     const acquire = driver.acquireConnection.bind(driver);
     const release = driver.releaseConnection.bind(driver);
     const wrap = (conn: DatabaseConnection): DatabaseConnection => ({
@@ -163,7 +166,11 @@ export class ImmediateSqliteDialect extends SqliteDialect {
       await release(conn);
       if (mustSync) {
         this.checkpoints.wrote();
-        await this.wal.sync();
+        try {
+          await this.wal.sync();
+        } catch (err) {
+          throw new UnsyncedCommitError(err);
+        }
       }
     };
     return driver;
