@@ -10,6 +10,10 @@
  * The build function must pass each argument to Kysely as a value (where, set, limit…),
  * never inspect it: a placeholder that does not reach the parameters is an error at the
  * first call.
+ *
+ * A backend may run such a statement at once instead of through Kysely's executor
+ * (registerRunNow: SQLite, whose driver is synchronous anyway). A caller awaits each
+ * statement before its next one, as everywhere in the store, so running now keeps its order.
  */
 import type { CompiledQuery, Expression, ExpressionBuilder, Kysely, SqlBool } from 'kysely';
 import type { Dialect } from './db.js';
@@ -20,6 +24,18 @@ import type { DB } from './schema.js';
  *  statement (a group commit's few); more go in multi-row statements, as one compiled text
  *  per row count would defeat the statement cache. */
 export const ONE_BY_ONE = 16;
+
+/** Runs a compiled statement now and gives its rows, or null when it must go through
+ *  Kysely's executor (sqlite/dialect.ts runNow). */
+export type RunNow = (sql: string, parameters: readonly unknown[], inTransaction: boolean) => unknown[] | null;
+
+// keyed by the executor's adapter: one per Kysely instance, shared with its transactions
+const runners = new WeakMap<object, RunNow>();
+
+/** Lets `db`'s backend run prepared statements itself, on `db` and its transactions. */
+export function registerRunNow(db: Kysely<DB>, run: RunNow): void {
+  runners.set(db.getExecutor().adapter, run);
+}
 
 const SLOT = Symbol('prepared argument');
 interface Slot { [SLOT]: number }
@@ -49,6 +65,8 @@ export function prepared<A extends unknown[], R>(
     if (!c) compiled.set(dialect, (c = compile(db)));
     const { query, from } = c;
     const parameters = from.map((i, k) => (i === -1 ? query.parameters[k] : args[i]));
+    const rows = runners.get(db.getExecutor().adapter)?.(query.sql, parameters, db.isTransaction);
+    if (rows) return rows as R[];
     return (await db.executeQuery<R>({ ...query, parameters })).rows;
   };
 }

@@ -10,7 +10,9 @@
  * query at once, and the caller waits for the WAL's fdatasync off the event loop
  * (wal-sync.ts; the connection runs synchronous=NORMAL); and each write is reported to the
  * checkpointer, which copies the WAL into the database file off the event loop
- * (checkpointer.ts).
+ * (checkpointer.ts). And the hot prepared statements (sql/prepared.ts) run at once where
+ * that is safe (runNow): a read while nobody holds the connection, and any statement of the
+ * transaction that holds it.
  */
 import type Database from 'better-sqlite3';
 import { CompiledQuery, SqliteDialect, type DatabaseConnection, type Driver, type QueryResult, type SqliteDatabase, type SqliteStatement } from 'kysely';
@@ -74,6 +76,12 @@ function withRowBuilder(stmt: Database.Statement): SqliteStatement {
 
 export class ImmediateSqliteDialect extends SqliteDialect {
   private readonly cached: SqliteDatabase;
+  /** Kysely's one connection is acquired (by a transaction, a held connection, a query). */
+  private held = false;
+  /** A write between acquire and release: its caller waits for the sync after release. */
+  private owed = false;
+  /** A statement of the open transaction wrote (BEGIN and COMMIT are "read-only"). */
+  private txWrote = false;
 
   constructor(
     private readonly raw: Database.Database,
@@ -91,9 +99,6 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     const gate = this.gate;
     // Between acquire and release the one connection serves one caller, so a write seen
     // in that window is that caller's: it waits for the sync after giving the connection up.
-    let owed = false;
-    /** A statement of the open transaction wrote (BEGIN and COMMIT are "read-only"). */
-    let txWrote = false;
     driver.beginTransaction = async (conn: DatabaseConnection) => {
       await gate.lock();
       try {
@@ -117,7 +122,7 @@ export class ImmediateSqliteDialect extends SqliteDialect {
       try {
         await rollback(conn);
         // nothing of it stands, so nothing to sync (BEGIN IMMEDIATE counted as a write)
-        if (!this.raw.inTransaction) owed = false;
+        if (!this.raw.inTransaction) this.owed = false;
       } finally {
         gate.unlock();
       }
@@ -139,14 +144,14 @@ export class ImmediateSqliteDialect extends SqliteDialect {
         } finally {
           if (gated) gate.unlock();
         }
-        if (this.raw.inTransaction) txWrote ||= wrote;
+        if (this.raw.inTransaction) this.txWrote ||= wrote;
         else {
           // a transaction that wrote ended (SQLite calls COMMIT "read-only": test the
           // state), or a statement outside a transaction wrote. A transaction that only
           // read owes no sync, as a read outside one does not (store/types.ts: a reader may
           // see a commit before its fsync ends).
-          if (inTx ? txWrote || wrote : wrote) owed = true;
-          txWrote = false;
+          if (inTx ? this.txWrote || wrote : wrote) this.owed = true;
+          this.txWrote = false;
         }
         return r;
       },
@@ -156,13 +161,15 @@ export class ImmediateSqliteDialect extends SqliteDialect {
     driver.acquireConnection = async () => {
       const conn = await acquire();
       if (wrapped?.inner !== conn) wrapped = { inner: conn, outer: wrap(conn) };
-      owed = false;
-      txWrote = false;
+      this.held = true;
+      this.owed = false;
+      this.txWrote = false;
       return wrapped.outer;
     };
     driver.releaseConnection = async (conn: DatabaseConnection) => {
-      const mustSync = owed;
-      owed = false;
+      const mustSync = this.owed;
+      this.owed = false;
+      this.held = false;
       await release(conn);
       if (mustSync) {
         this.checkpoints.wrote();
@@ -174,5 +181,28 @@ export class ImmediateSqliteDialect extends SqliteDialect {
       }
     };
     return driver;
+  }
+
+  /**
+   * Runs a statement now, past Kysely's connection queue and its promise hops (~2.4 µs and
+   * a few hundred bytes of garbage a statement; the statements of an IMAP command are
+   * mostly these), or answers null when it must take its turn. `inTransaction`: the handle
+   * is a transaction's, and an open transaction holds the one connection until it ends, so
+   * its statements run now. Otherwise only a read, and only while nobody holds the
+   * connection: a held one may be inside another caller's transaction, whose uncommitted
+   * rows a read must not see, or streaming rows (better-sqlite3 then refuses other
+   * statements). A write outside a transaction takes the write gate and owes a sync: the
+   * queued way (createDriver) does both.
+   */
+  runNow(sql: string, parameters: readonly unknown[], inTransaction: boolean): unknown[] | null {
+    if (inTransaction ? !this.raw.inTransaction : this.held || this.raw.inTransaction) return null;
+    const stmt = this.cached.prepare(sql);
+    const wrote = !(stmt as unknown as Database.Statement).readonly;
+    if (wrote && !inTransaction) return null;
+    const started = sqlStats ? process.hrtime.bigint() : 0n;
+    const rows = stmt.reader ? stmt.all(parameters) : (stmt.run(parameters), []);
+    sqlStats?.record(sql, Number(process.hrtime.bigint() - started));
+    if (wrote) this.txWrote = true;
+    return rows as unknown[];
   }
 }

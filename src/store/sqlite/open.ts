@@ -26,6 +26,7 @@ import { SqlDirectory } from '../sql/directory.js';
 import { DirectoryCache } from '../sql/directory-cache.js';
 import { SqlMailStore } from '../sql/mail-store.js';
 import { migrate } from '../sql/migrations.js';
+import { registerRunNow } from '../sql/prepared.js';
 import { SqlQueueStore } from '../sql/queue.js';
 import { CONTAINS_FN } from '../sql/text.js';
 import { SqlUrlAuthKeys } from '../sql/urlauth.js';
@@ -63,7 +64,9 @@ async function connect(path: string, wal: WalSync, checkpoints: Checkpointer, ga
   // sql/text.ts: a pending text is matched with JavaScript's case folding (needle lower-cased)
   raw.function(CONTAINS_FN, { deterministic: true }, (hay: unknown, needle: unknown) =>
     (typeof hay === 'string' && typeof needle === 'string' && hay.toLowerCase().includes(needle) ? 1 : 0));
-  const db = new Kysely<DB>({ dialect: new ImmediateSqliteDialect(raw, wal, checkpoints, gate) });
+  const dialect = new ImmediateSqliteDialect(raw, wal, checkpoints, gate);
+  const db = new Kysely<DB>({ dialect });
+  registerRunNow(db, (text, parameters, inTransaction) => dialect.runNow(text, parameters, inTransaction));
   // what a worker's write that no other write may meet runs under (the text worker's
   // batches, the checkpointer's restart): Kysely's one connection, and the write gate
   const hold: HoldConnection = (fn) => db.connection().execute(async () => {
