@@ -7,6 +7,7 @@ import type {
   SpecialUse, StoreFlagsResult, UidRanges,
 } from '../types.js';
 import { INLINE_BLOB_LIMIT } from './blob-rows.js';
+import { MessageFactsMemo } from './message-facts.js';
 import type { Sql } from './db.js';
 import * as mb from './mailboxes.js';
 import * as msg from './messages.js';
@@ -23,6 +24,8 @@ import * as view from './view.js';
 
 export class SqlMailStore implements MailStore {
   private readonly indexer: TextIndexer;
+  /** What never changes about a message, so FETCH reads only flags from the table's index. */
+  private readonly facts = new MessageFactsMemo();
   readonly appendRaw?: MailStore['appendRaw'];
 
   /** `offload`: where text-index batches can run off the event loop (SQLite's worker);
@@ -150,7 +153,7 @@ export class SqlMailStore implements MailStore {
   }
 
   getMessageHeads(mailboxId: number, uids: UidRanges): Promise<MessageHead[]> {
-    return reads.getMessageHeads(this.s.db, this.s.dialect, mailboxId, uids);
+    return reads.getMessageHeads(this.s.db, this.s.dialect, mailboxId, uids, this.facts);
   }
 
   getMetadata(mailboxId: number, uids: UidRanges): Promise<Map<number, string>> {

@@ -10,7 +10,8 @@ import { decodeFlags } from './flags.js';
 import type { Dialect } from './db.js';
 import { prepared, preparedRanges } from './prepared.js';
 import { toMessageFlags, toMessageRow } from './rows.js';
-import { uidFilter } from './ranges.js';
+import { uidFilter, type UidFilter } from './ranges.js';
+import type { MessageFactsMemo } from './message-facts.js';
 import type { DB } from './schema.js';
 
 export async function listFlags(db: Kysely<DB>, mailboxId: number): Promise<MessageFlags[]> {
@@ -36,9 +37,60 @@ const heads = preparedRanges(1, (db, where, mailboxId: number) => db.selectFrom(
 const metadata = preparedRanges(1, (db, where, mailboxId: number) => db.selectFrom('messages').select(['uid', 'metadata'])
   .where('mailbox_id', '=', mailboxId).where(where));
 
-export async function getMessageHeads(db: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: UidRanges): Promise<MessageHead[]> {
+const flagsIn = preparedRanges(1, (db, where, mailboxId: number) => db.selectFrom('messages')
+  .select(['uid', 'modseq', 'flags', 'keywords']).where('mailbox_id', '=', mailboxId).where(where).orderBy('uid'));
+
+/** UIDs asked for above which FETCH reads whole heads in one statement, not via the memo:
+ *  a FETCH 1:* of a large mailbox would fill it only to start it over. */
+const MEMO_SPAN = 2000;
+
+/**
+ * The heads of the messages in `uids`. With `facts`, for a FETCH of up to MEMO_SPAN UIDs
+ * (a client's usual page, all of imaptest's): the flags from the covering index (36 µs for
+ * 34 messages against 88 µs for the table rows), the rest from the memo, and the table rows
+ * read only for the messages the memo lacks. A message expunged between the two reads is
+ * left out.
+ */
+export async function getMessageHeads(db: Kysely<DB>, dialect: Dialect, mailboxId: number, uids: UidRanges, facts?: MessageFactsMemo): Promise<MessageHead[]> {
   const f = uidFilter(uids);
   if (f.empty) return [];
+  if (!facts || span(f) > MEMO_SPAN) return await wholeHeads(db, dialect, mailboxId, f);
+  const rows = await flagsIn(db, dialect, f, mailboxId);
+  const missing: UidRanges = [];
+  for (const r of rows) {
+    const uid = Number(r.uid);
+    if ((!f.exact && !f.keep(uid)) || facts.get(mailboxId, uid)) continue;
+    const last = missing[missing.length - 1];
+    if (last && last[1] === uid - 1) last[1] = uid;
+    else missing.push([uid, uid]);
+  }
+  if (missing.length > 0) {
+    for (const h of await wholeHeads(db, dialect, mailboxId, uidFilter(missing))) {
+      facts.set(mailboxId, h.uid, { internalDate: h.internalDate, size: h.size, blobId: h.blobId, metadataOctets: h.metadataOctets });
+    }
+  }
+  const out: MessageHead[] = [];
+  for (const r of rows) {
+    const uid = Number(r.uid);
+    if (!f.exact && !f.keep(uid)) continue;
+    const known = facts.get(mailboxId, uid);
+    if (!known) continue;
+    out.push({
+      mailboxId, uid, modseq: Number(r.modseq), flags: decodeFlags(Number(r.flags), r.keywords),
+      internalDate: known.internalDate, size: known.size, blobId: known.blobId, metadataOctets: known.metadataOctets,
+    });
+  }
+  return out;
+}
+
+/** UIDs a filter's BETWEEN terms cover (padding terms are 0..0). */
+function span(f: UidFilter): number {
+  let n = 0;
+  for (const [a, b] of f.terms) if (b >= a && a > 0) n += b - a + 1;
+  return n;
+}
+
+async function wholeHeads(db: Kysely<DB>, dialect: Dialect, mailboxId: number, f: UidFilter): Promise<MessageHead[]> {
   const rows = await heads(db, dialect, f, mailboxId);
   const out: MessageHead[] = [];
   for (const r of rows) {

@@ -65,6 +65,29 @@ export function messageCases(ctx: Ctx): void {
     assert.deepEqual(await s.mail.getMessageHeads(ib, [[7, 9]]), []);
   });
 
+  test('getMessageHeads read again: flags and MODSEQ as they are now, expunged messages gone, any span alike', async () => {
+    const s = ctx.store();
+    const other = await ctx.another();
+    const ib = await inbox(s, await freshAccount(s));
+    await appendN(s, ib, 4);
+    const asRows = async () => (await s.mail.getMessages(ib, [[1, Infinity]])).map(({ metadata: m, ...head }) => ({ ...head, metadataOctets: Buffer.byteLength(m) }));
+    assert.deepEqual(await s.mail.getMessageHeads(ib, [[1, 4]]), await asRows());
+    // the same heads again, after this store and another changed flags
+    await s.mail.storeFlags(ib, [[2, 2]], 'add', ['\\Flagged']);
+    await other.mail.storeFlags(ib, [[3, 3]], 'add', ['\\Seen', 'Later']);
+    const again = await s.mail.getMessageHeads(ib, [[1, 4]]);
+    assert.deepEqual(again, await asRows());
+    assert.deepEqual(again.map((h) => h.flags), [[], ['\\Flagged'], ['\\Seen', 'Later'], []]);
+    await other.mail.storeFlags(ib, [[1, 1]], 'add', ['\\Deleted']);
+    await other.mail.expunge(ib);
+    await appendN(s, ib, 2);
+    const now = await asRows();
+    assert.deepEqual(now.map((h) => h.uid), [2, 3, 4, 5, 6]);
+    assert.deepEqual(await s.mail.getMessageHeads(ib, [[1, 6]]), now, 'a small span');
+    assert.deepEqual(await s.mail.getMessageHeads(ib, [[1, Infinity]]), now, 'a span too large to go by the memo');
+    assert.deepEqual(await s.mail.getMessageHeads(ib, [[1, 1], [4, 5]]), now.filter((h) => h.uid === 4 || h.uid === 5));
+  });
+
   test('storeFlags: add/remove/replace, keywords case-insensitive, UNCHANGEDSINCE', async () => {
     const s = ctx.store();
     const acc = await freshAccount(s);
