@@ -4,14 +4,15 @@
  * with its default command mix, against Posthorn (in its own process) and, in the same run,
  * the Dovecot anchor on 127.0.0.1:10143. Prints commands per second per command type and in
  * total, with the server's CPU time per command (Posthorn: its process, all threads, from
- * /proc, and its event loop's share: one thread, so what bounds its rate) and the load
+ * /proc, and its event loop's share: one thread, so what bounds its rate; Dovecot: its
+ * master and every process under it, which spread over all cores) and the load
  * average — on a shared machine throughput follows the CPU share the server gets, CPU per
  * command much less. Each server runs IMAPTEST_ROUNDS rounds (default 3), taking turns, each
  * round once the machine is quiet (quiet.ts), and the last line compares the medians.
  * Skipped with a note when `imaptest` is not on PATH.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import net from 'node:net';
 import { startServerChild } from './imap-child.js';
@@ -36,6 +37,34 @@ function cpuMs(pid: number, thread?: number): number | null {
   } catch {
     return null;
   }
+}
+
+/** CPU time (ms) the Dovecot anchor has used so far: its master process and every process
+ *  under it, each with the children it has reaped — imap and imap-login processes end with
+ *  their connection, and their time then counts in their parent's. Null off Linux or when no
+ *  `dovecot` process runs. */
+function dovecotCpuMs(): number | null {
+  let names: string[];
+  try {
+    names = readdirSync('/proc').filter((n) => /^\d+$/.test(n));
+  } catch {
+    return null;
+  }
+  const procs: Array<{ pid: number; comm: string; ppid: number; ms: number }> = [];
+  for (const n of names) {
+    try {
+      const stat = readFileSync(`/proc/${n}/stat`, 'latin1');
+      const comm = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+      const f = stat.slice(stat.lastIndexOf(') ') + 2).split(' ');
+      // ppid; utime, stime, cutime, cstime in 1/100 s ticks
+      procs.push({ pid: Number(n), comm, ppid: Number(f[1]), ms: (Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14])) * 10 });
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const masters = new Set(procs.filter((p) => p.comm === 'dovecot').map((p) => p.pid));
+  if (masters.size === 0) return null;
+  return procs.filter((p) => masters.has(p.pid) || masters.has(p.ppid)).reduce((sum, p) => sum + p.ms, 0);
 }
 
 function onPath(cmd: string): boolean {
@@ -112,7 +141,11 @@ export async function imaptestLoad(): Promise<void> {
       ours.push(r);
       if (!dovecotUp) continue;
       await quiet();
+      const dBefore = dovecotCpuMs();
       const d = await imaptest(DOVECOT_PORT, 'user%d', source);
+      await new Promise((resolve) => setTimeout(resolve, 1000)); // its imap processes exit and are reaped
+      const dAfter = dovecotCpuMs();
+      if (dBefore !== null && dAfter !== null && d.total > 0) d.cpuMsPerCmd = (dAfter - dBefore) / (d.total * SECS);
       print('Dovecot', d);
       theirs.push(d);
     }
@@ -127,5 +160,6 @@ export async function imaptestLoad(): Promise<void> {
     return;
   }
   const d = mid(theirs);
-  console.log(`imaptest median of ${ROUNDS} rounds: Posthorn ${o.total.toFixed(0)} cmds/s${cpu} | Dovecot ${d.total.toFixed(0)} cmds/s | Posthorn/Dovecot ${(o.total / d.total).toFixed(2)}x`);
+  const dCpu = d.cpuMsPerCmd === undefined ? '' : `, ${d.cpuMsPerCmd.toFixed(2)} ms CPU/cmd`;
+  console.log(`imaptest median of ${ROUNDS} rounds: Posthorn ${o.total.toFixed(0)} cmds/s${cpu} | Dovecot ${d.total.toFixed(0)} cmds/s${dCpu} | Posthorn/Dovecot ${(o.total / d.total).toFixed(2)}x`);
 }
