@@ -67,11 +67,12 @@ export const fetch = defineCommand({
         if (args.changedSince !== null && row.modseq <= args.changedSince) continue;
         const flags: MessageFlags = { uid: u, modseq: row.modseq, flags: row.flags };
         for (const line of sel.announceKeywords(flags.flags, SYSTEM_FLAGS)) ctx.untagged(line);
-        const out = await renderFetch(ctx.env.store.blobs, {
+        const rendered = renderFetch(ctx.env.store.blobs, {
           seq, flags, row, items: args.items, withUid: uid, withModseq, flagsChanged: seenNow.has(u),
           shownFlags: sel.shown(flags, ctx.enabled.has('IMAP4REV2')),
         }, opts);
-        ctx.untagged(out);
+        // awaited only when a section had to read the message
+        ctx.untagged(rendered instanceof Promise ? await rendered : rendered);
       }
       await ctx.drain();
     }
