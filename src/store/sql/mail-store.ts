@@ -101,6 +101,11 @@ export class SqlMailStore implements MailStore {
     if (items.length === 0) return [];
     const placed = await this.s.tx((trx) => msg.appendItems(trx, this.s.dialect, items));
     this.indexer.poke(items.length);
+    // committed: the UIDs are these messages' for good (one rolled back would be given again)
+    placed.forEach((p, i) => {
+      const m = items[i].message;
+      this.facts.set(p.mailboxId, p.uid, { internalDate: m.internalDate, size: m.size, blobId: m.blobId, metadataOctets: Buffer.byteLength(m.metadata) });
+    });
     return placed;
   }
 

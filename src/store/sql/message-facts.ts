@@ -4,7 +4,9 @@
  * mailbox's UIDVALIDITY stands, and mailbox ids are never reused — AUTOINCREMENT, identity).
  * Kept per store process so FETCH's message heads read only the flags part of each row,
  * from the covering (mailbox_id, uid, modseq, flags, keywords) index, instead of the table
- * row (reads.ts getMessageHeads). Bounded: past MAX_FACTS the whole memo starts over.
+ * row (reads.ts getMessageHeads). Filled by the store's append once it committed (so the
+ * next FETCH of a new message needs no second read) and by reads of what it lacks.
+ * Bounded: past MAX_FACTS the whole memo starts over.
  */
 const MAX_FACTS = 50_000;
 
