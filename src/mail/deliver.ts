@@ -131,7 +131,9 @@ export async function appendMessage(
   // imaptest's 50 clients, APPEND through the writer cost 10% of the commands per second
   // (3 alternating pairs: 5,375–5,964 against 6,309–6,782) and 0.03 ms CPU per command.
   const prepared = await prepareMessage(ctx.store, raw, opts.internalDate ?? Date.now());
-  const [d] = await published(ctx, boxes, await appendPrepared(ctx.store, prepared, boxes));
+  const placed = await appendPrepared(ctx.store, prepared, boxes);
+  ctx.store.blobs.keep?.(prepared.blobId, raw); // committed; before any session hears of it
+  const [d] = await published(ctx, boxes, placed);
   return { uid: d.uid, modseq: d.modseq };
 }
 

@@ -4,7 +4,7 @@
  * and each read cost a statement that loaded the whole value (SQLite's substr() reads the
  * whole blob too). Blobs are content-addressed and never change (types.ts BlobId: the
  * SHA-256 of the bytes), so a cached copy is always exact; only blobs read whole with get()
- * and no larger than MAX_ENTRY are kept, least recently used dropped first past BUDGET
+ * or handed to keep() after their commit, and no larger than MAX_ENTRY, are kept, least recently used dropped first past BUDGET
  * octets (Buffers live outside the JavaScript heap: the collector does not walk them).
  * Garbage collection empties the cache when it removes anything, so a collected blob is not
  * served from memory by this process afterwards. Buffers handed out are shared: callers
@@ -65,6 +65,14 @@ export class CachedBlobStore implements BlobStore {
       this.used = 0;
     }
     return removed;
+  }
+
+  /** A blob just committed, from bytes its writer holds (an IMAP APPEND: clients read back
+   *  what they saved, and imaptest's FETCHes met a fresh message more often than not). A
+   *  view into a larger buffer is copied, so the cache holds no more than it counts. */
+  keep(id: BlobId, data: Buffer): void {
+    if (data.length > MAX_ENTRY || this.cache.has(id)) return;
+    this.remember(id, data.byteOffset === 0 && data.buffer.byteLength === data.length ? data : Buffer.from(data));
   }
 
   private remember(id: BlobId, data: Buffer): void {

@@ -54,6 +54,9 @@ export interface BlobStore {
   /** Blobs up to this size stay in memory once read with get() (blob-cache.ts): a reader of
    *  parts of one had better get() it whole and cut. Absent: no cache, use getRange. */
   readonly cachedUpTo?: number;
+  /** `data` is the blob `id`, stored and committed, whose bytes the caller still holds: a
+   *  cache may keep them as if just read (the caller then never writes to them). */
+  keep?(id: BlobId, data: Buffer): void;
 }
 
 /**
