@@ -13,14 +13,20 @@ import { expectLines, startTestServer, type TestServer } from './support/harness
 
 const MSG = 'Subject: x\r\n\r\nbody\r\n';
 
-async function twoSessions(n: number, fn: (t: TestServer, a: Awaited<ReturnType<TestServer['connect']>>, b: Awaited<ReturnType<TestServer['connect']>>) => Promise<void>): Promise<void> {
+type Session = Awaited<ReturnType<TestServer['connect']>>;
+
+/** A server with `n` messages in INBOX and two logged-in sessions, both with INBOX
+ *  selected unless `select` is false. */
+async function twoSessions(n: number, fn: (t: TestServer, a: Session, b: Session) => Promise<void>, select = true): Promise<void> {
   const t = await startTestServer();
   try {
     for (let i = 0; i < n; i++) await t.deliver(MSG);
     const a = await t.connect();
     const b = await t.connect();
-    await a.ok('SELECT INBOX');
-    await b.ok('SELECT INBOX');
+    if (select) {
+      await a.ok('SELECT INBOX');
+      await b.ok('SELECT INBOX');
+    }
     await fn(t, a, b);
   } finally {
     await t.close();
@@ -67,31 +73,23 @@ test('no EXPUNGE during FETCH, STORE or SEARCH; sent at NOOP with the right numb
   expectLines(await b.send('UID FETCH 4 UID'), [/^\* 2 FETCH \(UID 4\)$/, /^\* 1 EXPUNGE$/, /OK/]);
 }));
 
-test('QRESYNC: VANISHED instead of EXPUNGE; SELECT with QRESYNC reports what changed', async () => {
-  const t = await startTestServer();
-  try {
-    for (let i = 0; i < 3; i++) await t.deliver(MSG);
-    const a = await t.connect();
-    const b = await t.connect();
-    await b.ok('ENABLE QRESYNC');
-    const sel = await b.ok('SELECT INBOX');
-    const uidValidity = /UIDVALIDITY (\d+)/.exec(sel.join('\n'))?.[1];
-    const modseq = Number(/HIGHESTMODSEQ (\d+)/.exec(sel.join('\n'))?.[1]);
-    await a.ok('SELECT INBOX');
-    await a.ok('STORE 2 +FLAGS.SILENT (\\Deleted)');
-    await a.ok('EXPUNGE');
-    await a.ok('STORE 1 +FLAGS.SILENT (\\Flagged)');
-    expectLines(await b.send('NOOP'), [/^\* VANISHED 2$/, /^\* 1 FETCH \(UID 1 FLAGS \((?:\\Recent ?)?\\Flagged\) MODSEQ \(\d+\)\)$/, /OK/]);
-    const c = await t.connect();
-    await c.ok('ENABLE QRESYNC');
-    expectLines(await c.send(`SELECT INBOX (QRESYNC (${uidValidity} ${modseq} 1:3))`), [
-      /^\* VANISHED \(EARLIER\) 2$/, /^\* 1 FETCH \(UID 1 FLAGS \((?:\\Recent ?)?\\Flagged\) MODSEQ \(\d+\)\)$/, /OK \[READ-WRITE\]/,
-    ]);
-    expectLines(await c.send(`UID FETCH 1:* FLAGS (CHANGEDSINCE ${modseq} VANISHED)`), [/^\* VANISHED \(EARLIER\) 2$/, /^\* 1 FETCH \(UID 1 FLAGS \((?:\\Recent ?)?\\Flagged\) MODSEQ/, /OK/]);
-  } finally {
-    await t.close();
-  }
-});
+test('QRESYNC: VANISHED instead of EXPUNGE; SELECT with QRESYNC reports what changed', () => twoSessions(3, async (t, a, b) => {
+  await b.ok('ENABLE QRESYNC');
+  const sel = await b.ok('SELECT INBOX');
+  const uidValidity = /UIDVALIDITY (\d+)/.exec(sel.join('\n'))?.[1];
+  const modseq = Number(/HIGHESTMODSEQ (\d+)/.exec(sel.join('\n'))?.[1]);
+  await a.ok('SELECT INBOX');
+  await a.ok('STORE 2 +FLAGS.SILENT (\\Deleted)');
+  await a.ok('EXPUNGE');
+  await a.ok('STORE 1 +FLAGS.SILENT (\\Flagged)');
+  expectLines(await b.send('NOOP'), [/^\* VANISHED 2$/, /^\* 1 FETCH \(UID 1 FLAGS \((?:\\Recent ?)?\\Flagged\) MODSEQ \(\d+\)\)$/, /OK/]);
+  const c = await t.connect();
+  await c.ok('ENABLE QRESYNC');
+  expectLines(await c.send(`SELECT INBOX (QRESYNC (${uidValidity} ${modseq} 1:3))`), [
+    /^\* VANISHED \(EARLIER\) 2$/, /^\* 1 FETCH \(UID 1 FLAGS \((?:\\Recent ?)?\\Flagged\) MODSEQ \(\d+\)\)$/, /OK \[READ-WRITE\]/,
+  ]);
+  expectLines(await c.send(`UID FETCH 1:* FLAGS (CHANGEDSINCE ${modseq} VANISHED)`), [/^\* VANISHED \(EARLIER\) 2$/, /^\* 1 FETCH \(UID 1 FLAGS \((?:\\Recent ?)?\\Flagged\) MODSEQ/, /OK/]);
+}, false));
 
 test('IDLE: EXISTS, flag changes and EXPUNGE arrive while idling; DONE ends it', () => twoSessions(2, async (t, a, b) => {
   b.write('i1 IDLE\r\n');
@@ -170,24 +168,16 @@ test('a keyword another session introduces is announced in FLAGS before it is sh
   assert.ok(ownFlags >= 0 && ownFlags < own.findIndex((l) => /^\* 2 FETCH/.test(l)), own.join('\n'));
 }));
 
-test('STATUS RECENT counts what no session has claimed; the session that claimed them counts its own', async () => {
-  const t = await startTestServer();
-  try {
-    for (let i = 0; i < 3; i++) await t.deliver(MSG);
-    const a = await t.connect();
-    const b = await t.connect();
-    expectLines(await a.send('STATUS INBOX (MESSAGES RECENT)'), [/^\* STATUS "INBOX" \(MESSAGES 3 RECENT 3\)$/, /OK/]);
-    await b.ok('SELECT INBOX'); // claims all three (RFC 3501 §2.3.2)
-    expectLines(await a.send('STATUS INBOX (RECENT)'), [/^\* STATUS "INBOX" \(RECENT 0\)$/, /OK/]);
-    expectLines(await b.send('STATUS INBOX (RECENT)'), [/^\* STATUS "INBOX" \(RECENT 3\)$/, /OK/]);
-    await t.deliver(MSG);
-    expectLines(await a.send('STATUS INBOX (MESSAGES RECENT)'), [/^\* STATUS "INBOX" \(MESSAGES 4 RECENT 1\)$/, /OK/]);
-    await a.ok('EXAMINE INBOX'); // read-only: claims nothing
-    expectLines(await a.send('STATUS INBOX (RECENT)'), [/OK/]);
-    expectLines(await b.send('NOOP'), [/^\* 4 EXISTS$/, /^\* 4 RECENT$/, /OK/]);
-    await a.ok('UNSELECT');
-    expectLines(await a.send('STATUS INBOX (RECENT)'), [/^\* STATUS "INBOX" \(RECENT 0\)$/, /OK/]);
-  } finally {
-    await t.close();
-  }
-});
+test('STATUS RECENT counts what no session has claimed; the session that claimed them counts its own', () => twoSessions(3, async (t, a, b) => {
+  expectLines(await a.send('STATUS INBOX (MESSAGES RECENT)'), [/^\* STATUS "INBOX" \(MESSAGES 3 RECENT 3\)$/, /OK/]);
+  await b.ok('SELECT INBOX'); // claims all three (RFC 3501 §2.3.2)
+  expectLines(await a.send('STATUS INBOX (RECENT)'), [/^\* STATUS "INBOX" \(RECENT 0\)$/, /OK/]);
+  expectLines(await b.send('STATUS INBOX (RECENT)'), [/^\* STATUS "INBOX" \(RECENT 3\)$/, /OK/]);
+  await t.deliver(MSG);
+  expectLines(await a.send('STATUS INBOX (MESSAGES RECENT)'), [/^\* STATUS "INBOX" \(MESSAGES 4 RECENT 1\)$/, /OK/]);
+  await a.ok('EXAMINE INBOX'); // read-only: claims nothing
+  expectLines(await a.send('STATUS INBOX (RECENT)'), [/OK/]);
+  expectLines(await b.send('NOOP'), [/^\* 4 EXISTS$/, /^\* 4 RECENT$/, /OK/]);
+  await a.ok('UNSELECT');
+  expectLines(await a.send('STATUS INBOX (RECENT)'), [/^\* STATUS "INBOX" \(RECENT 0\)$/, /OK/]);
+}, false));
