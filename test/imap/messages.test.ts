@@ -45,6 +45,27 @@ test('APPEND: literal, flags and date, MULTIAPPEND, APPENDUID, TRYCREATE', () =>
   ]);
 }));
 
+test('APPEND of a large message sent in pieces: another session reads back its exact bytes, whole and in part', () => withMessages(0, async (t) => {
+  const lines = Array.from({ length: 4000 }, (_, i) => `line ${i} ${'abcdefghij'.repeat(i % 7)}`);
+  const msg = Buffer.from(`From: a@example.test\r\nSubject: big\r\n\r\n${lines.join('\r\n')}\r\n`);
+  const c = await t.connect();
+  c.write(`a1 APPEND INBOX {${msg.length}}\r\n`);
+  assert.match(await c.line(), /^\+ /);
+  // in four writes with pauses, so the server reads the literal in several chunks
+  for (let i = 0; i < 4; i++) {
+    c.write(msg.subarray(Math.floor((i * msg.length) / 4), Math.floor(((i + 1) * msg.length) / 4)));
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  c.write('\r\n');
+  expectLines(await c.until('a1'), [/^a1 OK \[APPENDUID \d+ 1\]/]);
+  const other = await t.connect();
+  await other.ok('EXAMINE INBOX');
+  const whole = (await other.ok('FETCH 1 BODY.PEEK[]')).join('\r\n');
+  assert.ok(whole.includes(`BODY[] {${msg.length}}\r\n${msg.toString()})`), 'BODY[] is the bytes appended');
+  const part = (await other.ok('FETCH 1 BODY.PEEK[]<100000.500>')).join('\r\n');
+  assert.ok(part.includes(`BODY[]<100000> {500}\r\n${msg.subarray(100000, 100500).toString()})`), 'a partial fetch cuts the same bytes');
+}));
+
 test('FETCH: BODY[] exact bytes, sections, partial, PEEK and implicit \\Seen, ENVELOPE', () => withMessages(2, async (t) => {
   const c = await t.connect();
   await c.ok('SELECT INBOX');
