@@ -4,8 +4,9 @@
  * and each read cost a statement that loaded the whole value (SQLite's substr() reads the
  * whole blob too). Blobs are content-addressed and never change (types.ts BlobId: the
  * SHA-256 of the bytes), so a cached copy is always exact; only blobs read whole with get()
- * or handed to keep() after their commit, and no larger than MAX_ENTRY, are kept, least recently used dropped first past BUDGET
- * octets (Buffers live outside the JavaScript heap: the collector does not walk them).
+ * or handed to keep() after their commit, and no larger than MAX_ENTRY, are kept, least
+ * recently used dropped first past BUDGET octets (Buffers live outside the JavaScript heap:
+ * the collector does not walk them).
  * Garbage collection empties the cache when it removes anything, so a collected blob is not
  * served from memory by this process afterwards. Buffers handed out are shared: callers
  * must not write to them (none does: FETCH and POP3 only cut and send them).

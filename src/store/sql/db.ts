@@ -12,7 +12,9 @@ export type Dialect = 'sqlite' | 'postgres';
 export interface Sql {
   readonly db: Kysely<DB>;
   readonly dialect: Dialect;
-  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws. */
+  /** Runs `fn` in one transaction; commits when it resolves, rolls back when it throws.
+   *  `fn` uses `trx` only until it settles, and never the outer handle meanwhile (SQLite
+   *  runs a transaction's statements at once on its one connection: sqlite/dialect.ts). */
   tx<T>(fn: (trx: Kysely<DB>) => Promise<T>): Promise<T>;
   /** Runs a read whose one column is an integer and returns its values: the narrow reads of
    *  a large mailbox (100,000 UIDs) without a row object each where the driver allows

@@ -188,7 +188,8 @@ export class ImmediateSqliteDialect extends SqliteDialect {
    * a few hundred bytes of garbage a statement; the statements of an IMAP command are
    * mostly these), or answers null when it must take its turn. `inTransaction`: the handle
    * is a transaction's, and an open transaction holds the one connection until it ends, so
-   * its statements run now. Otherwise only a read, and only while nobody holds the
+   * its statements run now (a transaction's handle is used only while its function runs:
+   * sql/db.ts Sql.tx; Kysely's check against a finished one is not made here). Otherwise only a read, and only while nobody holds the
    * connection: a held one may be inside another caller's transaction, whose uncommitted
    * rows a read must not see, or streaming rows (better-sqlite3 then refuses other
    * statements). A write outside a transaction takes the write gate and owes a sync: the

@@ -47,10 +47,9 @@ export function needsMetadata(item: FetchItem): boolean {
  */
 export function renderFetch(blobs: BlobStore, input: RenderInput, opts: WriteOptions): Out | Promise<Out> {
   const out = new Out().raw(`${input.seq} FETCH (`);
-  let asked = 0; // bit set of the kinds asked for that may be added again at the end
-  for (const item of input.items) asked |= item.kind === 'uid' ? ASKED_UID : item.kind === 'flags' ? ASKED_FLAGS : item.kind === 'modseq' ? ASKED_MODSEQ : 0;
+  const asked = new Asked(input.items);
   let first = true;
-  if (input.withUid && !(asked & ASKED_UID)) {
+  if (input.withUid && !asked.uid) {
     out.raw(`UID ${input.flags.uid}`);
     first = false;
   }
@@ -65,12 +64,23 @@ export function renderFetch(blobs: BlobStore, input: RenderInput, opts: WriteOpt
   return finish(out, input, asked, first);
 }
 
-const ASKED_UID = 1;
-const ASKED_FLAGS = 2;
-const ASKED_MODSEQ = 4;
+/** Which of the items that may also be added unasked (UID, FLAGS, MODSEQ) the client named. */
+class Asked {
+  uid = false;
+  flags = false;
+  modseq = false;
+
+  constructor(items: readonly FetchItem[]) {
+    for (const item of items) {
+      if (item.kind === 'uid') this.uid = true;
+      else if (item.kind === 'flags') this.flags = true;
+      else if (item.kind === 'modseq') this.modseq = true;
+    }
+  }
+}
 
 /** The items from `from` on, once one of them needs the message's bytes. */
-async function renderRest(out: Out, input: RenderInput, opts: WriteOptions, reader: MessageBytes, from: number, asked: number): Promise<Out> {
+async function renderRest(out: Out, input: RenderInput, opts: WriteOptions, reader: MessageBytes, from: number, asked: Asked): Promise<Out> {
   for (let i = from; i < input.items.length; i++) {
     const item = input.items[i];
     if (i > from) out.raw(' ');
@@ -89,7 +99,7 @@ async function renderRest(out: Out, input: RenderInput, opts: WriteOptions, read
       else out.literal(data);
     } else renderPlain(out, item, input, opts);
   }
-  return finish(out, input, asked);
+  return finish(out, input, asked, false);
 }
 
 /** An item that needs no bytes of the message. */
@@ -108,13 +118,17 @@ function renderPlain(out: Out, item: FetchItem, input: RenderInput, opts: WriteO
 }
 
 /** FLAGS when this fetch set \Seen, MODSEQ with CONDSTORE, unless asked for already;
- *  `empty`: nothing was written yet (no separator before the first). */
-function finish(out: Out, input: RenderInput, asked: number, empty = false): Out {
-  if (input.flagsChanged && !(asked & ASKED_FLAGS)) {
-    out.raw(empty ? `FLAGS ${flagList(input.shownFlags)}` : ` FLAGS ${flagList(input.shownFlags)}`);
-    empty = false;
+ *  `first`: nothing is written yet, so no separator before the next item. */
+function finish(out: Out, input: RenderInput, asked: Asked, first: boolean): Out {
+  if (input.flagsChanged && !asked.flags) {
+    if (!first) out.raw(' ');
+    out.raw(`FLAGS ${flagList(input.shownFlags)}`);
+    first = false;
   }
-  if (input.withModseq && !(asked & ASKED_MODSEQ)) out.raw(empty ? `MODSEQ (${input.flags.modseq})` : ` MODSEQ (${input.flags.modseq})`);
+  if (input.withModseq && !asked.modseq) {
+    if (!first) out.raw(' ');
+    out.raw(`MODSEQ (${input.flags.modseq})`);
+  }
   return out.raw(')');
 }
 
